@@ -1,0 +1,50 @@
+"""`bireader library add|list|remove`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from reader.core.library import add_document, list_documents, remove_document
+from reader.core.storage import open_database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("library", help="add, list and remove documents")
+    commands = parser.add_subparsers(dest="library_command", metavar="ACTION", required=True)
+
+    add = commands.add_parser("add", help="import a file; prints the document's id")
+    add.add_argument("file")
+    add.add_argument("--lang", default="auto", help="source language code, or auto (default)")
+    add.set_defaults(func=_add)
+
+    listing = commands.add_parser("list", help="list the documents")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(func=_list)
+
+    remove = commands.add_parser("remove", help="remove a document (the file is not touched)")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(func=_remove)
+
+
+def _add(args: argparse.Namespace) -> int:
+    result = add_document(open_database(), args.file, language=args.lang)
+    print(result.document_id)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    entries = list_documents(open_database())
+    if args.json:
+        print(json.dumps([entry.to_json() for entry in entries], ensure_ascii=False, indent=2))
+        return 0
+    for entry in entries:
+        print(f"{entry.id:>4}  {entry.language:<3} {entry.sentences:>6} sent.  {entry.title}")
+        print(f"      {entry.path or ''}")
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    entry = remove_document(open_database(), args.id)
+    print(f"removed {entry.id}: {entry.title}")
+    return 0

@@ -1,0 +1,1 @@
+"""The application core: documents, segmentation, translation, storage. Never imports Qt."""

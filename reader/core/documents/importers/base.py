@@ -1,0 +1,79 @@
+"""The importer interface and registry.
+
+An importer reads one format and returns blocks of plain text with their kinds; decoding of
+characters, Unicode normalisation, language detection and sentence segmentation happen once,
+in the loader, so every format gets them the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from reader.core.documents.model import BlockKind
+
+
+@dataclass(frozen=True, slots=True)
+class RawBlock:
+    kind: BlockKind
+    text: str
+    level: int = 0
+
+
+@dataclass
+class RawDocument:
+    blocks: list[RawBlock]
+    title: str | None = None
+    language_hint: str | None = None  # a language the file declares (e.g. <html lang>), if any
+    toc: list[tuple[int, str, int]] = field(default_factory=list)  # (level, title, raw block index)
+
+
+class Importer(Protocol):
+    name: str  # short format name stored with the document: "txt", "md", "html"...
+    extensions: tuple[str, ...]  # lower-case, with the dot
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """True if the file looks like this format whatever its extension."""
+        ...
+
+    def read(self, path: Path) -> RawDocument:
+        """Parse the file; raise `InputError` for a file that is not valid in this format."""
+        ...
+
+
+_IMPORTERS: list[Importer] = []
+
+
+def register_importer(importer: Importer) -> Importer:
+    _IMPORTERS.append(importer)
+    return importer
+
+
+def registered_importers() -> tuple[Importer, ...]:
+    _load_builtin_importers()
+    return tuple(_IMPORTERS)
+
+
+def importer_for(path: Path, head: bytes) -> Importer | None:
+    """The importer for a file: by content where a format can be recognised, else by extension.
+
+    Content first, so a mis-named file is still read by the right importer; plain text is the
+    fallback for an unknown extension, decided by the loader once it knows the bytes are text.
+    """
+    importers = registered_importers()
+    suffix = path.suffix.lower()
+    by_extension = [imp for imp in importers if suffix in imp.extensions]
+    for importer in by_extension:
+        if importer.sniff(path, head):
+            return importer
+    for importer in importers:
+        if importer not in by_extension and importer.sniff(path, head):
+            return importer
+    return by_extension[0] if by_extension else None
+
+
+def _load_builtin_importers() -> None:
+    # Importing the modules registers them (once: Python caches modules); lazily, so the app
+    # starts without them. Each importer imports its heavy parser inside read().
+    from reader.core.documents.importers import html, markdown, text  # noqa: F401

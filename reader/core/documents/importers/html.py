@@ -1,0 +1,216 @@
+"""Saved web pages: the article's text without the page around it.
+
+lxml parses (never fetching anything: no network, no external entities, no huge trees); page
+furniture is removed by meaning (scripts, navigation, forms, page header and footer, hidden
+elements, and elements whose class or id names share buttons, tag lists, sign-in links...),
+then readability-lxml picks the main content, which `htmlblocks` turns into typed blocks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from reader.core.documents.decoding import decode_bytes, normalise
+from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
+from reader.core.documents.model import BlockKind
+from reader.core.errors import InputError
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Pages that declare a Western single-byte charset are often Vietnamese in Windows-1258 or
+# UTF-8: for these the bytes decide (decode_bytes recognises Windows-1258).
+_UNRELIABLE_CHARSETS = {"iso8859-1", "cp1252", "ascii", "latin-1"}
+_SNIFF_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
+_MIN_MAIN_TEXT_SHARE = 0.25  # readability's pick must hold this much of the page's text
+
+
+class HtmlImporter:
+    name = "html"
+    extensions = (".html", ".htm", ".xhtml", ".shtml", ".mhtml")
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        return any(start.startswith(marker) for marker in _SNIFF_MARKERS) or (
+            start.startswith(b"<?xml") and b"<html" in head.lower()
+        )
+
+    def read(self, path: Path) -> RawDocument:
+        return parse_html(path.read_bytes(), path)
+
+
+def decode_html(data: bytes, path: Path) -> str:
+    """The page's text: the real bytes win over a <meta charset> that contradicts them."""
+    try:
+        return normalise(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_encoding(data)
+    if declared and declared not in _UNRELIABLE_CHARSETS:
+        try:
+            return normalise(data.decode(declared))
+        except UnicodeDecodeError:
+            pass
+    return decode_bytes(data, path)
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    try:
+        return codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def parse_html(data: bytes, path: Path) -> RawDocument:
+    from lxml import etree, html
+
+    from reader.core.documents.importers.htmlblocks import BlockBuilder
+
+    text = _XML_DECLARATION.sub("", decode_html(data, path), count=1)
+    try:
+        root = html.document_fromstring(text, parser=safe_html_parser())
+    except (etree.ParserError, ValueError) as error:
+        raise InputError(path, f"not a readable HTML page ({error})") from error
+    language = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+    page_title = _page_title(root)
+    remove_page_furniture(root)
+    builder = BlockBuilder()
+    builder.add_tree(_main_content(root, path))
+    blocks = builder.blocks
+    title = next((b.text for b in blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
+    if title is None and page_title:
+        title = page_title
+    toc = builder.toc
+    if title and not any(block.text == title for block in blocks[:3]):
+        blocks.insert(0, RawBlock(BlockKind.HEADING, title, 1))
+        toc = [(1, title, 0)] + [(level, text, index + 1) for level, text, index in toc]
+    return RawDocument(
+        blocks=blocks, title=title, language_hint=_language_code(language), toc=toc
+    )
+
+
+def safe_html_parser():
+    from lxml import html
+
+    return html.HTMLParser(
+        no_network=True, remove_comments=True, remove_pis=True, huge_tree=False,
+        default_doctype=False,
+    )
+
+
+def _language_code(value: str) -> str | None:
+    code = value.strip().split("-")[0].split("_")[0].lower()
+    return code if code.isalpha() and 2 <= len(code) <= 3 else None
+
+
+def _page_title(root) -> str | None:
+    for candidate in (
+        root.xpath("string(//meta[@property='og:title']/@content)"),
+        root.xpath("string((//h1)[1])"),
+        root.xpath("string(//title)"),
+    ):
+        candidate = " ".join(str(candidate).split())
+        if candidate:
+            return candidate
+    return None
+
+
+# --- Page furniture ----------------------------------------------------------------------------
+
+_FURNITURE_TAGS = ("nav", "form", "button", "aside", "dialog", "menu", "script", "style", "noscript", "template")
+_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog",
+                    "alertdialog", "menu", "menubar", "toolbar"}
+# Words in class or id names that only page furniture uses (matched as whole name parts).
+_FURNITURE_NAMES = frozenset(
+    "share sharing social sns tags tag taglist tag-list keywords breadcrumb breadcrumbs "
+    "login signin sign-in signup register account related comments comment cookie cookies "
+    "consent newsletter subscribe advert advertisement ads ad banner promo sponsored sidebar "
+    "navbar navigation menu toolbar pagination pager attachments attachment rating "
+    "popup modal masthead topbar".split()
+)
+_NAME_SPLIT = re.compile(r"[\s_-]+")
+_MAX_FURNITURE_SHARE = 0.5  # a "furniture" element holding most of the page's text is not
+
+
+def remove_page_furniture(root) -> None:
+    """Drop what is around the article. Page-level <header>/<footer> go; those inside an
+    <article> or <main> stay (they hold the headline and date, or the article's notes)."""
+    page_text = _text_length(root)
+    doomed = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if _is_furniture(element) and _text_length(element) <= _MAX_FURNITURE_SHARE * page_text:
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            _drop(element)
+
+
+def _text_length(element) -> int:
+    return len("".join(element.itertext()).split())
+
+
+def _is_furniture(element) -> bool:
+    tag = element.tag.lower()
+    if tag in _FURNITURE_TAGS and not _is_note(element):
+        return True
+    if tag in ("header", "footer") and not any(
+        ancestor.tag in ("article", "main") for ancestor in element.iterancestors()
+    ):
+        return True
+    if (element.get("role") or "").lower() in _FURNITURE_ROLES:
+        return True
+    if tag in ("html", "body", "main", "article"):
+        return False
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return any(part in _FURNITURE_NAMES for part in _NAME_SPLIT.split(names) if part)
+
+
+def _is_note(element) -> bool:
+    kinds = f"{element.get('role') or ''} {element.get('epub:type') or ''} {element.get('class') or ''}"
+    return "note" in kinds.lower()
+
+
+def _drop(element) -> None:
+    """Remove an element but keep its tail text, which belongs to the parent."""
+    parent = element.getparent()
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _main_content(root, path: Path):
+    """readability-lxml's choice of the main content, unless it kept too little of the page
+    (a short page, or a page of many short items) — then the cleaned body."""
+    from lxml import html
+    from readability import Document as Readability
+    from readability.readability import Unparseable
+
+    body = root.find("body")
+    body = body if body is not None else root
+    page_text = _text_length(body)
+    if page_text == 0:
+        raise InputError(path, "the page has no text")
+    serialised = html.tostring(root, encoding="unicode")
+    try:
+        summary = Readability(serialised).summary(html_partial=True)
+        main = html.fragment_fromstring(summary, parser=safe_html_parser(), create_parent="div")
+    except (Unparseable, ValueError, RecursionError):
+        return body
+    main_text = _text_length(main)
+    return main if main_text >= _MIN_MAIN_TEXT_SHARE * page_text else body
+
+
+register_importer(HtmlImporter())

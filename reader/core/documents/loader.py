@@ -1,0 +1,107 @@
+"""Turn a file into a `Document`: pick the importer, then normalise, detect the language and
+split every block into sentences the same way for every format."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reader.core.documents.decoding import decode_bytes, normalise
+from reader.core.documents.importers import RawDocument, importer_for
+from reader.core.documents.importers.text import TextImporter
+from reader.core.documents.model import Block, Document, Sentence, content_hash
+from reader.core.errors import InputError
+from reader.core.segment import detect_language, split_sentences
+
+_SNIFF_BYTES = 8192
+# Far beyond any book; a larger "document" is almost certainly not one, and would not fit a reader.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_LANGUAGE_SAMPLE_CHARS = 20_000
+
+
+def load_document(path: str | Path, language: str = "auto") -> Document:
+    """Read, parse and segment a document. Raises `InputError` naming the file and the problem."""
+    path = Path(path)
+    head = _check_readable(path)
+    importer = importer_for(path, head)
+    if importer is None:
+        decode_bytes(path.read_bytes(), path)  # a clear "binary" error for unknown binary formats
+        importer = TextImporter()
+    raw = importer.read(path)
+    return build_document(raw, path=path, format=importer.name, language=language)
+
+
+def build_document(
+    raw: RawDocument, *, path: Path | None, format: str, language: str = "auto"
+) -> Document:
+    texts = [(block.kind, block.level, normalise(block.text).strip()) for block in raw.blocks]
+    texts = [(kind, level, text) for kind, level, text in texts if text]
+    if not texts:
+        raise InputError(path or "<text>", "contains no text")
+    if language == "auto":
+        language = raw.language_hint or detect_language(_language_sample(texts))
+    blocks = tuple(
+        Block(index, kind, text, _sentences(text, language), level)
+        for index, (kind, level, text) in enumerate(texts)
+    )
+    title = raw.title or (path.stem if path else "Untitled")
+    toc = tuple(_reindex_toc(raw, texts))
+    return Document(
+        title=normalise(title).strip(),
+        language=language,
+        blocks=blocks,
+        content_hash=content_hash(texts),
+        source_path=path.resolve() if path else None,
+        format=format,
+        toc=toc,
+    )
+
+
+def _check_readable(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a document")
+    if not os.access(path, os.R_OK):
+        raise InputError(path, "permission denied")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(path, "file is empty")
+    if size > MAX_FILE_BYTES:
+        raise InputError(path, f"file is too large ({size // 2**20} MiB; the limit is 200 MiB)")
+    try:
+        with path.open("rb") as stream:
+            return stream.read(_SNIFF_BYTES)
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror or error})") from error
+
+
+def _sentences(text: str, language: str) -> tuple[Sentence, ...]:
+    return tuple(
+        Sentence(index, start, end, text[start:end])
+        for index, (start, end) in enumerate(split_sentences(text, language))
+    )
+
+
+def _language_sample(texts: list[tuple[object, int, str]]) -> str:
+    sample, length = [], 0
+    for _, _, text in texts:
+        sample.append(text)
+        length += len(text)
+        if length > _LANGUAGE_SAMPLE_CHARS:
+            break
+    return "\n".join(sample)
+
+
+def _reindex_toc(raw: RawDocument, texts: list) -> list[tuple[int, str, int]]:
+    """Map table-of-contents entries from raw block positions to kept block positions."""
+    kept_index, next_kept = {}, 0
+    for raw_index, block in enumerate(raw.blocks):
+        if normalise(block.text).strip():
+            kept_index[raw_index] = next_kept
+            next_kept += 1
+    return [
+        (level, normalise(title).strip(), kept_index[index])
+        for level, title, index in raw.toc
+        if index in kept_index
+    ]

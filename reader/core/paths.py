@@ -1,0 +1,41 @@
+"""Where the app keeps its data, and where its shipped resources are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "bilingual-reader"
+HOME_ENV = "BIREADER_HOME"
+
+
+def data_dir() -> Path:
+    """The user's data directory (library database, models, caches), created user-only.
+
+    `BIREADER_HOME` overrides the platform default; tests point it at a temporary directory.
+    """
+    override = os.environ.get(HOME_ENV)
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def database_path() -> Path:
+    return data_dir() / "library.sqlite3"
+
+
+def models_dir() -> Path:
+    path = data_dir() / "packages"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def resources_dir() -> Path:
+    """The `resources/` folder shipped beside the `reader` package."""
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def sample_document() -> Path:
+    return resources_dir() / "samples" / "bvctnb-2023.vi.txt"

@@ -1,0 +1,64 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE
+
+
+def bireader(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_add_list_remove_round_trip() -> None:
+    added = bireader("library", "add", str(SAMPLE))
+    assert added.returncode == 0, added.stderr
+    document_id = int(added.stdout.strip())
+    again = bireader("library", "add", str(SAMPLE))
+    assert int(again.stdout.strip()) == document_id
+
+    listing = json.loads(bireader("library", "list", "--json").stdout)
+    assert [(entry["id"], entry["language"]) for entry in listing] == [(document_id, "vi")]
+    assert listing[0]["path"] == str(SAMPLE.resolve())
+    assert listing[0]["title"].startswith("Tình hình, kết quả")
+
+    assert bireader("library", "remove", str(document_id)).returncode == 0
+    assert json.loads(bireader("library", "list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("blank.txt", b"  \n\n \t\n", "contains no text"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 16, "binary"),
+        ("missing.txt", None, "no such file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_naming_the_file(
+    tmp_path: Path, name: str, content: bytes | None, problem: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = bireader("library", "add", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and problem in lines[0]
+    assert "Traceback" not in result.stderr
+    assert json.loads(bireader("library", "list", "--json").stdout) == []
+
+
+def test_directory_exits_2(tmp_path: Path) -> None:
+    result = bireader("library", "add", str(tmp_path))
+    assert result.returncode == 2 and "is a directory" in result.stderr
+
+
+def test_unknown_document_id_exits_2() -> None:
+    result = bireader("library", "remove", "999")
+    assert result.returncode == 2
+    assert "no document with id 999" in result.stderr
