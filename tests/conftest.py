@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from reader.core.translate.packages import InstalledModel
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -15,7 +19,9 @@ SAMPLE = REPO / "resources" / "samples" / "bvctnb-2023.vi.txt"
 
 
 @pytest.fixture(autouse=True)
-def bireader_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def bireader_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("bireader-home")
     monkeypatch.setenv("BIREADER_HOME", str(home))
     return home
@@ -43,7 +49,7 @@ def argos_en_fr_package_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def installed_vi_en(bireader_home: Path, argos_package_file: Path):
+def installed_vi_en(bireader_home: Path, argos_package_file: Path) -> InstalledModel:
     """The vi→en package installed through the real install path into this test's data dir."""
     from reader.core.translate.packages import install_package_file
 
@@ -51,7 +57,7 @@ def installed_vi_en(bireader_home: Path, argos_package_file: Path):
 
 
 @pytest.fixture
-def installed_en_fr(bireader_home: Path, argos_en_fr_package_file: Path):
+def installed_en_fr(bireader_home: Path, argos_en_fr_package_file: Path) -> InstalledModel:
     from reader.core.translate.packages import install_package_file
 
     return install_package_file(argos_en_fr_package_file)

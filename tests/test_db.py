@@ -31,8 +31,16 @@ def test_failed_unit_of_work_is_rolled_back() -> None:
     database = open_database()
     try:
         with database.session() as session:
-            session.add(DocumentRow(title="t", format="txt", language="vi", content_hash="h",
-                                    reading_block=0, toc_json="[]"))
+            session.add(
+                DocumentRow(
+                    title="t",
+                    format="txt",
+                    language="vi",
+                    content_hash="h",
+                    reading_block=0,
+                    toc_json="[]",
+                )
+            )
             raise RuntimeError("boom")
     except RuntimeError:
         pass

@@ -58,7 +58,9 @@ def test_decomposed_input_is_normalised() -> None:
 
 def test_binary_data_is_refused_with_the_file_name() -> None:
     with pytest.raises(InputError, match=r"image\.png: binary"):
-        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, Path("image.png"))
+        decode_bytes(
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, Path("image.png")
+        )
 
 
 def test_newlines_are_unified() -> None:

@@ -26,7 +26,13 @@ def test_each_line_of_unwrapped_text_is_its_own_block() -> None:
 
 def test_hard_wrapped_paragraphs_are_joined_and_dehyphenated() -> None:
     line = "This is a long line of a hard wrapped text file that goes on and"
-    text = "\n".join([line, line, line + " hyph-", "enated words end here."]) + "\n\n" + line + "\n" + line
+    text = (
+        "\n".join([line, line, line + " hyph-", "enated words end here."])
+        + "\n\n"
+        + line
+        + "\n"
+        + line
+    )
     raw = parse_text(text)
     assert len(raw.blocks) == 2
     assert "hyphenated words end here." in raw.blocks[0].text

@@ -77,3 +77,20 @@ def test_remove_deletes_blocks_and_sentences(database) -> None:
     assert _row_counts(database) == (0, 0, 0)
     with pytest.raises(UnknownDocumentError):
         remove_document(database, result.document_id)
+
+
+def test_reimport_carries_translation_edits_of_unchanged_sentences(database, tmp_path) -> None:
+    from reader.core.translate import cache
+
+    path = tmp_path / "doc.txt"
+    path.write_text("Câu bị xoá. Câu giữ lại.\n", encoding="utf-8")
+    first = add_document(database, path).document
+    kept = first.blocks[0].sentences[1]
+    with database.session() as session:
+        key = cache.EditKey(first.content_hash, "en", 0, 1, cache.source_hash(kept.text))
+        cache.save_edit(session, key, "My own translation.")
+    path.write_text("Đoạn mới ở đầu.\n\nCâu giữ lại.\n", encoding="utf-8")
+    second = add_document(database, path).document
+    with database.session() as session:
+        edits = cache.edits_for(session, second.content_hash, "en")
+    assert edits == {(1, 0, cache.source_hash(kept.text)): "My own translation."}

@@ -13,34 +13,45 @@ from reader import __version__
 from reader.core.errors import ReaderError
 
 # Order is the order of `bireader --help`.
-COMMAND_MODULES = ("open", "library", "segment", "translate", "models")
+COMMAND_MODULES = (
+    "open",
+    "library",
+    "segment",
+    "translate",
+    "models",
+    "notes",
+    "search",
+    "backup",
+    "export",
+)
 
 EXIT_INPUT_ERROR = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bireader",
         description="Read a document beside its offline machine translation.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"reader.cli.{name}")
-        except ModuleNotFoundError as error:  # TEMPORARY while the team writes the modules
-            if error.name != f"reader.cli.{name}":
-                raise
-            continue
-        module.register(subparsers)
+    for name in commands:
+        importlib.import_module(f"reader.cli.{name}").register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        argv = ["open"]  # `bireader` alone opens the window
+    # Only the chosen command's module is imported: each pulls in parts of the core, and the
+    # window's start-up time should not pay for the notes exporter's.
+    chosen = argv[0] if argv[0] in COMMAND_MODULES else None
+    parser = build_parser([chosen] if chosen else COMMAND_MODULES)
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["open", *(argv or [])])
+        parser.print_help()
+        return EXIT_INPUT_ERROR
     try:
         return args.func(args)
     except ReaderError as error:

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
 
 from reader.core.documents import Block, BlockKind, Document, Sentence, load_document
 from reader.core.errors import ReaderError
 from reader.core.notes.reanchor import reanchor_document_annotations
 from reader.core.storage.db import Database
 from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow, utc_now
+from reader.core.translate.cache import carry_edits, sentence_hashes
 
 
 class UnknownDocumentError(ReaderError):
@@ -89,10 +90,10 @@ def add_document(database: Database, path: str | Path, language: str = "auto") -
             content_hash=document.content_hash,
             reading_block=0,
             toc_json=json.dumps(document.toc, ensure_ascii=False),
-            blocks=_block_rows(document),
         )
         session.add(row)
         session.flush()
+        _insert_blocks(session, row.id, document)
         return AddResult(row.id, "added", document)
 
 
@@ -118,37 +119,50 @@ def remove_document(database: Database, document_id: int) -> LibraryEntry:
 
 
 def get_document(database: Database, document_id: int) -> Document:
-    """A stored document, rebuilt from the database without reading or re-segmenting the file."""
+    """A stored document, rebuilt from the database without reading or re-segmenting the file.
+
+    Plain rows rather than ORM objects: reopening a long book is on the reader's critical path,
+    and building thousands of ORM instances costs several times more than the tuples."""
     with database.session() as session:
-        row = session.scalars(
-            select(DocumentRow)
-            .where(DocumentRow.id == document_id)
-            .options(selectinload(DocumentRow.blocks).selectinload(BlockRow.sentences))
-        ).first()
+        row = session.get(DocumentRow, document_id)
         if row is None:
             raise UnknownDocumentError(document_id)
-        blocks = tuple(
-            Block(
-                block.position,
-                BlockKind(block.kind),
-                block.text,
-                tuple(
-                    Sentence(s.position, s.start, s.end, block.text[s.start : s.end])
-                    for s in block.sentences
-                ),
-                block.level,
-            )
-            for block in row.blocks
+        block_rows = session.execute(
+            select(BlockRow.id, BlockRow.position, BlockRow.kind, BlockRow.text, BlockRow.level)
+            .where(BlockRow.document_id == document_id)
+            .order_by(BlockRow.position)
+        ).all()
+        sentence_rows = session.execute(
+            select(SentenceRow.block_id, SentenceRow.position, SentenceRow.start, SentenceRow.end)
+            .join(BlockRow, SentenceRow.block_id == BlockRow.id)
+            .where(BlockRow.document_id == document_id)
+            .order_by(SentenceRow.block_id, SentenceRow.position)
+        ).all()
+    spans_by_block: dict[int, list[tuple[int, int, int]]] = {}
+    for block_id, position, start, end in sentence_rows:
+        spans_by_block.setdefault(block_id, []).append((position, start, end))
+    blocks = tuple(
+        Block(
+            position,
+            BlockKind(kind),
+            text,
+            tuple(
+                Sentence(index, start, end, text[start:end])
+                for index, start, end in spans_by_block.get(block_id, ())
+            ),
+            level,
         )
-        return Document(
-            title=row.title,
-            language=row.language,
-            blocks=blocks,
-            content_hash=row.content_hash,
-            source_path=Path(row.path) if row.path else None,
-            format=row.format,
-            toc=tuple(tuple(entry) for entry in json.loads(row.toc_json)),
-        )
+        for block_id, position, kind, text, level in block_rows
+    )
+    return Document(
+        title=row.title,
+        language=row.language,
+        blocks=blocks,
+        content_hash=row.content_hash,
+        source_path=Path(row.path) if row.path else None,
+        format=row.format,
+        toc=tuple(tuple(entry) for entry in json.loads(row.toc_json)),
+    )
 
 
 def find_document_by_path(database: Database, path: str | Path) -> int | None:
@@ -159,7 +173,10 @@ def find_document_by_path(database: Database, path: str | Path) -> int | None:
 
 
 def mark_opened(
-    database: Database, document_id: int, *, reading_block: int | None = None,
+    database: Database,
+    document_id: int,
+    *,
+    reading_block: int | None = None,
     target_language: str | None = None,
 ) -> None:
     with database.session() as session:
@@ -180,9 +197,10 @@ def _document_row(session: Session, document_id: int) -> DocumentRow:
 
 def _replace_content(session: Session, row: DocumentRow, document: Document) -> None:
     reanchor_document_annotations(session, row, document)  # needs the old blocks: first
-    row.blocks.clear()
-    session.flush()  # delete the old blocks before inserting new ones at the same positions
-    row.blocks.extend(_block_rows(document))
+    carry_edits(session, row.content_hash, document.content_hash, sentence_hashes(document))
+    session.execute(delete(BlockRow).where(BlockRow.document_id == row.id))  # sentences cascade
+    session.expire(row, ["blocks"])
+    _insert_blocks(session, row.id, document)
     row.title = document.title
     row.format = document.format
     row.language = document.language
@@ -192,19 +210,31 @@ def _replace_content(session: Session, row: DocumentRow, document: Document) -> 
     row.reading_block = min(row.reading_block, len(document.blocks) - 1)
 
 
-def _block_rows(document: Document) -> list[BlockRow]:
-    return [
-        BlockRow(
-            position=block.index,
-            kind=str(block.kind),
-            level=block.level,
-            text=block.text,
-            sentences=[
-                SentenceRow(position=s.index, start=s.start, end=s.end) for s in block.sentences
-            ],
-        )
-        for block in document.blocks
+def _insert_blocks(session: Session, document_id: int, document: Document) -> None:
+    """Bulk inserts (Core, not ORM objects): a book has thousands of sentences, and building an
+    ORM instance for each made importing several times slower."""
+    if not document.blocks:
+        return
+    block_ids = session.scalars(
+        insert(BlockRow).returning(BlockRow.id, sort_by_parameter_order=True),
+        [
+            {
+                "document_id": document_id,
+                "position": block.index,
+                "kind": str(block.kind),
+                "level": block.level,
+                "text": block.text,
+            }
+            for block in document.blocks
+        ],
+    ).all()
+    sentences = [
+        {"block_id": block_id, "position": s.index, "start": s.start, "end": s.end}
+        for block_id, block in zip(block_ids, document.blocks, strict=True)
+        for s in block.sentences
     ]
+    if sentences:
+        session.execute(insert(SentenceRow), sentences)
 
 
 def _entry(row: DocumentRow, sentences: int) -> LibraryEntry:

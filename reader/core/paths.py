@@ -17,8 +17,12 @@ def data_dir() -> Path:
     `BIREADER_HOME` overrides the platform default; tests point it at a temporary directory.
     """
     override = os.environ.get(HOME_ENV)
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path = (
+        Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    )
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:  # notes and reading history are private, whoever made it
+        path.chmod(0o700)
     return path
 
 

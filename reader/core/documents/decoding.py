@@ -97,5 +97,7 @@ def _looks_like_bomless_utf16(data: bytes) -> bool:
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\f")
+    controls = sum(
+        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\f"
+    )
     return controls / len(text)

@@ -39,7 +39,11 @@ def build_document(
     if not texts:
         raise InputError(path or "<text>", "contains no text")
     if language == "auto":
-        language = raw.language_hint or detect_language(_language_sample(texts))
+        # What the text is beats what the file declares (templates say lang="en" on any page);
+        # the declaration decides only when the text cannot.
+        language = detect_language(_language_sample(texts))
+        if language == "und" and raw.language_hint:
+            language = raw.language_hint
     blocks = tuple(
         Block(index, kind, text, _sentences(text, language), level)
         for index, (kind, level, text) in enumerate(texts)

@@ -9,9 +9,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reader.core import paths
+from reader.core.errors import ReaderError
+from reader.core.storage.backup import backup_before_migration
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
@@ -26,7 +29,7 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""
-        with self._sessions.begin() as session:
+        with busy_as_library_in_use(self.path), self._sessions.begin() as session:
             yield session
 
     def close(self) -> None:
@@ -39,16 +42,61 @@ def open_database(path: Path | None = None) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.touch(mode=0o600)
+    os.chmod(path, 0o600)  # the data directory is user-only too, which covers the -wal file
     database = Database(path)
     upgrade_schema(database)
     return database
 
 
-def upgrade_schema(database: Database) -> None:
-    from alembic import command
+class LibraryInUseError(ReaderError):
+    def __init__(self, path: Path):
+        super().__init__(
+            f"{path}: the library is in use by another program that has kept it locked for "
+            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
+        )
 
-    with database.engine.begin() as connection:
-        config = alembic_config()
+
+@contextmanager
+def busy_as_library_in_use(path: Path) -> Iterator[None]:
+    """SQLite gave up waiting for another process's write: say so, without a traceback."""
+    try:
+        yield
+    except OperationalError as error:
+        if "database is locked" in str(error.orig) or "database is busy" in str(error.orig):
+            raise LibraryInUseError(path) from error
+        raise
+
+
+class SchemaTooNewError(ReaderError):
+    def __init__(self, path: Path, revision: str, head: str):
+        super().__init__(
+            f"{path}: the library was written by a newer version of Bilingual Reader "
+            f"(schema {revision}; this version knows up to {head}). Update the app; "
+            "the library was left untouched."
+        )
+
+
+def upgrade_schema(database: Database) -> None:
+    """Bring the schema to the newest revision, keeping a backup copy of a database that
+    already holds data before any migration touches it."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config()
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head()
+    with busy_as_library_in_use(database.path), database.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == head:
+        return
+    if current is not None:
+        if current not in {revision.revision for revision in script.walk_revisions()}:
+            raise SchemaTooNewError(database.path, current, head)
+        backup_before_migration(database.path, current)
+    # Another instance may be migrating at the same time: the write lock taken by BEGIN IMMEDIATE
+    # serialises them, and Alembic reads the revision again inside the transaction.
+    with busy_as_library_in_use(database.path), database.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -77,7 +125,10 @@ def _create_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock at the start. A deferred transaction that reads, then
+        # writes after another process committed, fails at once with "database is locked"
+        # (its snapshot is stale, so SQLite cannot wait); this one waits up to the busy timeout.
+        # In WAL mode readers are never blocked by it, and units of work are short.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    os.chmod(path, 0o600)
     return engine

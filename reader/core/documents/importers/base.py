@@ -76,4 +76,4 @@ def importer_for(path: Path, head: bytes) -> Importer | None:
 def _load_builtin_importers() -> None:
     # Importing the modules registers them (once: Python caches modules); lazily, so the app
     # starts without them. Each importer imports its heavy parser inside read().
-    from reader.core.documents.importers import html, markdown, text  # noqa: F401
+    from reader.core.documents.importers import docx, epub, html, markdown, pdf, text  # noqa: F401

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes, normalise
+from reader.core.documents.importers.archive import one_line
 from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
 from reader.core.documents.model import BlockKind
 from reader.core.errors import InputError
@@ -21,6 +22,9 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# C0 controls other than whitespace are not allowed in HTML; lxml keeps them in the tree but
+# refuses them when text is moved, so they go before parsing.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Pages that declare a Western single-byte charset are often Vietnamese in Windows-1258 or
 # UTF-8: for these the bytes decide (decode_bytes recognises Windows-1258).
 _UNRELIABLE_CHARSETS = {"iso8859-1", "cp1252", "ascii", "latin-1"}
@@ -30,7 +34,7 @@ _MIN_MAIN_TEXT_SHARE = 0.25  # readability's pick must hold this much of the pag
 
 class HtmlImporter:
     name = "html"
-    extensions = (".html", ".htm", ".xhtml", ".shtml", ".mhtml")
+    extensions = (".html", ".htm", ".xhtml", ".shtml")
 
     def sniff(self, path: Path, head: bytes) -> bool:
         start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -68,16 +72,10 @@ def _declared_encoding(data: bytes) -> str | None:
 
 
 def parse_html(data: bytes, path: Path) -> RawDocument:
-    from lxml import etree, html
-
     from reader.core.documents.importers.htmlblocks import BlockBuilder
 
-    text = _XML_DECLARATION.sub("", decode_html(data, path), count=1)
-    try:
-        root = html.document_fromstring(text, parser=safe_html_parser())
-    except (etree.ParserError, ValueError) as error:
-        raise InputError(path, f"not a readable HTML page ({error})") from error
-    language = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+    root = html_tree(decode_html(data, path), path, "HTML page")
+    language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
     page_title = _page_title(root)
     remove_page_furniture(root)
     builder = BlockBuilder()
@@ -90,16 +88,32 @@ def parse_html(data: bytes, path: Path) -> RawDocument:
     if title and not any(block.text == title for block in blocks[:3]):
         blocks.insert(0, RawBlock(BlockKind.HEADING, title, 1))
         toc = [(1, title, 0)] + [(level, text, index + 1) for level, text, index in toc]
-    return RawDocument(
-        blocks=blocks, title=title, language_hint=_language_code(language), toc=toc
-    )
+    return RawDocument(blocks=blocks, title=title, language_hint=_language_code(language), toc=toc)
+
+
+def html_tree(text: str, path: Path, what: str):
+    """Parse decoded HTML safely; a tree past libxml2's depth limit is refused, not cut."""
+    from lxml import etree, html
+
+    parser = safe_html_parser()
+    try:
+        text = _CONTROL_CHARACTERS.sub("", _XML_DECLARATION.sub("", text, count=1))
+        root = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise InputError(path, f"not a readable {what} ({one_line(error)})") from error
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        raise InputError(path, f"{what} nested too deeply (over 256 levels): not a text to read")
+    return root
 
 
 def safe_html_parser():
     from lxml import html
 
     return html.HTMLParser(
-        no_network=True, remove_comments=True, remove_pis=True, huge_tree=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
         default_doctype=False,
     )
 
@@ -123,16 +137,80 @@ def _page_title(root) -> str | None:
 
 # --- Page furniture ----------------------------------------------------------------------------
 
-_FURNITURE_TAGS = ("nav", "form", "button", "aside", "dialog", "menu", "script", "style", "noscript", "template")
-_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog",
-                    "alertdialog", "menu", "menubar", "toolbar"}
+_FURNITURE_TAGS = (
+    "nav",
+    "form",
+    "button",
+    "aside",
+    "dialog",
+    "menu",
+    "script",
+    "style",
+    "noscript",
+    "template",
+)
+_FURNITURE_ROLES = {
+    "navigation",
+    "banner",
+    "contentinfo",
+    "search",
+    "complementary",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "toolbar",
+}
 # Words in class or id names that only page furniture uses (matched as whole name parts).
 _FURNITURE_NAMES = frozenset(
-    "share sharing social sns tags tag taglist tag-list keywords breadcrumb breadcrumbs "
-    "login signin sign-in signup register account related comments comment cookie cookies "
-    "consent newsletter subscribe advert advertisement ads ad banner promo sponsored sidebar "
-    "navbar navigation menu toolbar pagination pager attachments attachment rating "
-    "popup modal masthead topbar".split()
+    [
+        "share",
+        "sharing",
+        "social",
+        "sns",
+        "tags",
+        "tag",
+        "taglist",
+        "tag-list",
+        "keywords",
+        "breadcrumb",
+        "breadcrumbs",
+        "login",
+        "signin",
+        "sign-in",
+        "signup",
+        "register",
+        "account",
+        "related",
+        "comments",
+        "comment",
+        "cookie",
+        "cookies",
+        "consent",
+        "newsletter",
+        "subscribe",
+        "advert",
+        "advertisement",
+        "ads",
+        "ad",
+        "banner",
+        "promo",
+        "sponsored",
+        "sidebar",
+        "navbar",
+        "navigation",
+        "menu",
+        "toolbar",
+        "pagination",
+        "pager",
+        "attachments",
+        "attachment",
+        "rating",
+        "popup",
+        "modal",
+        "masthead",
+        "topbar",
+    ]
 )
 _NAME_SPLIT = re.compile(r"[\s_-]+")
 _MAX_FURNITURE_SHARE = 0.5  # a "furniture" element holding most of the page's text is not
@@ -174,7 +252,9 @@ def _is_furniture(element) -> bool:
 
 
 def _is_note(element) -> bool:
-    kinds = f"{element.get('role') or ''} {element.get('epub:type') or ''} {element.get('class') or ''}"
+    kinds = (
+        f"{element.get('role') or ''} {element.get('epub:type') or ''} {element.get('class') or ''}"
+    )
     return "note" in kinds.lower()
 
 
@@ -207,7 +287,8 @@ def _main_content(root, path: Path):
     try:
         summary = Readability(serialised).summary(html_partial=True)
         main = html.fragment_fromstring(summary, parser=safe_html_parser(), create_parent="div")
-    except (Unparseable, ValueError, RecursionError):
+    except (Unparseable, ValueError, RecursionError, AssertionError):
+        # readability asserts on pages it cannot shape (e.g. no <body>): the body it is then.
         return body
     main_text = _text_length(main)
     return main if main_text >= _MIN_MAIN_TEXT_SHARE * page_text else body

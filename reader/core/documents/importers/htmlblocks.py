@@ -17,22 +17,96 @@ from reader.core.documents.model import BlockKind
 
 # Never text a reader sees: scripts, styles, form controls, embedded media and vector art.
 SKIPPED_TAGS = frozenset(
-    "script style noscript template head title meta link iframe object embed svg math canvas "
-    "video audio source track map button input select textarea option datalist".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "canvas",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "map",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "option",
+        "datalist",
+    ]
 )
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _LISTS = frozenset({"ul", "ol", "menu"})
 _BLOCK_TAGS = frozenset(
-    "p div li dt dd td th figcaption caption blockquote pre address article section aside main "
-    "header footer figure table tr thead tbody tfoot ul ol dl hr body center details summary "
-    "form fieldset legend nav".split()
+    [
+        "p",
+        "div",
+        "li",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "figcaption",
+        "caption",
+        "blockquote",
+        "pre",
+        "address",
+        "article",
+        "section",
+        "aside",
+        "main",
+        "header",
+        "footer",
+        "figure",
+        "table",
+        "tr",
+        "thead",
+        "tbody",
+        "tfoot",
+        "ul",
+        "ol",
+        "dl",
+        "hr",
+        "body",
+        "center",
+        "details",
+        "summary",
+        "form",
+        "fieldset",
+        "legend",
+        "nav",
+    ]
 ) | frozenset(_HEADINGS)
 _FOOTNOTE_TYPES = frozenset(
-    "footnote footnotes endnote endnotes rearnote rearnotes note doc-footnote doc-endnote "
-    "doc-endnotes".split()
+    [
+        "footnote",
+        "footnotes",
+        "endnote",
+        "endnotes",
+        "rearnote",
+        "rearnotes",
+        "note",
+        "doc-footnote",
+        "doc-endnote",
+        "doc-endnotes",
+    ]
 )
-_BACKLINK_TYPES = frozenset({"backlink", "doc-backlink"})
-_BACKLINK_CLASSES = frozenset({"footnote-back", "footnote-backref", "footnoteback"})
+# Links between a note and its reference: their marks ("1", "↩") would end up glued to
+# sentences and sent to the translator; the note itself stays, as a footnote block.
+_NOTE_LINK_TYPES = frozenset({"backlink", "doc-backlink", "noteref", "doc-noteref"})
+_NOTE_LINK_CLASSES = frozenset({"footnote-back", "footnote-backref", "footnote-ref"})
+# Captions written without <figcaption> (XHTML 1.1 in EPUB 2, older web pages).
+_CAPTION_CLASSES = frozenset({"caption", "figcaption", "wp-caption-text", "image-caption"})
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -50,10 +124,7 @@ class BlockBuilder:
         _Walker(self, anchor_prefix).walk(root)
 
     def emit(self, kind: BlockKind, text: str, level: int) -> None:
-        if kind is not BlockKind.CODE:
-            text = " ".join(text.split())
-        else:
-            text = text.strip("\n")
+        text = " ".join(text.split()) if kind is not BlockKind.CODE else text.strip("\n")
         if not text.strip():
             return
         if kind is BlockKind.HEADING:
@@ -96,8 +167,8 @@ def _is_skipped(element: etree._Element, tag: str) -> bool:
         return True
     if tag == "a":
         types = _attribute_tokens(element, _EPUB_TYPE, "epub:type", "role")
-        return bool(types & _BACKLINK_TYPES) or bool(
-            _attribute_tokens(element, "class") & _BACKLINK_CLASSES
+        return bool(types & _NOTE_LINK_TYPES) or bool(
+            _attribute_tokens(element, "class") & _NOTE_LINK_CLASSES
         )
     return False
 
@@ -136,7 +207,9 @@ class _Walker:
     def _start(self, element: etree._Element, tag: str) -> None:
         element_id = element.get("id")
         if element_id:
-            self.builder.anchors.setdefault(self.anchor_prefix + element_id, len(self.builder.blocks))
+            self.builder.anchors.setdefault(
+                self.anchor_prefix + element_id, len(self.builder.blocks)
+            )
         if _is_footnote_container(element):
             self.footnote_depth += 1
             self.footnote_elements.add(element)
@@ -149,7 +222,7 @@ class _Walker:
         elif tag in _BLOCK_TAGS:
             self._flush_open()
             self._flush_root()
-            kind, level = self._kind(tag)
+            kind, level = self._kind(tag, element)
             self.stack.append(_Open(element, kind, level))
         self._text(element.text)
 
@@ -166,7 +239,7 @@ class _Walker:
             self.footnote_depth -= 1
         self._text(element.tail)
 
-    def _kind(self, tag: str) -> tuple[BlockKind, int]:
+    def _kind(self, tag: str, element: etree._Element) -> tuple[BlockKind, int]:
         """The kind of a block element, given the containers it is in: a <p> in a list item is
         the item's text, in a table cell it is the cell's, in a footnote it is the note's."""
         if tag in _HEADINGS and not self.footnote_depth:
@@ -176,14 +249,20 @@ class _Walker:
             return BlockKind.FOOTNOTE, 0
         if tag in ("td", "th"):
             return BlockKind.TABLE_CELL, 0
-        if tag in ("figcaption", "caption"):
+        if (
+            tag in ("figcaption", "caption")
+            or _attribute_tokens(element, "class") & _CAPTION_CLASSES
+        ):
             return BlockKind.CAPTION, 0
         if tag == "li":
             return BlockKind.LIST_ITEM, max(self.list_depth, 1)
         if tag == "pre":
             return BlockKind.CODE, 0
         if outer is not None and outer.kind in (
-            BlockKind.TABLE_CELL, BlockKind.CAPTION, BlockKind.LIST_ITEM, BlockKind.CODE
+            BlockKind.TABLE_CELL,
+            BlockKind.CAPTION,
+            BlockKind.LIST_ITEM,
+            BlockKind.CODE,
         ):
             return outer.kind, outer.level
         if self.quote_depth:

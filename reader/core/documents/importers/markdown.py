@@ -37,9 +37,19 @@ def parse_markdown(text: str) -> RawDocument:
             list_depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
-        elif token.nesting == 1 and token.type in ("list_item_open", "blockquote_open", "th_open", "td_open"):
+        elif token.nesting == 1 and token.type in (
+            "list_item_open",
+            "blockquote_open",
+            "th_open",
+            "td_open",
+        ):
             context.append(token.type)
-        elif token.nesting == -1 and token.type in ("list_item_close", "blockquote_close", "th_close", "td_close"):
+        elif token.nesting == -1 and token.type in (
+            "list_item_close",
+            "blockquote_close",
+            "th_close",
+            "td_close",
+        ):
             context.pop()
         elif token.type == "heading_open":
             heading_level = int(token.tag[1:])

@@ -13,7 +13,9 @@ from reader.core.documents.model import BlockKind
 
 _BULLET = re.compile(r"^\s*[-–—•*+▪●◦]\s+")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-zđ]|[IVXLC]{1,6})[.)]\s+\S")
-_CAPTION = re.compile(r"\((?:Ảnh|Photo|Hình|Nguồn|Source|Video|Clip)\s*:[^()]*\)\s*$", re.IGNORECASE)
+_CAPTION = re.compile(
+    r"\((?:Ảnh|Photo|Hình|Nguồn|Source|Video|Clip)\s*:[^()]*\)\s*$", re.IGNORECASE
+)
 _TERMINAL_PUNCTUATION = tuple(".!?:;…,\"”'’)")
 _MAX_TITLE_LENGTH = 200
 _MIN_TITLE_WORDS = 4
@@ -62,7 +64,9 @@ def _is_hard_wrapped(groups: list[list[str]]) -> bool:
     if width > 120:
         return False
     near_width = sum(1 for line in wrapped_lines if len(line) >= 0.6 * width)
-    return near_width >= 0.8 * len(wrapped_lines) and statistics.median(map(len, wrapped_lines)) > 30
+    return (
+        near_width >= 0.8 * len(wrapped_lines) and statistics.median(map(len, wrapped_lines)) > 30
+    )
 
 
 def _paragraphs(group: list[str], hard_wrapped: bool) -> list[str]:

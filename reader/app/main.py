@@ -1,0 +1,168 @@
+"""Application start-up: QApplication, theme, the main window; and the `--screenshot` mode
+used by tests and headless checks (render, optionally wait for the visible translation, grab the
+whole window, exit)."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from reader.app import theme
+from reader.app.main_window import MainWindow
+from reader.app.settings import APPLICATION, ORGANISATION, AppSettings
+
+SCREENSHOT_TIMEOUT_S = 300
+SETTLE_MS = 150  # let the last batch paint before grabbing
+EXIT_FAILED = 1
+EXIT_INPUT_ERROR = 2
+
+
+def create_application() -> QApplication:
+    app = QApplication.instance()
+    if app is not None:
+        return app  # type: ignore[return-value]
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough  # crisp text at 125 %/150 % scaling
+    )
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setDesktopFileName("bilingual-reader")
+    return app
+
+
+def ensure_display_for_screenshot() -> None:
+    """A screenshot needs no screen: without one, render offscreen."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def build_window(settings: AppSettings | None = None) -> MainWindow:
+    app = create_application()
+    settings = settings or AppSettings()
+    theme.apply_theme(app, settings.theme)
+    return MainWindow(settings)
+
+
+def start(
+    window: MainWindow,
+    file: Path | None,
+    source_language: str | None = None,
+    target_language: str | None = None,
+) -> None:
+    """Show the window, then open `file`, or the library (the sample when the library is empty)."""
+    window.show()
+    gc.freeze()  # modules and widgets live until exit: no need to scan them in every full GC
+    window.context.warm_up(window.workers)
+    if file is not None:
+        window.open_path(file, source_language, target_language)
+        return
+
+    def first_run_sample() -> None:
+        window.library_loaded.disconnect(first_run_sample)
+        if not window.library_view.rows:
+            window.open_sample()
+
+    window.library_loaded.connect(first_run_sample)
+    window.show_library()
+
+
+class Screenshot(QObject):
+    """Grabs the window once the document (and, if asked, its visible translation) is shown."""
+
+    def __init__(
+        self, window: MainWindow, output: Path, wait_translation: bool, timeout_s: float
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.output = output
+        self.exit_code = 0
+        self.message = ""
+        self._done = False
+        if wait_translation:
+            window.visible_translation_ready.connect(self._settle)
+        else:
+            window.document_opened.connect(self._settle)
+        window.open_failed.connect(self._failed)
+        window.library_loaded.connect(self._library_shown)
+        self._timeout = QTimer(self, singleShot=True)
+        self._timeout.timeout.connect(self._timed_out)
+        self._timeout.start(round(timeout_s * 1000))
+
+    def _settle(self, *_args) -> None:
+        QTimer.singleShot(SETTLE_MS, self._grab)
+
+    def _library_shown(self) -> None:
+        # A non-empty library stays on screen (an empty one makes way for the sample).
+        if self.window.library_view.rows and self.window.opened is None:
+            self._settle()
+
+    def _grab(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self.window.document_view.ensure_layout()
+        if not self.window.grab().save(str(self.output)):
+            self.exit_code, self.message = (
+                EXIT_FAILED,
+                f"{self.output}: cannot write the screenshot",
+            )
+        self._finish()
+
+    def _failed(self, message: str) -> None:
+        if not self._done:
+            self._done = True
+            self.exit_code, self.message = EXIT_INPUT_ERROR, message
+            self._finish()
+
+    def _timed_out(self) -> None:
+        if not self._done:
+            self.message = "timed out waiting for the translation; screenshot taken anyway"
+            self._grab()
+            self.exit_code = EXIT_FAILED
+
+    def _finish(self) -> None:
+        self.window.cancel_translation()
+        QTimer.singleShot(0, self.window.close)
+
+
+def run(
+    file: Path | None = None,
+    *,
+    source_language: str | None = None,
+    target_language: str | None = None,
+    screenshot: Path | None = None,
+    wait_translation: bool = False,
+    timeout_s: float = SCREENSHOT_TIMEOUT_S,
+) -> int:
+    """Run the window until it closes; return the process exit code."""
+    if screenshot is not None:
+        ensure_display_for_screenshot()
+    app = create_application()
+    window = build_window()
+    shooter = Screenshot(window, screenshot, wait_translation, timeout_s) if screenshot else None
+    start(window, file, source_language, target_language)
+    code = app.exec()
+    window.workers.wait()
+    if shooter is not None:
+        if shooter.message:
+            print(f"bireader: {shooter.message}", file=sys.stderr)
+        return shooter.exit_code
+    return code
+
+
+def main() -> int:
+    return run(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,361 @@
+"""Work off the GUI thread: a QThreadPool of QRunnables reporting back through signals.
+
+Background code never touches widgets: results travel through queued signals to the GUI thread.
+Translation batches are buffered and handed over at most every `FLUSH_INTERVAL_MS`, so a burst
+of small batches costs the event loop one model update, not one per batch.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal
+
+from reader.core.errors import ReaderError
+
+if TYPE_CHECKING:  # the core is imported lazily: it pulls in SQLAlchemy, CTranslate2...
+    from reader.core.documents import Document
+    from reader.core.storage import Database
+    from reader.core.translate.catalogue import CatalogueEntry
+    from reader.core.translate.service import Route, TranslatedSentence, TranslationService
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL_MS = 50
+POOL_THREADS = 2  # opening, downloads, small tasks; translation jobs have their own thread
+BACKGROUND_NICENESS = 10
+
+
+def error_message(error: BaseException) -> str:
+    """One line for the user: ours are already worded for them; anything else is a bug."""
+    if isinstance(error, ReaderError):
+        return str(error)
+    return f"unexpected error: {type(error).__name__}: {error}"
+
+
+class TaskSignals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+
+
+class FunctionTask(QRunnable):
+    """Runs `function()` in the pool; reports its result or exception through `signals`."""
+
+    def __init__(self, function: Callable[[], Any]) -> None:
+        super().__init__()
+        self.signals = TaskSignals()
+        self._function = function
+
+    def run(self) -> None:
+        try:
+            result = self._function()
+        except BaseException as error:  # reported to the GUI, which decides what to show
+            if not isinstance(error, ReaderError):
+                log.exception("background task failed")
+            self.signals.failed.emit(error)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+def lower_thread_priority() -> None:
+    """Let the GUI thread win the CPU over model inference. On Linux niceness is per thread and
+    inherited by the threads created afterwards (CTranslate2's, when the model loads here)."""
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+        except OSError as error:
+            log.debug("cannot lower the translation thread's priority: %s", error)
+    else:
+        QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+
+
+class Workers(QObject):
+    """The app's thread pools: a general one, and one low-priority thread for translation
+    jobs. Keeps each task's signals alive until it has reported."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(POOL_THREADS)
+        self.translation_pool = QThreadPool(self)
+        self.translation_pool.setMaxThreadCount(1)
+        self.translation_pool.setExpiryTimeout(-1)  # keep the thread (and its niceness)
+        self._running: set[TaskSignals] = set()
+
+    def submit(
+        self,
+        function: Callable[[], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        *,
+        translation: bool = False,
+    ) -> FunctionTask:
+        task = FunctionTask(_at_low_priority(function) if translation else function)
+        signals = task.signals
+        self._running.add(signals)
+        if on_success is not None:
+            signals.succeeded.connect(on_success)
+        if on_failure is not None:
+            signals.failed.connect(on_failure)
+        signals.succeeded.connect(lambda _result: self._running.discard(signals))
+        signals.failed.connect(lambda _error: self._running.discard(signals))
+        (self.translation_pool if translation else self.pool).start(task)
+        return task
+
+    def wait(self, msecs: int = -1) -> bool:
+        done = self.translation_pool.waitForDone(msecs)
+        return self.pool.waitForDone(msecs) and done
+
+
+def _at_low_priority(function: Callable[[], Any]) -> Callable[[], Any]:
+    def run() -> Any:
+        lower_thread_priority()
+        return function()
+
+    return run
+
+
+class AppContext:
+    """The database and translation service, created on first use in a worker thread (opening
+    the database runs migrations; the service imports CTranslate2)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._database: Database | None = None
+        self._service: TranslationService | None = None
+
+    def database(self) -> Database:
+        with self._lock:
+            if self._database is None:
+                from reader.core.storage import open_database
+
+                self._database = open_database()
+            return self._database
+
+    def service(self) -> TranslationService:
+        database = self.database()
+        with self._lock:
+            if self._service is None:
+                from reader.core.translate.service import TranslationService
+
+                self._service = TranslationService(database)
+            return self._service
+
+    def warm_up(self, workers: Workers) -> None:
+        """Start the slow first-use costs in parallel while the window appears: the database
+        (SQLAlchemy, migrations), the service (CTranslate2) and the language identifier."""
+        workers.submit(self.service)
+        workers.submit(_load_language_identifier)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._database is not None:
+                self._database.close()
+            self._database = self._service = None
+
+
+def _load_language_identifier() -> None:
+    from reader.core.segment import detect_language
+
+    detect_language("Xin chào")
+
+
+@dataclass
+class OpenedDocument:
+    """Everything the window needs to show a document, prepared off the GUI thread."""
+
+    document_id: int
+    document: Document
+    target_language: str
+    route: Route | None
+    cached: dict[tuple[int, int], TranslatedSentence]
+    reading_block: int
+    download: CatalogueEntry | None = None  # offered when `route` is None
+    notes: list[str] = field(default_factory=list)
+
+
+_gc_pauses = 0
+_gc_lock = threading.Lock()
+
+
+@contextmanager
+def collecting_once() -> Iterator[None]:
+    """Loading a big document creates 100,000s of long-lived objects; every automatic full
+    collection meanwhile would scan them all while holding the GIL, freezing the window several
+    times. Pause the cyclic GC while loading and collect once, at the end (the window then
+    `gc.freeze()`s the survivors, which live as long as the document is shown)."""
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            last = _gc_pauses == 0
+        if last:
+            gc.collect(1)  # only the young generations: what loading created
+            gc.enable()
+
+
+def default_target(source_language: str, preferred: str) -> str:
+    if preferred and preferred != source_language:
+        return preferred
+    return "vi" if source_language == "en" else "en"
+
+
+def open_file(
+    context: AppContext,
+    path: Path,
+    source_language: str | None,
+    target_language: str | None,
+    preferred_target: str,
+) -> OpenedDocument:
+    """Import (or re-import) a file into the library and prepare it for display."""
+    from reader.core.library import add_document
+
+    with collecting_once():
+        result = add_document(context.database(), path, language=source_language or "auto")
+        return _prepare(
+            context, result.document_id, result.document, target_language, preferred_target
+        )
+
+
+def open_library_document(
+    context: AppContext, document_id: int, target_language: str | None, preferred_target: str
+) -> OpenedDocument:
+    """A library document, rebuilt from the database: no file parsing, no segmentation."""
+    from reader.core.library import get_document
+
+    with collecting_once():
+        document = get_document(context.database(), document_id)
+        return _prepare(context, document_id, document, target_language, preferred_target)
+
+
+def _prepare(
+    context: AppContext,
+    document_id: int,
+    document: Document,
+    target_language: str | None,
+    preferred_target: str,
+) -> OpenedDocument:
+    from reader.core.library import get_entry, mark_opened
+
+    database = context.database()
+    entry = get_entry(database, document_id)
+    target = (
+        target_language
+        or entry.target_language
+        or default_target(document.language, preferred_target)
+    )
+    service = context.service()
+    route = service.route(document.language, target)
+    cached = service.cached_translations(document, route) if route is not None else {}
+    mark_opened(database, document_id, target_language=target)
+    reading_block = min(entry.reading_block, len(document.blocks) - 1)
+    opened = OpenedDocument(document_id, document, target, route, cached, reading_block)
+    if route is None:
+        opened.download = find_download(document.language, target)
+    return opened
+
+
+def find_download(source: str, target: str) -> CatalogueEntry | None:
+    from reader.core.translate.catalogue import find_entry
+
+    try:
+        return find_entry(f"{source}_{target}")
+    except ReaderError as error:
+        log.info("no catalogue entry for %s→%s: %s", source, target, error)
+        return None
+
+
+def save_reading_position(context: AppContext, document_id: int, block: int) -> None:
+    from reader.core.library import mark_opened
+
+    mark_opened(context.database(), document_id, reading_block=block)
+
+
+class TranslationRunner(QObject):
+    """Runs one `TranslationJob` in the pool and hands its results to the GUI thread in batches.
+
+    `sentences_ready(list[TranslatedSentence])` at most every FLUSH_INTERVAL_MS,
+    `progress(done, total)`, then `finished(stats)` or `failed(message)`.
+    """
+
+    sentences_ready = Signal(list)
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        workers: Workers,
+        service: TranslationService,
+        document: Document,
+        route: Route,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._buffer: list[TranslatedSentence] = []
+        self._latest_progress: tuple[int, int] | None = None
+        self.running = False
+        self._job = service.create_job(
+            document, route, on_sentences=self._collect, on_progress=self._collect_progress
+        )
+        self._timer = QTimer(self)
+        self._timer.setInterval(FLUSH_INTERVAL_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def start(self, priority: Iterable[int] = ()) -> None:
+        self._job.prioritise(priority)
+        self.running = True
+        self._timer.start()
+        self._workers.submit(self._job.run, self._on_done, self._on_error, translation=True)
+
+    def prioritise(self, blocks: Iterable[int]) -> None:
+        self._job.prioritise(blocks)
+
+    def cancel(self) -> None:
+        self._job.cancel()
+
+    # Called from the worker thread: only touch the buffer, under the lock.
+    def _collect(self, sentences: list[TranslatedSentence]) -> None:
+        with self._lock:
+            self._buffer.extend(sentences)
+
+    def _collect_progress(self, done: int, total: int) -> None:
+        with self._lock:
+            self._latest_progress = (done, total)
+
+    def flush(self) -> None:
+        with self._lock:
+            sentences, self._buffer = self._buffer, []
+            progress, self._latest_progress = self._latest_progress, None
+        if sentences:
+            self.sentences_ready.emit(sentences)
+        if progress is not None:
+            self.progress.emit(*progress)
+
+    def _on_done(self, stats: object) -> None:
+        self._timer.stop()
+        self.flush()
+        self.running = False
+        self.finished.emit(stats)
+
+    def _on_error(self, error: BaseException) -> None:
+        self._timer.stop()
+        self.flush()
+        self.running = False
+        self.failed.emit(error_message(error))

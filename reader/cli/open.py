@@ -1,0 +1,64 @@
+"""`bireader open [FILE]`: the reading window (no file: the library; first run: the sample)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reader.core.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "open", help="open a document in the window (no file: the library)"
+    )
+    parser.add_argument("file", nargs="?", help="document to read (.txt, .md)")
+    parser.add_argument(
+        "--from",
+        dest="source_language",
+        metavar="LANG",
+        help="language of the document (default: detected)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="target_language",
+        metavar="LANG",
+        help="language to translate into (default: as last time, else English)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        type=Path,
+        help="render the window (no screen needed), save a PNG of it and exit",
+    )
+    parser.add_argument(
+        "--wait-translation",
+        action="store_true",
+        help="with --screenshot: wait until the visible text is translated",
+    )
+    parser.set_defaults(func=_open)
+
+
+def _open(args: argparse.Namespace) -> int:
+    file = Path(args.file) if args.file else None
+    if file is not None:
+        if not file.exists():
+            raise InputError(file, "no such file")
+        if file.is_dir():
+            raise InputError(file, "is a directory, not a document")
+    if args.screenshot is not None:
+        if args.screenshot.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
+            raise InputError(args.screenshot, "screenshot must be a .png, .jpg or .bmp file")
+        if not args.screenshot.parent.resolve().is_dir():
+            raise InputError(args.screenshot, "the screenshot's directory does not exist")
+    elif args.wait_translation:
+        raise InputError("--wait-translation", "only makes sense with --screenshot")
+    from reader.app.main import run  # Qt is imported only for this command
+
+    return run(
+        file,
+        source_language=args.source_language,
+        target_language=args.target_language,
+        screenshot=args.screenshot,
+        wait_translation=args.wait_translation,
+    )

@@ -1,0 +1,456 @@
+"""Translating documents: routes between languages, cached results, prioritised jobs.
+
+A `TranslationJob` delivers what the database already knows first (the user's edits, then cached
+machine translations), then translates the rest in batches: blocks the caller prioritised (what
+is on screen) first, then the others in document order. Batches run side by side, one per
+Translator worker (a core each); each is wide enough for CTranslate2 to run near its throughput
+limit and otherwise as short as possible (about `BATCH_TARGET_SECONDS`), so that a new priority
+or a cancel takes effect quickly. Every finished batch is written to the cache at once, so a
+cancelled job loses nothing and a reopened document costs no model call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from reader.core.documents.model import Document, Sentence
+from reader.core.errors import ReaderError
+from reader.core.segment import split_sentences
+from reader.core.storage.db import Database
+from reader.core.translate import cache
+from reader.core.translate.engine import DEFAULT_BEAM_SIZE, TranslationEngine
+from reader.core.translate.packages import InstalledModel, find_installed
+
+PIVOT_LANGUAGE = "en"
+
+# Batch sizing, from CPU-time measurements of the Transformer-base int8 package that
+# bench/translate_throughput.py builds (beam 4, one core per batch, the sample's sentences):
+# cost per sentence falls steeply up to ~8 sentences a batch (1 → 2.7x, 4 → 1.4x, 8 → 1.07x
+# the cost at 16), then flattens. So a batch holds at least MIN_BATCH_SENTENCES, and beyond
+# that stops at about BATCH_TARGET_SECONDS of work. With one batch per core and the short first
+# batch staggering them, a batch ends (and the next one is formed from the current priorities)
+# every ~half a batch duration.
+BATCH_TARGET_SECONDS = 0.5
+MIN_BATCH_SENTENCES = 8
+FIRST_BATCH_SENTENCES = 4  # the first batch is the top of the screen: show it fast
+FIRST_BATCH_CHARS = 600
+MAX_BATCH_CHARS = 12_000
+MAX_BATCH_SENTENCES = 64
+CACHED_DELIVERY_CHUNK = 1000  # cached sentences handed to the caller per callback
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to get from one language to another: one model, or two through English (pivot)."""
+
+    from_code: str
+    to_code: str
+    models: tuple[InstalledModel, ...]
+
+    @property
+    def key(self) -> str:
+        """Identifies the exact models: a new version of any of them gives new translations."""
+        return "|".join(f"{model.code}@{model.version}" for model in self.models)
+
+    @property
+    def is_pivot(self) -> bool:
+        return len(self.models) > 1
+
+
+@dataclass(frozen=True)
+class TranslatedSentence:
+    block_index: int
+    sentence_index: int
+    source: str
+    translation: str
+    cached: bool  # came from the database, not from the model in this job
+    edited: bool  # the user's own translation
+
+
+@dataclass
+class JobStats:
+    sentences: int = 0  # in the document
+    cached: int = 0  # delivered from the database (edits included)
+    translated: int = 0  # delivered from the model by this job
+    model_calls: int = 0  # CTranslate2 translate_batch calls made by this job
+    seconds: float = 0.0
+    first_batch_seconds: float | None = None  # until the first model batch was delivered
+    cancelled: bool = False
+
+    @property
+    def done(self) -> int:
+        return self.cached + self.translated
+
+
+SentencesCallback = Callable[[list[TranslatedSentence]], None]
+ProgressCallback = Callable[[int, int], None]
+
+
+def decoding_options(beam_size: int) -> str:
+    return f"beam={beam_size}"
+
+
+class TranslationService:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        beam_size: int = DEFAULT_BEAM_SIZE,
+        engine: TranslationEngine | None = None,
+    ) -> None:
+        if beam_size < 1:
+            raise ReaderError(f"beam size must be at least 1, not {beam_size}")
+        self.database = database
+        self.beam_size = beam_size
+        self.engine = engine or TranslationEngine()
+
+    def route(self, from_code: str, to_code: str) -> Route | None:
+        """The installed models translating `from_code` into `to_code`; None if there are none."""
+        if from_code == to_code:
+            return None
+        direct = find_installed(from_code, to_code)
+        if direct is not None:
+            return Route(from_code, to_code, (direct,))
+        if PIVOT_LANGUAGE in (from_code, to_code):
+            return None
+        first = find_installed(from_code, PIVOT_LANGUAGE)
+        second = find_installed(PIVOT_LANGUAGE, to_code)
+        if first is None or second is None:
+            return None
+        return Route(from_code, to_code, (first, second))
+
+    def cached_translations(
+        self, document: Document, route: Route, *, beam_size: int | None = None
+    ) -> dict[tuple[int, int], TranslatedSentence]:
+        """What the database already has for the document: edits, then cached translations."""
+        options = decoding_options(beam_size or self.beam_size)
+        digests = {
+            (block.index, sentence.index): cache.source_hash(sentence.text)
+            for block, sentence in document.iter_sentences()
+        }
+        with self.database.session() as session:
+            edits = cache.edits_for(session, document.content_hash, route.to_code)
+            known = cache.lookup(session, route.key, options, digests.values())
+        found: dict[tuple[int, int], TranslatedSentence] = {}
+        for block, sentence in document.iter_sentences():
+            position = (block.index, sentence.index)
+            digest = digests[position]
+            edit = edits.get((*position, digest))
+            text = edit if edit is not None else known.get(digest)
+            if text is not None:
+                found[position] = TranslatedSentence(
+                    *position, sentence.text, text, cached=True, edited=edit is not None
+                )
+        return found
+
+    def create_job(
+        self,
+        document: Document,
+        route: Route,
+        *,
+        on_sentences: SentencesCallback,
+        on_progress: ProgressCallback | None = None,
+        beam_size: int | None = None,
+    ) -> TranslationJob:
+        return TranslationJob(
+            self,
+            document,
+            route,
+            on_sentences=on_sentences,
+            on_progress=on_progress,
+            beam_size=beam_size or self.beam_size,
+        )
+
+    def translate_sentences(
+        self, route: Route, sentences: Sequence[str], *, beam_size: int | None = None
+    ) -> list[str]:
+        """Translate sentences through the cache: only unknown ones reach the model."""
+        beam = beam_size or self.beam_size
+        options = decoding_options(beam)
+        digests = [cache.source_hash(sentence) for sentence in sentences]
+        with self.database.session() as session:
+            known = cache.lookup(session, route.key, options, digests)
+        missing = {d: s for d, s in zip(digests, sentences, strict=True) if d not in known}
+        if missing:
+            texts = self.engine.translate(route.models, list(missing.values()), beam_size=beam)
+            fresh = dict(zip(missing, texts, strict=True))
+            with self.database.session() as session:
+                cache.store(session, route.key, options, fresh)
+            known.update(fresh)
+        return [known[digest] for digest in digests]
+
+    def translate_text(self, text: str, route: Route) -> str:
+        """Translate free text (e.g. a selection), keeping the whitespace between sentences."""
+        spans = split_sentences(text, route.from_code)
+        if not spans:
+            return text
+        translations = self.translate_sentences(route, [text[a:b] for a, b in spans])
+        pieces, previous_end = [], 0
+        for (start, end), translation in zip(spans, translations, strict=True):
+            pieces.append(text[previous_end:start])
+            pieces.append(translation)
+            previous_end = end
+        pieces.append(text[previous_end:])
+        return "".join(pieces)
+
+    def save_edit(
+        self,
+        document: Document,
+        block_index: int,
+        sentence_index: int,
+        translation: str,
+        *,
+        to_code: str,
+    ) -> None:
+        """Store the user's translation of a sentence into `to_code`; an empty one reverts to
+        the machine's."""
+        sentence = _find_sentence(document, block_index, sentence_index)
+        key = cache.EditKey(
+            document.content_hash,
+            to_code,
+            block_index,
+            sentence_index,
+            cache.source_hash(sentence.text),
+        )
+        with self.database.session() as session:
+            if translation.strip():
+                cache.save_edit(session, key, translation)
+            else:
+                cache.delete_edit(session, key)
+
+
+def _find_sentence(document: Document, block_index: int, sentence_index: int) -> Sentence:
+    if not 0 <= block_index < len(document.blocks):
+        raise ReaderError(f"{document.title}: no block {block_index}")
+    sentences = document.blocks[block_index].sentences
+    if not 0 <= sentence_index < len(sentences):
+        raise ReaderError(f"{document.title}: block {block_index} has no sentence {sentence_index}")
+    return sentences[sentence_index]
+
+
+@dataclass
+class _Pending:
+    """A source text still to translate, and every place in the document where it occurs."""
+
+    text: str
+    digest: str
+    positions: list[tuple[int, int]] = field(default_factory=list)
+
+
+class _BatchSizer:
+    """Sizes batches: at least `min_sentences`, then up to `budget` source characters, which
+    tracks the measured speed so that a batch takes about BATCH_TARGET_SECONDS."""
+
+    def __init__(self) -> None:
+        self.budget = FIRST_BATCH_CHARS
+        self.min_sentences = FIRST_BATCH_SENTENCES
+        self._seconds_per_char: float | None = None
+
+    def taken(self) -> None:
+        """A batch was formed: only the very first one is kept short."""
+        self.min_sentences = MIN_BATCH_SENTENCES
+
+    def update(self, chars: int, seconds: float) -> None:
+        if chars <= 0 or seconds <= 0:
+            return
+        rate = seconds / chars
+        # Smooth: one slow batch (another process on the CPU) should not halve the next one.
+        previous = self._seconds_per_char
+        self._seconds_per_char = rate if previous is None else 0.5 * previous + 0.5 * rate
+        wanted = BATCH_TARGET_SECONDS / self._seconds_per_char
+        self.budget = int(min(MAX_BATCH_CHARS, wanted))
+
+
+class TranslationJob:
+    """Translates one document along one route. `run()` blocks; the other methods are for other
+    threads. Callbacks are called from the thread running `run()`."""
+
+    def __init__(
+        self,
+        service: TranslationService,
+        document: Document,
+        route: Route,
+        *,
+        on_sentences: SentencesCallback,
+        on_progress: ProgressCallback | None,
+        beam_size: int,
+    ) -> None:
+        self._service = service
+        self._document = document
+        self._route = route
+        self._on_sentences = on_sentences
+        self._on_progress = on_progress
+        self._beam_size = beam_size
+        self._options = decoding_options(beam_size)
+        self._lock = threading.Lock()
+        self._priority: tuple[int, ...] = ()
+        self._cancelled = threading.Event()
+        self._sizer = _BatchSizer()
+        self.stats = JobStats(sentences=document.sentence_count)
+
+    def prioritise(self, block_indexes: Iterable[int]) -> None:
+        """Translate these blocks next (in this order), e.g. the ones on screen."""
+        ordered = tuple(dict.fromkeys(block_indexes))
+        with self._lock:
+            self._priority = ordered
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def run(self) -> JobStats:
+        """Deliver cached sentences, then translate the rest; return when done or cancelled.
+
+        Up to `engine.parallel_batches` batches run at once, one per Translator worker; results
+        are delivered in the order batches were formed. After a cancel, batches already running
+        are finished and cached, but no longer delivered.
+        """
+        started = time.perf_counter()
+        calls_before = self._service.engine.stats.model_calls
+        try:
+            pending = self._deliver_cached()
+            if pending and not self.cancelled:
+                self._translate_pending(pending, started)
+        finally:
+            self.stats.model_calls = self._service.engine.stats.model_calls - calls_before
+            self.stats.seconds = time.perf_counter() - started
+            self.stats.cancelled = self.cancelled and self.stats.done < self.stats.sentences
+        return self.stats
+
+    # --- steps ----------------------------------------------------------------------------------
+
+    def _deliver_cached(self) -> dict[int, dict[str, _Pending]]:
+        """Hand over what the database knows; return the rest grouped by block, in order."""
+        known = self._service.cached_translations(
+            self._document, self._route, beam_size=self._beam_size
+        )
+        delivered = [known[position] for position in sorted(known)]
+        for start in range(0, len(delivered), CACHED_DELIVERY_CHUNK):
+            self._on_sentences(delivered[start : start + CACHED_DELIVERY_CHUNK])
+        self.stats.cached = len(delivered)
+        self._report_progress()
+        by_digest: dict[str, _Pending] = {}
+        pending: dict[int, dict[str, _Pending]] = {}
+        for block, sentence in self._document.iter_sentences():
+            if (block.index, sentence.index) in known:
+                continue
+            digest = cache.source_hash(sentence.text)
+            item = by_digest.setdefault(digest, _Pending(sentence.text, digest))
+            item.positions.append((block.index, sentence.index))
+            pending.setdefault(block.index, {})[digest] = item
+        return pending
+
+    def _translate_pending(self, pending: dict[int, dict[str, _Pending]], started: float) -> None:
+        engine = self._service.engine
+        for model in self._route.models:
+            engine.model(model)  # load (or fail) before any batch is timed
+        workers = engine.parallel_batches
+        in_flight: deque[tuple[Future, list[_Pending]]] = deque()
+        with ThreadPoolExecutor(workers, thread_name_prefix="translate") as pool:
+            try:
+                while True:
+                    while pending and not self.cancelled and len(in_flight) < workers:
+                        batch = self._take_batch(pending)
+                        in_flight.append((pool.submit(self._translate, batch), batch))
+                    if not in_flight:
+                        return
+                    future, batch = in_flight.popleft()
+                    translations, seconds = future.result()
+                    self._sizer.update(sum(len(item.text) for item in batch), seconds)
+                    self._store(batch, translations)
+                    if not self.cancelled:
+                        self._deliver(batch, translations, started)
+            finally:
+                for future, _ in in_flight:
+                    future.cancel()  # not started yet: drop; running ones finish on shutdown
+
+    def _take_batch(self, pending: dict[int, dict[str, _Pending]]) -> list[_Pending]:
+        """Remove the next batch from `pending`: prioritised blocks first, then document order."""
+        with self._lock:
+            priority = self._priority
+        batch: dict[str, _Pending] = {}
+        chars = 0
+        for block_index in _chain_blocks(priority, pending):
+            for item in pending.get(block_index, {}).values():
+                if item.digest in batch:
+                    continue
+                if self._batch_is_full(len(batch), chars + len(item.text)):
+                    return self._taken(pending, batch)
+                batch[item.digest] = item
+                chars += len(item.text)
+        return self._taken(pending, batch)
+
+    def _batch_is_full(self, sentences: int, chars_with_next: int) -> bool:
+        if sentences >= MAX_BATCH_SENTENCES:
+            return True
+        return sentences >= self._sizer.min_sentences and chars_with_next > self._sizer.budget
+
+    def _taken(
+        self, pending: dict[int, dict[str, _Pending]], batch: dict[str, _Pending]
+    ) -> list[_Pending]:
+        self._sizer.taken()
+        return _remove_from(pending, batch)
+
+    def _translate(self, batch: list[_Pending]) -> tuple[list[str], float]:
+        """Runs in a worker thread: the model call only, no callbacks, no database."""
+        started = time.perf_counter()
+        texts = self._service.engine.translate(
+            self._route.models, [item.text for item in batch], beam_size=self._beam_size
+        )
+        return texts, time.perf_counter() - started
+
+    def _store(self, batch: list[_Pending], translations: list[str]) -> None:
+        fresh = {item.digest: text for item, text in zip(batch, translations, strict=True)}
+        with self._service.database.session() as session:
+            cache.store(session, self._route.key, self._options, fresh)
+
+    def _deliver(self, batch: list[_Pending], translations: list[str], started: float) -> None:
+        results = [
+            TranslatedSentence(*position, item.text, translation, cached=False, edited=False)
+            for item, translation in zip(batch, translations, strict=True)
+            for position in item.positions
+        ]
+        results.sort(key=lambda sentence: (sentence.block_index, sentence.sentence_index))
+        self._on_sentences(results)
+        self.stats.translated += len(results)
+        if self.stats.first_batch_seconds is None:
+            self.stats.first_batch_seconds = time.perf_counter() - started
+        self._report_progress()
+
+    def _report_progress(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(self.stats.done, self.stats.sentences)
+
+
+def _remove_from(
+    pending: dict[int, dict[str, _Pending]], batch: dict[str, _Pending]
+) -> list[_Pending]:
+    """Take the batch's sentences out of `pending`, wherever in the document they occur."""
+    for item in batch.values():
+        for block_index, _ in item.positions:
+            block = pending.get(block_index)
+            if block is not None:
+                block.pop(item.digest, None)
+                if not block:
+                    del pending[block_index]
+    return list(batch.values())
+
+
+def _chain_blocks(priority: Sequence[int], pending: dict[int, object]) -> Iterable[int]:
+    """Prioritised blocks first (those still pending), then every pending block in order."""
+    seen = set()
+    for block_index in priority:
+        if block_index in pending and block_index not in seen:
+            seen.add(block_index)
+            yield block_index
+    for block_index in pending:
+        if block_index not in seen:
+            yield block_index

@@ -1,0 +1,71 @@
+"""The library list: language pair, progress, last opened; activation opens a document."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from reader.app.library_view import LibraryRow, LibraryView, load_library_rows, progress_text
+from reader.app.workers import AppContext, open_file
+from tests.conftest import SAMPLE
+
+
+def row(**changes) -> LibraryRow:
+    values = dict(
+        id=1,
+        title="Doc",
+        path="/x.txt",
+        language="vi",
+        target_language="en",
+        sentences=40,
+        translated=10,
+        opened_at=datetime(2024, 1, 2, 3, 4, tzinfo=UTC),
+    )
+    values.update(changes)
+    return LibraryRow(**values)
+
+
+def test_rows_show_pair_progress_and_last_opened(qtbot) -> None:
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_rows(
+        [row(), row(id=2, title="New", target_language=None, translated=None, opened_at=None)]
+    )
+    table = view.table
+    assert table.rowCount() == 2
+    assert table.item(0, 1).text() == "Vietnamese → English"
+    assert table.item(0, 2).text() == "25%"
+    assert table.item(1, 2).text() == "—"
+    assert table.item(1, 3).text() == "never"
+    assert progress_text(row(sentences=0)) == "—"
+
+
+def test_activating_a_row_asks_to_open_it(qtbot) -> None:
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_rows([row(id=7)])
+    with qtbot.waitSignal(view.open_requested) as requested:
+        view.table.itemActivated.emit(view.table.item(0, 0))
+    assert requested.args == [7]
+
+
+def test_empty_library_says_how_to_start(qtbot) -> None:
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.show()
+    assert view.empty_label.isVisible() and not view.table.isVisible()
+
+
+def test_load_rows_counts_cached_translations(installed_vi_en) -> None:
+    context = AppContext()
+    try:
+        opened = open_file(context, SAMPLE, None, None, "en")
+        assert load_library_rows(context)[0].translated == 0
+        service = context.service()
+        service.create_job(opened.document, opened.route, on_sentences=lambda batch: None).run()
+        rows = load_library_rows(context)
+        assert [(r.id, r.language, r.target_language) for r in rows] == [
+            (opened.document_id, "vi", "en")
+        ]
+        assert rows[0].translated == rows[0].sentences == opened.document.sentence_count
+    finally:
+        context.close()

@@ -1,0 +1,100 @@
+"""The notes panel (pytest-qt): listing, filters, jump, edit/delete with undo, orphans."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QUndoStack
+
+from reader.app.notes_panel import NotesPanel
+from reader.core.library import add_document
+from reader.core.notes.service import annotate_quote, list_annotations
+from reader.core.storage import open_database
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def database():
+    database = open_database()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "bvctnb.txt"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+@pytest.fixture
+def document_id(database, sample_copy) -> int:
+    return add_document(database, sample_copy).document_id
+
+
+@pytest.fixture
+def panel(qtbot, database, document_id) -> NotesPanel:
+    panel = NotesPanel(database)
+    qtbot.addWidget(panel)
+    panel.set_document(document_id)
+    return panel
+
+
+def texts(panel: NotesPanel) -> list[str]:
+    return [panel.list.item(row).text() for row in range(panel.list.count())]
+
+
+def test_lists_in_reading_order_and_filters_by_colour_and_tag(panel, database, document_id):
+    annotate_quote(database, document_id, "cản bộ", colour="pink", tags=["typo"], note="sửa")
+    annotate_quote(database, document_id, "Trương Thị Mai", colour="green")
+    panel.set_document(document_id)
+    assert [t.splitlines()[0] for t in texts(panel)] == ["“Trương Thị Mai”", "“cản bộ”"]
+    panel.colour_filter.setCurrentIndex(panel.colour_filter.findData("pink"))
+    assert texts(panel) == ["“cản bộ”\nsửa\n#typo"]
+    panel.colour_filter.setCurrentIndex(0)
+    panel.tag_filter.setCurrentIndex(panel.tag_filter.findData("typo"))
+    assert len(texts(panel)) == 1
+
+
+def test_activating_an_annotation_asks_the_window_to_jump_there(qtbot, panel):
+    uuid = panel.add_highlight(3, 0, 15, "blue")
+    assert panel.current_uuid() is None or panel.current_uuid() == uuid
+    with qtbot.waitSignal(panel.jump_requested) as jump:
+        panel.list.itemActivated.emit(panel.list.item(0))
+    assert jump.args == [3, 0, 15]
+
+
+def test_highlight_edit_and_delete_are_undoable(qtbot, panel, database, document_id):
+    with qtbot.waitSignal(panel.annotations_changed):
+        uuid = panel.add_highlight(3, 0, 15, "yellow")
+    panel.edit(uuid, note="ghi chú", colour="green")
+    assert list_annotations(database, document_id)[0].note == "ghi chú"
+    panel.list.setCurrentRow(0)
+    panel.delete_current()
+    assert list_annotations(database, document_id) == [] and texts(panel) == []
+    stack: QUndoStack = panel.undo_stack
+    stack.undo()  # the delete
+    (restored,) = list_annotations(database, document_id)
+    assert (restored.uuid, restored.note, restored.colour) == (uuid, "ghi chú", "green")
+    stack.undo()  # the edit
+    assert list_annotations(database, document_id)[0].note == ""
+    stack.undo()  # the highlight
+    assert list_annotations(database, document_id) == []
+    stack.redo()
+    assert [a.uuid for a in list_annotations(database, document_id)] == [uuid]
+
+
+def test_orphans_are_listed_with_their_quote_and_do_not_jump(
+    qtbot, panel, database, document_id, sample_copy
+):
+    annotate_quote(database, document_id, "Huân chương Lao động hạng Ba")
+    text = sample_copy.read_text(encoding="utf-8").replace("Huân chương Lao động hạng Ba", "X")
+    sample_copy.write_text(text, encoding="utf-8")
+    add_document(database, sample_copy)
+    panel.reload()
+    (line,) = texts(panel)
+    assert line.startswith("⚠ orphan") and "Huân chương Lao động hạng Ba" in line
+    with qtbot.assertNotEmitted(panel.jump_requested):
+        panel.list.itemActivated.emit(panel.list.item(0))

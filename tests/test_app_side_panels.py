@@ -1,0 +1,58 @@
+"""The contents and library-search panels (pytest-qt): tree from the TOC, clicks, hit display."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from reader.app.side_panels import SearchPanel, TocPanel
+from reader.core.notes.search import SearchHit
+
+
+def test_contents_nest_by_level_even_when_levels_skip(qtbot) -> None:
+    panel = TocPanel()
+    qtbot.addWidget(panel)
+    panel.set_toc([(1, "Mở đầu", 0), (3, "Chi  tiết", 4), (2, "Phần hai", 9), (1, "Kết", 20)])
+    tree = panel.tree
+    assert panel.entry_count == 4 and tree.topLevelItemCount() == 2
+    first = tree.topLevelItem(0)
+    assert [first.child(i).text(0) for i in range(first.childCount())] == ["Chi tiết", "Phần hai"]
+    panel.set_toc([])
+    assert panel.entry_count == 0
+
+
+def test_clicking_an_entry_asks_for_its_block(qtbot) -> None:
+    panel = TocPanel()
+    qtbot.addWidget(panel)
+    panel.set_toc([(1, "Một", 0), (2, "Hai", 7)])
+    panel.show()
+    item = panel.tree.topLevelItem(0).child(0)
+    with qtbot.waitSignal(panel.block_requested) as requested:
+        qtbot.mouseClick(
+            panel.tree.viewport(), Qt.MouseButton.LeftButton,
+            pos=panel.tree.visualItemRect(item).center(),
+        )
+    assert requested.args == [7]
+
+
+def hit(snippet: str, spans, kind: str = "block") -> SearchHit:
+    return SearchHit(kind, 1, "Báo cáo <2023>", 4, None, snippet, tuple(spans), 0.0)
+
+
+def test_search_panel_sends_the_query_and_shows_hits_with_matches_in_bold(qtbot) -> None:
+    panel = SearchPanel()
+    qtbot.addWidget(panel)
+    panel.edit.setText("  viet ")
+    with qtbot.waitSignal(panel.search_requested) as requested:
+        qtbot.keyClick(panel.edit, Qt.Key.Key_Return)
+    assert requested.args == ["viet"]
+    panel.show_hits([hit("ở Việt Nam & nơi khác", [(2, 6)]), hit("ghi chú", [], kind="note")])
+    assert panel.results.count() == 2 and panel.status.text() == "2 results"
+    label = panel.results.itemWidget(panel.results.item(0))
+    assert "<b>Việt</b> Nam &amp; nơi" in label.text()  # snippet text is escaped
+    assert "Báo cáo &lt;2023&gt;" in label.text()
+    assert "note in" in panel.results.itemWidget(panel.results.item(1)).text()
+    with qtbot.waitSignal(panel.hit_activated) as activated:
+        panel.results.itemActivated.emit(panel.results.item(1))
+    assert activated.args[0].kind == "note"
+    panel.show_hits([])
+    assert panel.status.text() == "No match."

@@ -1,0 +1,103 @@
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from reader.core import paths
+from reader.core.errors import InputError
+from reader.core.library import add_document, list_documents, remove_document
+from reader.core.storage import open_database
+from reader.core.storage.backup import backup_to, restore_from
+from reader.core.storage.db import Database, SchemaTooNewError, alembic_config
+from tests.conftest import SAMPLE
+
+
+def _titles(database) -> list[str]:
+    return [entry.title for entry in list_documents(database)]
+
+
+def test_backup_then_restore_brings_back_removed_documents(tmp_path: Path) -> None:
+    database = open_database()
+    document_id = add_document(database, SAMPLE).document_id
+    before = _titles(database)
+    copy = backup_to(database.path, tmp_path / "copy.sqlite3")
+    remove_document(database, document_id)
+    assert _titles(database) == []
+    restore_from(copy, database.path)
+    assert _titles(database) == before
+
+
+def test_backup_includes_committed_rows_still_in_the_wal(tmp_path: Path) -> None:
+    database = open_database()
+    add_document(database, SAMPLE)  # committed, not yet checkpointed into the main file
+    assert Path(f"{database.path}-wal").stat().st_size > 0
+    copy = backup_to(database.path, tmp_path)
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("content", [b"not a database at all", None])
+def test_restore_refuses_what_is_not_a_library_backup(tmp_path: Path, content) -> None:
+    database = open_database()
+    add_document(database, SAMPLE)
+    bogus = tmp_path / "bogus.sqlite3"
+    if content is None:
+        sqlite3.connect(bogus).execute("CREATE TABLE other (x)").connection.close()
+    else:
+        bogus.write_bytes(content)
+    with pytest.raises(InputError, match=r"bogus\.sqlite3: not a Bilingual Reader backup"):
+        restore_from(bogus, database.path)
+    assert len(_titles(database)) == 1
+
+
+def test_migrating_an_older_schema_keeps_a_backup_first() -> None:
+    path = paths.database_path()
+    old = Database(path)
+    with old.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with old.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO documents (title, format, language, content_hash, added_at, updated_at,"
+            " reading_block, toc_json) VALUES ('kept', 'txt', 'vi', 'h', '2024-01-01',"
+            " '2024-01-01', 0, '[]')"
+        )
+    old.close()
+    database = open_database()
+    [backup] = list(path.parent.glob(f"{path.name}.before-0001-*"))
+    with sqlite3.connect(backup) as connection:
+        assert connection.execute("SELECT title FROM documents").fetchall() == [("kept",)]
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert _titles(database) == ["kept"]
+
+
+def test_a_newer_schema_is_refused_and_left_untouched() -> None:
+    open_database().close()
+    path = paths.database_path()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(SchemaTooNewError, match="newer version"):
+        open_database()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
+
+
+def test_cli_backup_and_restore(tmp_path: Path) -> None:
+    def bireader(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "reader", *args], capture_output=True, text=True, timeout=120
+        )
+
+    assert bireader("library", "add", str(SAMPLE)).returncode == 0
+    out = tmp_path / "b.sqlite3"
+    assert bireader("backup", str(out)).returncode == 0 and out.is_file()
+    assert bireader("library", "remove", "1").returncode == 0
+    restored = bireader("restore", str(out))
+    assert restored.returncode == 0, restored.stderr
+    assert "Tình hình" in bireader("library", "list").stdout
+    refused = bireader("restore", str(tmp_path / "nothing.sqlite3"))
+    assert refused.returncode == 2 and "nothing.sqlite3: no such file" in refused.stderr

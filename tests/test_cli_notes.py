@@ -1,0 +1,123 @@
+"""`bireader notes ...` and `bireader search`: exit codes, JSON output, re-import status."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from tests.conftest import SAMPLE
+
+
+def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "bvctnb.txt"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+@pytest.fixture
+def document_id(capsys, sample_copy: Path) -> str:
+    code, out, _ = run(capsys, "library", "add", str(sample_copy))
+    assert code == 0
+    return out.strip()
+
+
+def test_add_then_list_as_json(capsys, document_id):
+    code, out, _ = run(capsys, "notes", "add", document_id, "--quote", "cản bộ", "--note",
+                       "typo", "--color", "pink", "--tag", "a", "--tag", "b")
+    assert code == 0
+    uuid = out.strip()
+    code, out, _ = run(capsys, "notes", "list", "--document", document_id, "--json")
+    (note,) = json.loads(out)
+    assert (note["uuid"], note["status"], note["quote"], note["colour"], note["tags"]) == (
+        uuid, "anchored", "cản bộ", "pink", ["a", "b"])
+    assert note["end"] - note["start"] == len("cản bộ")
+
+
+@pytest.mark.parametrize(
+    ("quote", "message"),
+    [("Đảng", "occurs 26 times in document 1: quote more context or pick one with --occurrence"),
+     ("chữ không có", "does not occur in document 1")],
+)
+def test_ambiguous_or_missing_quote_exits_2_with_one_line(capsys, document_id, quote, message):
+    code, out, err = run(capsys, "notes", "add", document_id, "--quote", quote)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert json.loads(run(capsys, "notes", "list", "--json")[1]) == []
+
+
+def test_reimport_shows_anchored_and_orphan_status(capsys, document_id, sample_copy):
+    run(capsys, "notes", "add", document_id, "--quote", "bổ trí")
+    run(capsys, "notes", "add", document_id, "--quote", "Huân chương Lao động hạng Ba")
+    text = sample_copy.read_text(encoding="utf-8")
+    text = text.replace("bổ trí", "bố trí").replace("Huân chương Lao động hạng Ba", "Bằng khen")
+    sample_copy.write_text("Đoạn mới ở đầu.\n\n" + text, encoding="utf-8")
+    code, out, _ = run(capsys, "library", "add", str(sample_copy))
+    assert (code, out.strip()) == (0, document_id)
+    notes = json.loads(run(capsys, "notes", "list", "--document", document_id, "--json")[1])
+    assert {(n["status"], n["quote"]) for n in notes} == {
+        ("anchored", "bố trí"), ("orphan", "Huân chương Lao động hạng Ba")}
+    _, text_out, _ = run(capsys, "notes", "list", "--status", "orphan")
+    assert "ORPHAN" in text_out and "Huân chương" in text_out
+
+
+def test_edit_delete_and_tags(capsys, document_id):
+    uuid = run(capsys, "notes", "add", document_id, "--quote", "cản bộ", "--tag", "x")[1].strip()
+    assert run(capsys, "notes", "edit", uuid, "--note", "sửa", "--tag", "y")[0] == 0
+    assert run(capsys, "notes", "tags")[1].split() == ["y"]
+    assert run(capsys, "notes", "delete", uuid)[0] == 0
+    code, _, err = run(capsys, "notes", "delete", uuid)
+    assert code == 2 and "no annotation" in err
+
+
+def test_export_import_round_trip_through_files(capsys, document_id, tmp_path, monkeypatch):
+    run(capsys, "notes", "add", document_id, "--quote", "cản bộ", "--note", "n")
+    exported = tmp_path / "out.json"
+    assert run(capsys, "notes", "export", "--format", "json", "-o", str(exported))[0] == 0
+    monkeypatch.setenv("BIREADER_HOME", str(tmp_path / "other-home"))
+    code, out, _ = run(capsys, "notes", "import", str(exported))
+    assert code == 0 and "imported 1 annotation(s)" in out and "added 1 document(s)" in out
+    (note,) = json.loads(run(capsys, "notes", "list", "--json")[1])
+    assert (note["quote"], note["note"]) == ("cản bộ", "n")
+    for format, marker in (("md", "# Annotations"), ("csv", "#separator:comma")):
+        code, out, _ = run(capsys, "notes", "export", "--format", format)
+        assert code == 0 and out.startswith(marker)
+
+
+def test_import_of_a_bad_file_exits_2_naming_it(capsys, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2", encoding="utf-8")
+    code, _, err = run(capsys, "notes", "import", str(bad))
+    assert code == 2 and str(bad) in err and "not valid JSON" in err
+
+
+def test_search_command_marks_matches(capsys, document_id):
+    run(capsys, "notes", "add", document_id, "--quote", "cản bộ", "--note", "lỗi chính tả")
+    code, out, _ = run(capsys, "search", "viet", "nam", "--text")
+    assert code == 0 and "[Việt] [Nam]" in out
+    code, out, _ = run(capsys, "search", "loi", "--notes", "--json")
+    (hit,) = json.loads(out)
+    assert hit["kind"] == "note" and hit["snippet"] == "lỗi chính tả"
+    assert run(capsys, "search", "khongcotu")[0] == 1
+
+
+def test_cli_process_exit_code_without_traceback(sample_copy, tmp_path):
+    env_run = [sys.executable, "-m", "reader"]
+    added = subprocess.run([*env_run, "library", "add", str(sample_copy)], capture_output=True,
+                           text=True, timeout=120)
+    result = subprocess.run([*env_run, "notes", "add", added.stdout.strip(), "--quote", "Đảng"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "--occurrence" in result.stderr

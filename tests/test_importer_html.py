@@ -1,0 +1,201 @@
+from pathlib import Path
+
+import pytest
+
+from reader.core.documents import BlockKind, load_document
+from reader.core.documents.importers.html import decode_html, parse_html
+from reader.core.errors import InputError
+from tests.documents_helpers import (
+    DOCUMENTS,
+    FIRST_SENTENCES,
+    SAMPLE_TITLE,
+    assert_refused,
+    sample_sentences_without_debris,
+    sentence_texts,
+)
+
+PAGE = DOCUMENTS / "sample.html"
+EXPECTED_KINDS = (
+    [
+        BlockKind.HEADING,
+        BlockKind.PARAGRAPH,
+        BlockKind.PARAGRAPH,
+        BlockKind.CAPTION,
+        BlockKind.PARAGRAPH,
+    ]
+    + [BlockKind.LIST_ITEM] * 4
+    + [BlockKind.PARAGRAPH, BlockKind.CAPTION, BlockKind.CAPTION, BlockKind.PARAGRAPH]
+    + [BlockKind.LIST_ITEM] * 3
+    + [BlockKind.PARAGRAPH] * 3
+)
+
+
+def test_saved_news_page_gives_the_article_blocks_a_reader_sees() -> None:
+    document = load_document(PAGE)
+    assert document.format == "html"
+    assert document.language == "vi"
+    assert document.title == SAMPLE_TITLE
+    assert [block.kind for block in document.blocks] == EXPECTED_KINDS
+    assert document.blocks[0].level == 1
+    assert sentence_texts(document)[:3] == FIRST_SENTENCES
+    assert document.toc == ((1, SAMPLE_TITLE, 0),)
+
+
+def test_page_debris_scripts_and_styles_are_dropped() -> None:
+    text = "\n".join(block.text for block in load_document(PAGE).blocks)
+    for debris in (
+        "Sign In",
+        "Đăng ký",
+        "Trang chủ",
+        "Chia sẻ",
+        "Tweet",
+        "Tag:",
+        "BVCTNB\n",
+        "File đính kèm",
+        "Tin liên quan",
+        "cookie",
+        "©",
+        "Giấy phép",
+        "Tìm kiếm",
+        "Đây không phải nội dung",
+        "font-family",
+        "dataLayer",
+    ):
+        assert debris not in text, debris
+
+
+def test_sample_sentences_are_those_of_the_text_version_without_the_page_debris() -> None:
+    assert sentence_texts(load_document(PAGE)) == sample_sentences_without_debris()
+
+
+@pytest.mark.parametrize("name", ["sample-cp1258.html", "sample-mislabelled.html"])
+def test_real_bytes_win_over_the_declared_charset(name: str) -> None:
+    assert load_document(DOCUMENTS / name).blocks == load_document(PAGE).blocks
+
+
+def test_windows_1258_page_declared_as_windows_1252_is_still_vietnamese(tmp_path: Path) -> None:
+    data = (DOCUMENTS / "sample-cp1258.html").read_bytes()
+    lying = tmp_path / "lying.html"
+    lying.write_bytes(data.replace(b'charset="windows-1258"', b'charset="windows-1252"'))
+    text = decode_html(lying.read_bytes(), lying)
+    assert text.replace("windows-1252", "utf-8") == decode_html(PAGE.read_bytes(), PAGE)
+
+
+def test_a_declared_non_western_charset_is_used(tmp_path: Path) -> None:
+    page = '<html><head><meta charset="koi8-r"></head><body><p>Привет, мир.</p></body></html>'
+    path = tmp_path / "ru.html"
+    path.write_bytes(page.encode("koi8-r"))
+    blocks = parse_html(path.read_bytes(), path).blocks
+    assert blocks[-1].text == "Привет, мир."
+
+
+def test_nothing_is_fetched_and_no_entity_is_expanded(tmp_path: Path, no_network) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-MARKER")
+    page = tmp_path / "remote.html"
+    page.write_text(
+        f'<!DOCTYPE html SYSTEM "http://example.com/evil.dtd" [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<html><head><link rel="stylesheet" href="http://example.com/a.css">'
+        '<script src="http://example.com/a.js"></script></head>'
+        "<body><article><h1>Tiêu đề bài viết</h1><p>Nội dung &x; chính.</p>"
+        '<img src="http://example.com/a.jpg" alt="ảnh"><iframe src="http://example.com/"></iframe>'
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    document = load_document(page)
+    text = " ".join(block.text for block in document.blocks)
+    assert "SECRET-MARKER" not in text
+    assert "Nội dung" in text
+
+
+def test_structure_without_article_element_is_kept(tmp_path: Path) -> None:
+    """No <article>/<main>: readability picks the content; links stay as their text."""
+    paragraphs = "".join(
+        f"<p>Đoạn văn số {i} nói về công tác xây dựng Đảng và <a href='/x'>liên kết {i}</a> "
+        "trong bài, với nhiều câu dài để giống một bài báo thật sự.</p>"
+        for i in range(6)
+    )
+    page = tmp_path / "divs.html"
+    page.write_text(
+        "<html><body><div id='menu'><a href='/'>Trang chủ</a><a href='/a'>Tin tức</a></div>"
+        f"<div class='content'><h2>Tiêu đề phụ</h2>{paragraphs}"
+        "<ul><li>Mục một của danh sách.</li><li>Mục hai của danh sách.</li></ul></div>"
+        "<div class='footer-links'><a href='/c'>Liên hệ</a></div></body></html>",
+        encoding="utf-8",
+    )
+    blocks = load_document(page).blocks
+    texts = [block.text for block in blocks]
+    assert "Trang chủ" not in " ".join(texts)
+    assert any("liên kết 3 trong bài" in text for text in texts)
+    assert (BlockKind.HEADING, 2) in [(block.kind, block.level) for block in blocks]
+    assert [b.text for b in blocks if b.kind is BlockKind.LIST_ITEM] == [
+        "Mục một của danh sách.",
+        "Mục hai của danh sách.",
+    ]
+
+
+def test_deeply_nested_page_is_refused_cleanly(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * 100_000 + "<p>Chào.</p>" + "</div>" * 100_000)
+    with pytest.raises(InputError, match="nested too deeply"):
+        load_document(page)
+    assert_refused(page, "nested too deeply", capsys)
+
+
+def test_page_without_text_is_refused(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "empty.html"
+    page.write_text(
+        "<html><head><title>x</title><script>var a = 1;</script></head><body></body></html>"
+    )
+    assert_refused(page, "no text", capsys)
+
+
+def test_binary_file_named_html_is_refused(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "photo.html"
+    page.write_bytes(bytes(range(256)) * 40)
+    assert_refused(page, "binary", capsys)
+
+
+def test_text_language_beats_a_wrong_lang_attribute(tmp_path: Path) -> None:
+    data = PAGE.read_bytes().replace(b'<html lang="vi">', b'<html lang="en">')
+    page = tmp_path / "template.html"
+    page.write_bytes(data)
+    assert load_document(page).language == "vi"
+
+
+def test_declared_language_decides_when_the_text_cannot(tmp_path: Path) -> None:
+    page = tmp_path / "short.html"
+    page.write_text('<html lang="vi"><body><p>BVCTNB 2023</p></body></html>', encoding="utf-8")
+    assert load_document(page).language == "vi"
+
+
+def test_block_kinds_come_from_elements_and_their_containers() -> None:
+    from lxml import html as lxml_html
+
+    from reader.core.documents.importers.htmlblocks import BlockBuilder
+
+    builder = BlockBuilder()
+    builder.add_tree(
+        lxml_html.fromstring(
+            "<div><p>Trước <script>x</script>sau <a href='/x'>liên kết</a>.</p>Lẻ loi"
+            "<ul><li>Một<ul><li>Hai</li></ul>tiếp</li></ul>"
+            "<blockquote><p>Trích dẫn.</p></blockquote>"
+            "<figure><img src='a.png'><figcaption>Ảnh một.</figcaption></figure>"
+            "<table><tr><td><p>Ô một.</p></td><th>Ô hai.</th></tr></table><pre>  mã\n  x</pre>"
+            "<p>Dòng một<br><br>Dòng hai</p></div>"
+        )
+    )
+    assert [(b.kind.value, b.level, b.text) for b in builder.blocks] == [
+        ("paragraph", 0, "Trước sau liên kết."),
+        ("paragraph", 0, "Lẻ loi"),
+        ("list_item", 1, "Một"),
+        ("list_item", 2, "Hai"),
+        ("list_item", 1, "tiếp"),
+        ("quote", 0, "Trích dẫn."),
+        ("caption", 0, "Ảnh một."),
+        ("table_cell", 0, "Ô một."),
+        ("table_cell", 0, "Ô hai."),
+        ("code", 0, "  mã\n  x"),
+        ("paragraph", 0, "Dòng một"),
+        ("paragraph", 0, "Dòng hai"),
+    ]

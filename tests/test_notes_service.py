@@ -1,0 +1,232 @@
+"""The annotation service: create, edit, delete/undo, list and filter; and re-anchoring when a
+changed file is added to the library again (the library's update hook)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.core.errors import ReaderError
+from reader.core.library import UnknownDocumentError, add_document, get_document, remove_document
+from reader.core.notes.anchoring import DocumentText
+from reader.core.notes.models import AnnotationRow
+from reader.core.notes.service import (
+    UnknownAnnotationError,
+    annotate_quote,
+    annotate_selection,
+    annotate_translation_selection,
+    delete_annotation,
+    get_annotation,
+    highlights,
+    list_annotations,
+    list_tags,
+    restore_annotation,
+    update_annotation,
+)
+from reader.core.notes.translations import SentenceTranslation
+from reader.core.storage import open_database
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def database():
+    database = open_database()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "bvctnb.txt"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+@pytest.fixture
+def document_id(database, sample_copy: Path) -> int:
+    return add_document(database, sample_copy).document_id
+
+
+def _count_rows(database) -> int:
+    with database.session() as session:
+        return session.query(AnnotationRow).count()
+
+
+def test_quote_annotation_records_selectors_note_tags_and_colour(database, document_id):
+    note = annotate_quote(database, document_id, "cản bộ", note="typo: **cán bộ**",
+                          colour="pink", tags=["typo", " typo ", "chính tả"])
+    stored = get_annotation(database, note.uuid)
+    document = get_document(database, document_id)
+    block = document.blocks[stored.anchor.block_index]
+    assert block.text[stored.anchor.start : stored.anchor.end] == "cản bộ"
+    text = DocumentText.of(document).text
+    assert text[stored.anchor.doc_start : stored.anchor.doc_end] == "cản bộ"
+    assert stored.anchor.prefix.endswith("đối với ") and len(stored.anchor.prefix) == 32
+    assert stored.anchor.suffix.startswith(" khi xem xét")
+    assert (stored.note, stored.colour, stored.tags) == ("typo: **cán bộ**", "pink",
+                                                         ("chính tả", "typo"))
+    assert stored.status == "anchored" and stored.side == "original"
+    assert stored.content_hash == document.content_hash
+    assert stored.created_at == note.created_at
+
+
+def test_missing_or_ambiguous_quote_and_bad_colour_write_nothing(database, document_id):
+    with pytest.raises(ReaderError, match="does not occur"):
+        annotate_quote(database, document_id, "không hề có trong văn bản")
+    with pytest.raises(ReaderError, match=r"occurs \d+ times.*--occurrence"):
+        annotate_quote(database, document_id, "Đảng")
+    with pytest.raises(ReaderError, match="unknown colour"):
+        annotate_quote(database, document_id, "cản bộ", colour="mauve")
+    with pytest.raises(UnknownDocumentError):
+        annotate_quote(database, 999, "cản bộ")
+    assert _count_rows(database) == 0
+    third = annotate_quote(database, document_id, "Đảng", occurrence=3)
+    text = DocumentText.of(get_document(database, document_id))
+    assert third.anchor.doc_start == text.occurrences("Đảng")[2]
+
+
+def test_selection_edit_delete_and_undo(database, document_id):
+    note = annotate_selection(database, document_id, 3, 0, 15, note="first", tags=["a"])
+    assert note.quote == "Công tác BVCTNB"
+    edited = update_annotation(database, note.uuid, note="second", colour="green",
+                               tags=["b", "c"])
+    assert (edited.note, edited.colour, edited.tags) == ("second", "green", ("b", "c"))
+    assert edited.updated_at >= note.updated_at and edited.created_at == note.created_at
+    deleted = delete_annotation(database, note.uuid)
+    assert list_annotations(database, document_id) == []
+    with pytest.raises(UnknownAnnotationError):
+        get_annotation(database, note.uuid)
+    restore_annotation(database, deleted)  # undo
+    assert list_annotations(database, document_id) == [deleted]
+
+
+def test_list_filters_by_colour_tag_status_and_orders_by_position(database, document_id):
+    later = annotate_quote(database, document_id, "cản bộ", colour="blue", tags=["x"])
+    earlier = annotate_selection(database, document_id, 1, 0, 5, colour="blue")
+    annotate_selection(database, document_id, 2, 0, 5, colour="green", tags=["x", "y"])
+    assert [n.uuid for n in list_annotations(database, document_id, colour="blue")] == [
+        earlier.uuid, later.uuid]
+    assert {n.colour for n in list_annotations(database, tag="x")} == {"blue", "green"}
+    assert list_annotations(database, status="orphan") == []
+    assert list_tags(database) == ["x", "y"]
+
+
+def test_removing_the_document_removes_its_annotations(database, document_id):
+    annotate_quote(database, document_id, "cản bộ")
+    remove_document(database, document_id)
+    assert _count_rows(database) == 0
+
+
+def test_translation_side_annotation_records_the_translation_it_was_made_on(
+    database, document_id
+):
+    document = get_document(database, document_id)
+    block = document.blocks[3]
+    translation = SentenceTranslation("Internal political protection is a key part.",
+                                      "translate-vi_en@1.9")
+    note = annotate_translation_selection(database, document_id, 3, 0, translation, 0, 29,
+                                          note="term")
+    assert note.side == "translation"
+    assert note.quote == "Internal political protection"
+    assert note.translation.origin == "translate-vi_en@1.9"
+    assert note.anchor.exact == block.sentences[0].text  # the aligned source sentence
+    by_quote = annotate_quote(
+        database, document_id, "key part", side="translation",
+        translations={(3, 0): translation},
+    )
+    assert (by_quote.translation.start, by_quote.translation.end) == (35, 43)
+
+
+TYPOS = (("cản bộ", "cán bộ"), ("tiêu chỉ", "tiêu chí"), ("bổ trí", "bố trí"))
+
+
+def _fix_typos(text: str) -> str:
+    for wrong, right in TYPOS:
+        text = text.replace(wrong, right)
+    return text
+
+
+def _edit_sample(path: Path) -> None:
+    """Fix the known typos, delete a paragraph, insert one, move one (a one-line paragraph)."""
+    text = path.read_text(encoding="utf-8")
+    assert all(wrong in text for wrong, _ in TYPOS)
+    paragraphs = _fix_typos(text).split("\n\n")
+    deleted = next(i for i, p in enumerate(paragraphs) if p.startswith("- Tham mưu Tiểu ban"))
+    del paragraphs[deleted]
+    paragraphs.insert(4, "Đoạn mới: công tác bảo vệ chính trị nội bộ được tăng cường.")
+    paragraphs.insert(2, paragraphs.pop(-2))
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+
+
+def test_reimport_of_a_changed_file_reanchors_every_annotation_or_orphans_it(
+    database, document_id, sample_copy
+):
+    document = get_document(database, document_id)
+    notes = [
+        annotate_selection(database, document_id, block.index, s.start, s.end)
+        for block, s in document.iter_sentences()
+    ]
+    typo = annotate_quote(database, document_id, "cản bộ", note="typo")
+    _edit_sample(sample_copy)
+
+    result = add_document(database, sample_copy)
+
+    assert (result.status, result.document_id) == ("updated", document_id)
+    new_document = get_document(database, document_id)
+    new_text = DocumentText.of(new_document).text
+    by_uuid = {note.uuid: note for note in list_annotations(database, document_id)}
+    orphans = [n for n in by_uuid.values() if n.status == "orphan"]
+    for note in by_uuid.values():
+        if note.status == "anchored":
+            assert new_text[note.anchor.doc_start : note.anchor.doc_end] == note.anchor.exact
+            assert note.content_hash == new_document.content_hash
+    assert orphans, "the deleted paragraph's sentences must be orphans"
+    assert all(o.anchor.exact in DocumentText.of(document).text for o in orphans)
+    assert all(o.anchor.exact not in new_text for o in orphans)
+    kept = [n for n in notes if by_uuid[n.uuid].status == "anchored"]
+    assert len(kept) >= 0.95 * (len(notes) - len(orphans))
+    for old in kept:  # each anchored sentence still has its own words, typos fixed
+        assert by_uuid[old.uuid].anchor.exact == _fix_typos(old.anchor.exact)
+    assert by_uuid[typo.uuid].status == "anchored"
+    assert by_uuid[typo.uuid].quote == "cán bộ"
+
+
+def test_translation_side_annotation_follows_an_unchanged_sentence_and_orphans_otherwise(
+    database, document_id, sample_copy
+):
+    document = get_document(database, document_id)
+    translation = SentenceTranslation("Some translation.", "edited")
+    unchanged = annotate_translation_selection(database, document_id, 3, 0, translation, 0, 4)
+    typo_block = next(b for b in document.blocks if "cản bộ" in b.text)
+    sentence = next(s for s in typo_block.sentences if "cản bộ" in s.text)
+    changed = annotate_translation_selection(
+        database, document_id, typo_block.index, sentence.index, translation, 0, 4
+    )
+    _edit_sample(sample_copy)
+    add_document(database, sample_copy)
+    new_document = get_document(database, document_id)
+    moved = get_annotation(database, unchanged.uuid)
+    assert moved.status == "anchored"
+    new_block = new_document.blocks[moved.anchor.block_index]
+    assert new_block.sentences[moved.translation.sentence_index].text == unchanged.anchor.exact
+    assert get_annotation(database, changed.uuid).status == "orphan"
+
+
+def test_highlights_per_block_mark_the_touched_sentences(database, document_id):
+    document = get_document(database, document_id)
+    block = next(b for b in document.blocks if len(b.sentences) >= 2)
+    first, second = block.sentences[0], block.sentences[1]
+    across = annotate_selection(database, document_id, block.index, first.end - 3,
+                                second.start + 3, colour="blue")
+    translation = SentenceTranslation("A translated sentence.", "edited")
+    on_target = annotate_translation_selection(database, document_id, block.index, 1,
+                                               translation, 2, 12)
+    painted = highlights(document, list_annotations(database, document_id))
+    by_uuid = {h.uuid: h for h in painted[block.index]}
+    assert by_uuid[across.uuid].sentences == (0, 1)
+    assert (by_uuid[across.uuid].start, by_uuid[across.uuid].colour) == (first.end - 3, "blue")
+    assert (by_uuid[on_target.uuid].side, by_uuid[on_target.uuid].sentences) == (
+        "translation", (1,))
+    assert (by_uuid[on_target.uuid].start, by_uuid[on_target.uuid].end) == (2, 12)

@@ -1,0 +1,296 @@
+"""Installing, listing and removing model packages; hostile archives are rejected untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reader.core.errors import InputError, ReaderError
+from reader.core.paths import models_dir
+from reader.core.translate import packages
+from reader.core.translate.packages import (
+    find_installed,
+    install_package_file,
+    list_installed,
+    normalise_code,
+    read_package_metadata,
+    remove_installed,
+)
+from tests.package_zips import (
+    metadata_for,
+    minimal_package,
+    package_members,
+    tree_digest,
+    write_zip,
+)
+
+TOP = "translate-vi_en-2_0"
+
+
+@pytest.fixture
+def installed_v1(tmp_path: Path):
+    """vi->en 1.0 installed: every hostile install below must leave it listed and intact."""
+    model = install_package_file(minimal_package(tmp_path / "good", version="1.0"))
+    return model, tree_digest(model.path)
+
+
+def assert_untouched(installed_v1) -> None:
+    model, digest = installed_v1
+    assert list_installed() == [model]
+    assert tree_digest(model.path) == digest
+    assert sorted(p.name for p in models_dir().iterdir()) == [model.path.name]  # no leftovers
+
+
+def hostile(tmp_path: Path, name: str, members: dict[str, bytes], **kwargs) -> Path:
+    return write_zip(tmp_path / f"{name}.argosmodel", members, **kwargs)
+
+
+def valid_v2(**changes: bytes | None) -> dict[str, bytes]:
+    """A valid vi->en 2.0 package, with members replaced (or removed with None)."""
+    members = package_members(version="2.0")
+    for name, data in changes.items():
+        members.pop(f"{TOP}/{name}", None)
+        if data is not None:
+            members[f"{TOP}/{name}"] = data
+    return members
+
+
+def test_install_lists_finds_and_keeps_files_private(tmp_path: Path) -> None:
+    model = install_package_file(minimal_package(tmp_path))
+
+    assert (model.code, model.from_code, model.to_code) == ("translate-vi_en", "vi", "en")
+    assert (model.from_name, model.to_name, model.version) == ("Vietnamese", "English", "1.0")
+    assert model.target_prefix == ""
+    assert model.path == models_dir() / "translate-vi_en"
+    assert (model.path / "model" / "model.bin").is_file()
+    assert (model.path / "sentencepiece.model").is_file()
+    assert stat.S_IMODE(model.path.stat().st_mode) & 0o077 == 0
+    assert stat.S_IMODE((model.path / "metadata.json").stat().st_mode) & 0o077 == 0
+    assert list_installed() == [model]
+    assert find_installed("vi", "en") == model
+    assert find_installed("en", "vi") is None
+
+
+def test_argostranslate_reads_an_installed_package(tmp_path: Path) -> None:
+    from reader.core.translate.argos_env import argos_package_module
+
+    model = install_package_file(minimal_package(tmp_path))
+    argos_package = argos_package_module().Package(model.path)
+    assert (argos_package.from_code, argos_package.to_code) == ("vi", "en")
+    assert argos_package.package_version == model.version
+
+
+def test_reinstall_same_version_replaces_it(tmp_path: Path) -> None:
+    install_package_file(minimal_package(tmp_path / "a", readme="first\n"))
+    model = install_package_file(minimal_package(tmp_path / "b", readme="second\n"))
+    assert (model.path / "README.md").read_text() == "second\n"
+    assert list_installed() == [model]
+
+
+def test_new_version_replaces_old_and_other_pairs_stay(tmp_path: Path) -> None:
+    install_package_file(minimal_package(tmp_path, version="1.0"))
+    en_vi = install_package_file(minimal_package(tmp_path, "en", "vi", version="1.9"))
+    newer = install_package_file(minimal_package(tmp_path, version="1.10"))
+    assert find_installed("vi", "en") == newer
+    assert newer.version == "1.10"
+    assert list_installed() == [en_vi, newer]
+
+
+def test_find_installed_prefers_highest_version_among_several_dirs(tmp_path: Path) -> None:
+    old = install_package_file(minimal_package(tmp_path, version="1.9"))
+    # A second copy, e.g. dropped in by hand under Argos's own directory name.
+    manual = models_dir() / "translate-vi_en-1_10"
+    os.rename(old.path, manual)
+    install_package_file(minimal_package(tmp_path, version="1.2"))
+    assert find_installed("vi", "en").version == "1.9"
+
+
+def test_list_installed_skips_broken_and_work_directories(tmp_path: Path) -> None:
+    model = install_package_file(minimal_package(tmp_path))
+    (models_dir() / "not-a-package").mkdir()
+    (models_dir() / "bad-json").mkdir()
+    (models_dir() / "bad-json" / "metadata.json").write_text("{", encoding="utf-8")
+    staged = models_dir() / ".staging-leftover"
+    staged.mkdir()
+    (staged / "metadata.json").write_text(json.dumps(metadata_for()), encoding="utf-8")
+    assert list_installed() == [model]
+
+
+def test_crash_leftovers_are_tidied_and_a_set_aside_version_restored(tmp_path, monkeypatch):
+    model = install_package_file(minimal_package(tmp_path))
+    digest = tree_digest(model.path)
+    os.rename(model.path, models_dir() / ".old-translate-vi_en-0123abcd")  # crash mid-swap
+    (models_dir() / ".staging-x1y2" / "pkg").mkdir(parents=True)
+    assert list_installed() == []  # too recent to be a crash: could be a running install
+
+    monkeypatch.setattr(packages, "STALE_WORK_DIR_SECONDS", -1)
+    assert list_installed() == [model]
+    assert tree_digest(model.path) == digest
+    assert [p.name for p in models_dir().iterdir()] == ["translate-vi_en"]
+
+
+def test_remove_accepts_code_spellings(tmp_path: Path) -> None:
+    model = install_package_file(minimal_package(tmp_path))
+    assert remove_installed("vi-en") == model
+    assert not model.path.exists()
+    assert list_installed() == []
+    with pytest.raises(ReaderError, match="not installed"):
+        remove_installed("translate-vi_en")
+
+
+@pytest.mark.parametrize("text", ["vi_en", "vi-en", "translate-vi_en", " VI_EN "])
+def test_normalise_code(text: str) -> None:
+    assert normalise_code(text) == "translate-vi_en"
+
+
+@pytest.mark.parametrize("text", ["vi", "vi_en_fr", "../x", "translate-vi/en", ""])
+def test_normalise_code_rejects(text: str) -> None:
+    with pytest.raises(ReaderError):
+        normalise_code(text)
+
+
+def with_metadata(**fields: object) -> dict[str, bytes]:
+    metadata = {**metadata_for(version="2.0"), **fields}
+    return valid_v2(**{"metadata.json": json.dumps(metadata).encode()})
+
+
+def without(*names: str) -> dict[str, bytes]:
+    return valid_v2(**dict.fromkeys(names))
+
+
+# case -> (members of the archive, what the error message must say)
+HOSTILE_ARCHIVES = {
+    "zip slip": ({**valid_v2(), f"{TOP}/../../evil.txt": b"x"}, "escapes"),
+    "absolute path": ({**valid_v2(), "/tmp/evil.txt": b"x"}, "absolute"),
+    "backslash path": ({**valid_v2(), f"{TOP}\\..\\evil.txt": b"x"}, "forbidden character"),
+    "dot component": ({**valid_v2(), f"{TOP}/./x": b"x"}, "escapes"),
+    "two top directories": ({**valid_v2(), "other/readme": b"x"}, "one top-level directory"),
+    "top-level file only": ({"metadata.json": b"{}"}, "one top-level directory"),
+    "no metadata": (without("metadata.json"), "no metadata.json"),
+    "metadata not json": (valid_v2(**{"metadata.json": b"{not json"}), "not valid JSON"),
+    "metadata not an object": (valid_v2(**{"metadata.json": b"[1]"}), "not a JSON object"),
+    "from_code missing": (with_metadata(from_code=None), "from_code"),
+    "from_code is a path": (with_metadata(from_code="../x"), "from_code"),
+    "same languages": (with_metadata(to_code="vi"), "into itself"),
+    "not a translate package": (with_metadata(type="sbd"), "package type"),
+    "version not a version": (with_metadata(package_version="new"), "package_version"),
+    "no model dir": (without("model/model.bin", "model/config.json"), "model/model.bin"),
+    "no tokenizer": (without("sentencepiece.model"), "tokenizer"),
+    "zip bomb": (valid_v2(**{"model/model.bin": bytes(30 * 1024**2)}), "zip bomb"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_ARCHIVES))
+def test_hostile_archive_is_rejected_and_nothing_changes(tmp_path, installed_v1, case) -> None:
+    members, problem = HOSTILE_ARCHIVES[case]
+    archive = hostile(tmp_path, case.replace(" ", "-"), members)
+
+    with pytest.raises(InputError, match=problem) as error:
+        install_package_file(archive)
+    assert str(archive) in str(error.value)
+    assert_untouched(installed_v1)
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_symlink_member_is_rejected(tmp_path: Path, installed_v1) -> None:
+    archive = hostile(tmp_path, "symlink", valid_v2(), symlinks={f"{TOP}/link": "/etc/passwd"})
+    with pytest.raises(InputError, match="symbolic link"):
+        install_package_file(archive)
+    assert_untouched(installed_v1)
+
+
+def test_duplicate_member_is_rejected(tmp_path: Path, installed_v1) -> None:
+    archive = hostile(tmp_path, "dup", valid_v2())
+    with (
+        pytest.warns(UserWarning, match="Duplicate name"),
+        zipfile.ZipFile(archive, "a") as zipped,
+    ):
+        zipped.writestr(f"{TOP}/metadata.json", json.dumps(metadata_for("en", "vi", "9.0")))
+    with pytest.raises(InputError, match="duplicate member"):
+        install_package_file(archive)
+    assert_untouched(installed_v1)
+
+
+def test_case_insensitive_duplicate_is_rejected(tmp_path: Path, installed_v1) -> None:
+    archive = hostile(tmp_path, "case", valid_v2(**{"README.MD": b"other"}))
+    with pytest.raises(InputError, match="duplicate member"):
+        install_package_file(archive)
+    assert_untouched(installed_v1)
+
+
+def test_limits_on_members_and_total_size(tmp_path, installed_v1, monkeypatch) -> None:
+    archive = hostile(tmp_path, "many", valid_v2())
+    monkeypatch.setattr(packages, "MAX_MEMBERS", 3)
+    with pytest.raises(InputError, match="too many members"):
+        install_package_file(archive)
+    monkeypatch.setattr(packages, "MAX_MEMBERS", 2000)
+    monkeypatch.setattr(packages, "MAX_TOTAL_BYTES", 1000)
+    with pytest.raises(InputError, match="exceeds the limit"):
+        install_package_file(archive)
+    assert_untouched(installed_v1)
+
+
+def test_truncated_and_non_zip_files_are_rejected(tmp_path: Path, installed_v1) -> None:
+    whole = hostile(tmp_path, "whole", valid_v2()).read_bytes()
+    truncated = tmp_path / "truncated.argosmodel"
+    truncated.write_bytes(whole[: len(whole) // 2])
+    not_zip = tmp_path / "text.argosmodel"
+    not_zip.write_text("hello", encoding="utf-8")
+    for path in (truncated, not_zip):
+        with pytest.raises(InputError, match=r"not a valid \.argosmodel zip") as error:
+            install_package_file(path)
+        assert str(path) in str(error.value)
+    with pytest.raises(InputError, match="no such package file"):
+        install_package_file(tmp_path / "missing.argosmodel")
+    with pytest.raises(InputError, match="is a directory"):
+        install_package_file(tmp_path)
+    assert_untouched(installed_v1)
+
+
+def test_corrupt_member_data_fails_during_extraction(tmp_path: Path, installed_v1) -> None:
+    archive = hostile(tmp_path, "crc", valid_v2(), compression=zipfile.ZIP_STORED)
+    data = bytearray(archive.read_bytes())
+    offset = _member_data_offset(archive, "model/model.bin") + 100  # stored uncompressed
+    data[offset] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    read_package_metadata(archive)  # the structure is fine: only the bytes are wrong
+    with pytest.raises(InputError, match="damaged archive"):
+        install_package_file(archive)
+    assert_untouched(installed_v1)
+
+
+def test_failed_swap_keeps_previous_version(tmp_path, installed_v1, monkeypatch) -> None:
+    real_rename = os.rename
+
+    def rename_failing_into_place(src, dst):
+        if Path(src).parent.name.startswith(".staging-"):
+            raise OSError(28, "No space left on device")
+        return real_rename(src, dst)
+
+    with monkeypatch.context() as patch, pytest.raises(InputError, match="cannot install"):
+        patch.setattr(packages.os, "rename", rename_failing_into_place)
+        install_package_file(minimal_package(tmp_path / "v2", version="2.0"))
+    assert_untouched(installed_v1)
+
+
+def test_installed_vi_en_fixture_uses_the_real_package(installed_vi_en) -> None:
+    """The engine's real tiny package passes validation and installs (shared conftest fixture)."""
+    assert find_installed("vi", "en") == installed_vi_en
+    assert (installed_vi_en.path / "model" / "model.bin").stat().st_size > 0
+
+
+def _member_data_offset(archive: Path, suffix: str) -> int:
+    """Where a stored member's bytes start: after its local header, name and extra field."""
+    with zipfile.ZipFile(archive) as zf:
+        info = next(i for i in zf.infolist() if i.filename.endswith(suffix))
+    raw = archive.read_bytes()
+    name_length, extra_length = struct.unpack(
+        "<HH", raw[info.header_offset + 26 : info.header_offset + 30]
+    )
+    return info.header_offset + 30 + name_length + extra_length

@@ -1,0 +1,328 @@
+"""Sentence segmentation: the constructs of real Vietnamese official texts and of English,
+span invariants on arbitrary text, and accuracy floors on two gold corpora."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.core.segment import split_sentences
+from reader.core.segment.abbreviations import language_data, parse_data
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # <repo>/../shared, as in CI
+F1_FLOOR = 0.98
+
+
+def sentences(text: str, lang: str = "vi") -> list[str]:
+    return [text[start:end] for start, end in split_sentences(text, lang)]
+
+
+# --- Vietnamese ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Công tác tuyên truyền của các cấp ủy, tổ chức đảng,CB,ĐV chưa đầy đủ.",
+        "Tham mưu ban hành Thông báo số 32-TB/TW, ngày 18/8/2023 của Bộ Chính trị.",
+        "Nguồn trích từ Báo cáo số 259-BC/BTCTW ngày 29/12/2023 của Ban Tổ chức Trung ương.",
+        "Tổng thu đạt 1.234,5 tỷ đồng, tăng 12,5% so với năm 2022.",
+        "Đoàn công tác đã đến TP. Hồ Chí Minh và Tp. Cần Thơ trong tháng 3.",
+        "Theo PGS.TS. Nguyễn Văn Minh và GS.TSKH. Trần Văn Bình, kết quả là tốt.",
+        "Ông Nguyễn V. A. cho biết như vậy.",
+        "Hội thảo có sự tham dự của ThS. Lê Thị Hoa, BS. Trần An và KS. Phạm Bình.",
+        "Xem thêm tr. 15 và Nxb. Chính trị quốc gia.",
+        "Lúc 08:48 ngày 14/01/2024, buổi lễ bắt đầu.",
+        "Hàng hóa, dịch vụ... đều tăng giá.",
+        "Đầu tư vào tỉnh Bà Rịa-Vũng Tàu đạt 2.000 tỷ đồng (tăng 5%) trong năm.",
+        'Ông hỏi: "Anh có đi không?" - tôi trả lời ngay.',
+        "Bộ Chính trị ban hành Quy định số 58-QĐ/TW (thay thế Quy định số 126-QĐ/TW).",
+        "Điều 5. Phạm vi điều chỉnh",
+        "Chương II. QUY ĐỊNH CHUNG",
+        "CHƯƠNG I. NHỮNG QUY ĐỊNH CHUNG",
+        "Chị N.T.H. (30 tuổi, ngụ TP.HCM) cho biết đã nộp đơn.",
+        "1. Tham mưu ban hành văn bản hướng dẫn",
+    ],
+)
+def test_vietnamese_constructs_stay_one_sentence(text: str) -> None:
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            # the end goes after the closing quote when the period follows it...
+            "Theo Quy định số 58-QĐ/TW của Bộ Chính trị “Một số vấn đề về BVCTNB Đảng”. "
+            "Ban hành Hướng dẫn số 02-HD/BTCTW.",
+            [
+                "Theo Quy định số 58-QĐ/TW của Bộ Chính trị “Một số vấn đề về BVCTNB Đảng”.",
+                "Ban hành Hướng dẫn số 02-HD/BTCTW.",
+            ],
+        ),
+        (
+            # ... and after the closing quote or bracket when it follows the period
+            "Anh ấy nói: “Tôi sẽ đến.” Sau đó anh đi (tối hôm đó.) Mọi người về.",
+            ["Anh ấy nói: “Tôi sẽ đến.”", "Sau đó anh đi (tối hôm đó.)", "Mọi người về."],
+        ),
+        (
+            "đội ngũ cán bộ, đảng viên (CB,ĐV). Năm 2023, năm thứ ba triển khai.",
+            ["đội ngũ cán bộ, đảng viên (CB,ĐV).", "Năm 2023, năm thứ ba triển khai."],
+        ),
+        (
+            "Trương Thị Mai trao Huân chương Lao động hạng Ba. (Ảnh: Phương Hoa/TTXVN)",
+            ["Trương Thị Mai trao Huân chương Lao động hạng Ba.", "(Ảnh: Phương Hoa/TTXVN)"],
+        ),
+        (
+            "Phó Trưởng Ban Tổ chức Trung ương phát biểu. Ảnh: Phương Hoa/TTXVN",
+            ["Phó Trưởng Ban Tổ chức Trung ương phát biểu.", "Ảnh: Phương Hoa/TTXVN"],
+        ),
+        (
+            "- Tăng cường công tác bảo vệ Cương lĩnh. Sơ kết 05 năm thực hiện Quyết định.",
+            ["- Tăng cường công tác bảo vệ Cương lĩnh.", "Sơ kết 05 năm thực hiện Quyết định."],
+        ),
+        (
+            "Ông sống ở TP. Hồ Chí Minh. 10 năm sau, ông về Hà Nội.",
+            ["Ông sống ở TP. Hồ Chí Minh.", "10 năm sau, ông về Hà Nội."],
+        ),
+        (
+            "Chúng tôi chờ mãi... Rồi anh ấy đến. Mọi người im lặng... chờ đợi.",
+            ["Chúng tôi chờ mãi...", "Rồi anh ấy đến.", "Mọi người im lặng... chờ đợi."],
+        ),
+        (
+            "Các mặt hàng như gạo, cà phê, v.v. Các doanh nghiệp cần chú ý.",
+            ["Các mặt hàng như gạo, cà phê, v.v.", "Các doanh nghiệp cần chú ý."],
+        ),
+        (
+            "Vì sao vậy? Ai chịu trách nhiệm! Câu hỏi vẫn còn đó.",
+            ["Vì sao vậy?", "Ai chịu trách nhiệm!", "Câu hỏi vẫn còn đó."],
+        ),
+        (
+            "Diện tích còn lại vẫn đang chờ kiểm điểm (?). Và thành quả vẫn còn.",
+            ["Diện tích còn lại vẫn đang chờ kiểm điểm (?).", "Và thành quả vẫn còn."],
+        ),
+        (
+            'Ông kể lại chuyện cũ. "Đó là năm 1975", ông nói.',
+            ["Ông kể lại chuyện cũ.", '"Đó là năm 1975", ông nói.'],
+        ),
+        (
+            # an initial ends a sentence only before a word that usually starts one
+            "Theo lời kể của ông H. Ông này cho biết vụ việc đã được báo cáo.",
+            ["Theo lời kể của ông H.", "Ông này cho biết vụ việc đã được báo cáo."],
+        ),
+        (
+            # sloppy web text: a space before the closing quote
+            "Anh hỏi: “Vậy sao? ” Tôi gật đầu. Họ nói “không bình thường ”. Sau đó về.",
+            ["Anh hỏi: “Vậy sao? ”", "Tôi gật đầu.", "Họ nói “không bình thường ”.", "Sau đó về."],
+        ),
+        (
+            "1. Tham mưu ban hành văn bản. 2. Phối hợp thẩm định.",
+            ["1. Tham mưu ban hành văn bản.", "2. Phối hợp thẩm định."],
+        ),
+    ],
+)
+def test_vietnamese_sentence_ends(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_lower_case_after_a_period_does_not_start_a_sentence() -> None:
+    text = "Ông H. thủng thẳng nói. ông ấy cười."
+    assert sentences(text) == [text]
+
+
+def test_blank_line_and_new_list_item_end_a_sentence_without_punctuation() -> None:
+    text = "Nhiệm vụ năm 2024\n- Tăng cường kiểm tra\n- Đẩy mạnh đào tạo\n\nKết luận chung"
+    assert sentences(text) == [
+        "Nhiệm vụ năm 2024",
+        "- Tăng cường kiểm tra",
+        "- Đẩy mạnh đào tạo",
+        "Kết luận chung",
+    ]
+
+
+def test_a_single_line_break_is_only_a_space() -> None:
+    text = "Công tác BVCTNB là một bộ phận\ntrọng yếu của công tác xây dựng Đảng."
+    assert sentences(text) == [text]
+
+
+# --- English -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Smith met Dr. Jones and Mrs. Brown at St. Mary's church.",
+        "Prices rose, e.g. rents and food, i.e. the basics of life.",
+        "The U.S. economy grew 2.5% last year.",
+        "The meeting starts at 10:30 a.m. on Monday and ends at 5 p.m. sharp.",
+        "He paid $3.50 for 1,234.5 grams.",
+        "See Fig. 3 and p. 12 of Vol. 2 for details.",
+        "John F. Kennedy was elected in 1960.",
+    ],
+)
+def test_english_constructs_stay_one_sentence(text: str) -> None:
+    assert sentences(text, "en") == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Is it true? Yes! It is.", ["Is it true?", "Yes!", "It is."]),
+        ("Apples, pears, etc. The list goes on.", ["Apples, pears, etc.", "The list goes on."]),
+        (
+            "He moved to the U.S. The weather was nice.",
+            ["He moved to the U.S.", "The weather was nice."],
+        ),
+        ('She said "Go home." Then she left.', ['She said "Go home."', "Then she left."]),
+        ("It cost 3.5 million. No. 5 was cheaper.", ["It cost 3.5 million.", "No. 5 was cheaper."]),
+    ],
+)
+def test_english_sentence_ends(text: str, expected: list[str]) -> None:
+    assert sentences(text, "en") == expected
+
+
+# --- Other languages and language codes ----------------------------------------------------
+
+
+def test_generic_rules_for_languages_without_data() -> None:
+    assert sentences("Das ist gut. Wir gehen jetzt.", "de") == ["Das ist gut.", "Wir gehen jetzt."]
+    assert sentences("今日は晴れです。明日は雨です。", "ja") == [
+        "今日は晴れです。",
+        "明日は雨です。",
+    ]
+
+
+def test_abbreviations_depend_on_the_language() -> None:
+    text = "Đoàn đến TP. Huế hôm qua."
+    assert sentences(text, "vi") == [text]
+    assert sentences(text, "de") == ["Đoàn đến TP.", "Huế hôm qua."]
+
+
+@pytest.mark.parametrize("code", ["vi-VN", "VI", "vi_VN"])
+def test_regional_and_upper_case_codes_use_the_base_language(code: str) -> None:
+    assert sentences("Ông sống ở TP. Hồ Chí Minh. Bà ở Huế.", code) == [
+        "Ông sống ở TP. Hồ Chí Minh.",
+        "Bà ở Huế.",
+    ]
+
+
+def test_empty_and_blank_text_have_no_sentences() -> None:
+    assert split_sentences("", "vi") == []
+    assert split_sentences(" \n\t ", "en") == []
+
+
+def test_spans_are_offsets_into_the_given_text() -> None:
+    text = "  Câu một.   Câu hai.  "
+    assert split_sentences(text, "vi") == [(2, 10), (13, 21)]
+
+
+# --- Abbreviation data ---------------------------------------------------------------------
+
+
+def test_shipped_data_is_loaded_by_section() -> None:
+    vietnamese = language_data("vi")
+    assert {"TP", "PGS", "TS", "ThS"} <= vietnamese.never
+    assert "v.v" in vietnamese.maybe
+    assert "Điều" in vietnamese.labels
+    assert {"Mr", "Dr", "e.g", "i.e"} <= language_data("en").never
+    assert language_data("xx").never == frozenset()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_an_abbreviation_is_either_never_or_maybe_a_sentence_end(language: str) -> None:
+    data = language_data(language)
+    assert data.never and data.starters
+    assert not data.never & data.maybe
+
+
+def test_data_files_reject_unknown_sections() -> None:
+    with pytest.raises(ValueError, match="unknown section"):
+        parse_data("[sometimes]\nTP\n")
+    with pytest.raises(ValueError, match="before any"):
+        parse_data("TP\n")
+    assert parse_data("# comment\n[never]\nTP.  # trailing\n").never == {"TP"}
+
+
+# --- Properties on arbitrary text ----------------------------------------------------------
+
+_PIECES = [*"aAzĐđ1. !?…\"“”'()[]-–\n\t,;:。", "TP.", "v.v.", "Mr.", "Điều", "\u00a0", "Ông", "..."]
+_TRICKY = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+_LANGUAGES = st.sampled_from(["vi", "en", "de", "und", "auto", ""])
+
+
+def assert_valid_spans(text: str, spans: list[tuple[int, int]]) -> None:
+    covered = 0
+    for start, end in spans:
+        assert covered <= start < end <= len(text)  # in order, non-empty, not overlapping
+        assert not text[start].isspace() and not text[end - 1].isspace()  # trimmed
+        assert text[covered:start].isspace() or covered == start  # nothing left out
+        covered = end
+    assert text[covered:].isspace() or covered == len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(), lang=_LANGUAGES)
+def test_spans_are_valid_for_any_unicode_text(text: str, lang: str) -> None:
+    assert_valid_spans(text, split_sentences(text, lang))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_TRICKY, lang=_LANGUAGES)
+def test_spans_are_valid_for_punctuation_heavy_text(text: str, lang: str) -> None:
+    assert_valid_spans(text, split_sentences(text, lang))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TRICKY)
+def test_surrounding_whitespace_only_shifts_the_spans(text: str) -> None:
+    shifted = split_sentences(f"  {text}\n ", "vi")
+    assert shifted == [(start + 2, end + 2) for start, end in split_sentences(text, "vi")]
+
+
+# --- Accuracy on gold corpora --------------------------------------------------------------
+
+
+@cache
+def _bench_module():
+    """bench/segment_accuracy.py: the same measure as the figures we report."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_segment_accuracy", REPO / "bench" / "segment_accuracy.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_f1_on_the_ud_vietnamese_treebank() -> None:
+    bench = _bench_module()
+    assert bench.UD_DEV == SHARED / "data" / "ud-vi-vtb" / "vi_vtb-ud-dev.conllu"
+    assert bench.UD_DEV.is_file(), f"missing gold data {bench.UD_DEV}"
+    *halves, total = bench.ud_scores()
+    assert total.gold_boundaries > 1000
+    for result in [*halves, total]:
+        assert result.f1 >= F1_FLOOR, result.line()
+
+
+def test_f1_on_the_sample_document() -> None:
+    result = _bench_module().sample_score()
+    assert result.gold_boundaries >= 15
+    assert result.f1 >= F1_FLOOR, result.line()
+
+
+def test_detokenised_treebank_sentences_do_not_reveal_their_ends() -> None:
+    detokenise = _bench_module().detokenise
+    assert detokenise('ông H. LBKT xin giấu tên RBKT nói : " Cũng được .') == (
+        'ông H. (xin giấu tên) nói: "Cũng được.'
+    )
+    assert detokenise('số 2554 / QĐ - UB ngày 24 - 7 - 1962 , " tốt " .') == (
+        'số 2554/QĐ-UB ngày 24-7-1962, "tốt".'
+    )
