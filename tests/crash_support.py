@@ -197,7 +197,10 @@ class WriterServer:
         time.sleep(delay_ms / 1000)
         os.kill(pid, signal.SIGKILL)
         for line in self.process.stdout:
-            if line.startswith('{"event": "ended"'):
+            # The kill may cut a line short: the server's "ended" then follows it on one line.
+            cut_short, ended, _ = line.partition('{"event": "ended"}')
+            if ended:
+                lines.append(cut_short)  # no newline: parse_events drops it as never said
                 return "".join(lines), True
             lines.append(line)
         raise RuntimeError(f"writer server died: {self.stderr()}")

@@ -312,12 +312,12 @@ def test_key_1_highlights_the_original_selection_on_both_panes_and_undo_removes_
     assert view.highlight_ranges(SOURCE, 3) == [(0, 15, "yellow", True)]
     # The translation of the sentence holding it gets a light tint of the same colour.
     assert view.highlight_ranges(TARGET, 3) == [(*view.text.target(3).ranges[0], "yellow", False)]
-    assert window.notes_panel.list.count() == 1
+    qtbot.waitUntil(lambda: window.notes_panel.list.count() == 1, timeout=WAIT_MS)
     with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
         qtbot.keyClick(view.source_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert annotations_of(opened.document_id) == []
     assert view.highlight_ranges(SOURCE, 3) == view.highlight_ranges(TARGET, 3) == []
-    assert window.notes_panel.list.count() == 0
+    qtbot.waitUntil(lambda: window.notes_panel.list.count() == 0, timeout=WAIT_MS)
 
 
 def test_a_translation_selection_is_highlighted_with_its_origin(
@@ -360,7 +360,8 @@ def test_activating_a_note_scrolls_to_it_and_selects_it(qtbot, window, tmp_path)
     view = window.document_view
     panel = window.notes_panel
     panel.reload()
-    assert view.top_block() < 5 and panel.list.count() == 1
+    qtbot.waitUntil(lambda: panel.list.count() == 1, timeout=WAIT_MS)
+    assert view.top_block() < 5
     panel.list.itemActivated.emit(panel.list.item(0))
     assert 150 in view.visible_blocks(view.source_pane)
     assert view.selection() == (SOURCE, (150, 4), (150, 10))
@@ -384,7 +385,7 @@ def test_orphans_are_listed_after_reimporting_a_changed_file(qtbot, window, tmp_
     open_and_wait(qtbot, window, path)
     wait_highlights(qtbot, window)
     panel = window.notes_panel
-    assert panel.list.count() == 1
+    qtbot.waitUntil(lambda: not panel.loading and panel.list.count() == 1, timeout=WAIT_MS)
     line = panel.list.item(0).text()
     assert line.startswith("⚠ orphan") and quote in line
     assert window.document_view.highlight_ranges(SOURCE, 4) == []  # an orphan is not painted
@@ -478,3 +479,62 @@ def test_export_errors_are_shown_in_a_message_box(qtbot, window, installed_vi_en
 def test_the_view_menu_shows_the_arrow_keys_too(window) -> None:
     assert "J" in window.next_action.text() and "↓" in window.next_action.text()
     assert "K" in window.previous_action.text() and "↑" in window.previous_action.text()
+
+
+def test_add_note_saves_markdown_and_tags_on_the_selection(qtbot, window) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reader.app.dialogs import NoteDialog
+
+    opened = open_and_wait(qtbot, window, SAMPLE)
+    wait_highlights(qtbot, window)
+    window.document_view.select_source((3, 0), (3, 15))
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, NoteDialog)
+        dialog.editor.setPlainText("**Quan trọng**")
+        dialog.tags_edit.setText("bvctnb, 2023")
+        dialog.colour_box.setCurrentIndex(dialog.colour_box.findData("purple"))
+        dialog.accept()
+
+    QTimer.singleShot(0, fill_in)
+    with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
+        window.add_note()
+    (annotation,) = annotations_of(opened.document_id)
+    assert (annotation.note, annotation.tags, annotation.colour) == (
+        "**Quan trọng**", ("2023", "bvctnb"), "purple",
+    )
+    assert window.document_view.highlight_ranges(SOURCE, 3) == [(0, 15, "purple", True)]
+
+
+def test_a_note_found_by_the_library_search_selects_what_it_annotates(qtbot, window) -> None:
+    from reader.core.notes.service import annotate_selection
+
+    opened = open_and_wait(qtbot, window, SAMPLE)
+    database = open_database()
+    annotate_selection(database, opened.document_id, 5, 10, 25, note="Ghi chú đặc biệt")
+    database.close()
+    with qtbot.waitSignal(window.search_finished, timeout=WAIT_MS) as finished:
+        window.search_library("dac biet")
+    (hit,) = finished.args[0]
+    assert hit.kind == "note" and "<b>" not in hit.snippet
+    window.open_search_hit(hit)
+    view = window.document_view
+    qtbot.waitUntil(lambda: view.selection() is not None, timeout=WAIT_MS)
+    assert view.selection() == (SOURCE, (5, 10), (5, 25))
+
+
+def test_a_selection_over_two_blocks_is_one_annotation_painted_on_both(qtbot, window) -> None:
+    opened = open_and_wait(qtbot, window, SAMPLE)
+    wait_highlights(qtbot, window)
+    blocks = opened.document.blocks
+    view = window.document_view
+    view.select_source((3, 5), (4, 10))
+    with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
+        window.highlight_selection("green")
+    (annotation,) = annotations_of(opened.document_id)
+    assert annotation.anchor.exact == blocks[3].text[5:] + "\n\n" + blocks[4].text[:10]
+    assert view.highlight_ranges(SOURCE, 3) == [(5, len(blocks[3].text), "green", True)]
+    assert view.highlight_ranges(SOURCE, 4) == [(0, 10, "green", True)]

@@ -98,3 +98,33 @@ def test_orphans_are_listed_with_their_quote_and_do_not_jump(
     assert line.startswith("⚠ orphan") and "Huân chương Lao động hạng Ba" in line
     with qtbot.assertNotEmitted(panel.jump_requested):
         panel.list.itemActivated.emit(panel.list.item(0))
+
+
+def test_an_empty_list_says_how_to_add_notes(panel, database, document_id):
+    assert not panel.empty_label.isHidden() and "press 1–5" in panel.empty_label.text()
+    annotate_quote(database, document_id, "Trương Thị Mai", colour="green")
+    panel.reload()
+    assert panel.empty_label.isHidden()
+    panel.colour_filter.setCurrentIndex(panel.colour_filter.findData("pink"))
+    assert not panel.empty_label.isHidden() and "filters" in panel.empty_label.text()
+    panel.set_document(None)
+    assert panel.empty_label.isHidden()
+
+
+def test_with_workers_the_list_loads_off_the_gui_thread_and_stale_loads_are_dropped(
+    qtbot, database, document_id
+):
+    from reader.app.workers import Workers
+
+    annotate_quote(database, document_id, "Trương Thị Mai", colour="green")
+    workers = Workers()
+    panel = NotesPanel(database, submit=workers.submit)
+    qtbot.addWidget(panel)
+    panel.set_document(document_id)
+    assert panel.loading  # not read on the GUI thread
+    qtbot.waitUntil(lambda: panel.list.count() == 1)
+    panel.set_document(document_id)
+    panel.set_document(None)  # before the load above comes back
+    workers.wait()
+    qtbot.wait(50)
+    assert panel.list.count() == 0 and not panel.loading

@@ -56,3 +56,18 @@ def test_search_panel_sends_the_query_and_shows_hits_with_matches_in_bold(qtbot)
     assert activated.args[0].kind == "note"
     panel.show_hits([])
     assert panel.status.text() == "No match."
+
+
+def test_hits_wrap_to_the_width_of_the_list(qtbot) -> None:
+    panel = SearchPanel()
+    qtbot.addWidget(panel)
+    panel.resize(220, 400)
+    panel.show()
+    long_snippet = "công tác bảo vệ chính trị nội bộ của Đảng năm 2023 " * 4
+    panel.show_hits([hit(long_snippet, [(0, 4)])])
+    item = panel.results.item(0)
+    width = panel.results.viewport().width()
+    assert item.sizeHint().width() == width
+    assert item.sizeHint().height() > 3 * panel.results.fontMetrics().height()  # wrapped
+    panel.resize(500, 400)
+    qtbot.waitUntil(lambda: panel.results.item(0).sizeHint().width() > width)

@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from reader.cli import main
 from reader.core.library import add_document
 from reader.core.notes.service import list_annotations

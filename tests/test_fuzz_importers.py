@@ -146,6 +146,9 @@ FOUND = {
     "epub package document with a NUL byte": lambda tmp: _nul_in_package_document(
         tmp / "nul.epub"),
     "docx with its first header damaged": lambda tmp: _one_byte_missing(tmp / "header.docx"),
+    "pdf whose title has a lone UTF-16 surrogate": lambda tmp: _bytes(
+        tmp / "title.pdf", (DOCUMENTS / "sample.pdf").read_bytes().replace(
+            b"/Title<FEFF0054", b"/Title<FEFFD800", 1)),  # same length: the xref still holds
     "html with a control character after dropped furniture": lambda tmp: _bytes(
         tmp / "control.html",
         b'<html><body><br class="share">\x1fabc<p>Xin chao.</p></body></html>'),

@@ -12,7 +12,7 @@ import pytest
 
 from reader.cli import main
 from reader.core.documents import load_document
-from reader.core.documents.loader import MAX_FILE_BYTES
+from reader.core.documents.loader import MAX_FILE_BYTES, MAX_TEXT_FILE_BYTES
 from reader.core.errors import InputError, ReaderError
 from tests.documents_helpers import DOCUMENTS
 from tests.hostile_documents import (
@@ -131,6 +131,22 @@ def test_a_file_over_the_size_limit_is_refused_without_being_read(
     assert main(["library", "add", str(huge)]) == 2
     error = capsys.readouterr().err
     assert str(huge) in error and "too large" in error and error.count("\n") == 1
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".log"])
+def test_text_formats_have_a_lower_limit_and_are_refused_unread(tmp_path: Path, suffix) -> None:
+    big = tmp_path / f"big{suffix}"
+    with big.open("wb") as stream:
+        stream.write(b"<html>" if suffix == ".html" else b"Mot cau. ")
+        stream.truncate(MAX_TEXT_FILE_BYTES + 1)  # sparse
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match=r"text file is too large .* limit for text is 32 MiB"):
+            load_document(big)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20  # refused before reading
 
 
 @pytest.mark.parametrize("suffix", [".html", ".md", ".epub", ".docx", ".pdf"])

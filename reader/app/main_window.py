@@ -69,6 +69,7 @@ DOCUMENT_FILTER = (
 # which is not imported at start-up).
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "purple")
 SEARCH_LIMIT = 50
+DOCK_WIDTH = 240  # px, the side panels' first width
 MODEL_FILTER = "Argos Translate models (*.argosmodel);;All files (*)"
 ZOOM_STEP = 1.0
 
@@ -292,7 +293,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.notes_action)
         view_menu.addAction(self.toc_action)
-        view_menu.addAction(self.search_panel.toggleViewAction())
+        search_results = self.search_panel.toggleViewAction()
+        search_results.setText("Search &Results")  # Edit ▸ Search Library… starts a search
+        view_menu.addAction(search_results)
         view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")
         for action in self.theme_actions.values():
@@ -336,6 +339,11 @@ class MainWindow(QMainWindow):
         splitter = settings.geometry("splitter")
         if splitter is not None:
             self.document_view.restore_splitter(splitter)
+        docks = settings.geometry("docks")
+        # Where the docks are and how wide (the notes dock is created later: restoreDockWidget).
+        self._docks_restored = docks is not None and self.restoreState(docks)
+        self._dock_sizes_pending = not self._docks_restored
+        self.toc_panel.hide()  # shown with a document that has contents
 
     # --- opening --------------------------------------------------------------------------------
 
@@ -453,12 +461,12 @@ class MainWindow(QMainWindow):
         if self.notes_panel is None:
             from reader.app.notes_panel import NotesPanel
 
-            panel = NotesPanel(self.context.database(), self)
+            panel = NotesPanel(self.context.database(), self, submit=self.workers.submit)
             panel.jump_requested.connect(self.jump_to_annotation)
             panel.annotations_changed.connect(self.refresh_highlights)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
-            if not self.search_panel.isHidden():
-                self.tabifyDockWidget(panel, self.search_panel)
+            if not (self._docks_restored and self.restoreDockWidget(panel)):
+                self._dock_sizes_pending = True
             panel.visibilityChanged.connect(
                 lambda visible: self._panel_visibility("notes", panel, visible)
             )
@@ -484,6 +492,10 @@ class MainWindow(QMainWindow):
         panel.setVisible(self._panels_wanted["notes"])
         self.toc_panel.set_toc(opened.document.toc)
         self.toc_panel.setVisible(bool(opened.document.toc) and self._panels_wanted["toc"])
+        if self._dock_sizes_pending:  # first run: leave the reading panes most of the width
+            self._dock_sizes_pending = False
+            docks = [self.toc_panel, panel, self.search_panel]
+            self.resizeDocks(docks, [DOCK_WIDTH] * len(docks), Qt.Orientation.Horizontal)
         self.refresh_highlights()
 
     def _hide_panels(self) -> None:
@@ -548,7 +560,9 @@ class MainWindow(QMainWindow):
         self.document_view.select_original_span(block_index, start, end)
         self.document_view.source_pane.setFocus()
 
-    def highlight_selection(self, colour: str, note: str = "", tags: list[str] | None = None):
+    def highlight_selection(
+        self, colour: str, note: str = "", tags: list[str] | None = None
+    ) -> None:
         """Keys 1-5: highlight the selection (original or translation) in `colour`."""
         create = self._selection_annotation(colour, note, tags or [])
         if create is None:
@@ -673,21 +687,36 @@ class MainWindow(QMainWindow):
         view = self.document_view
         if view.text is None or not 0 <= hit.block_index < len(view.text.document.blocks):
             return
-        annotation = None
-        if hit.annotation_uuid and self.notes_panel is not None:
-            annotation = next(
-                (a for a in self.notes_panel.annotations if a.uuid == hit.annotation_uuid), None
+        if hit.annotation_uuid:  # a note: select what it annotates (read in a worker)
+            self.workers.submit(
+                lambda: self._find_annotation(hit.annotation_uuid),
+                lambda annotation: self._reveal_note(hit, annotation),
+                self._show_error,
             )
+            return
+        span = first_match(view.text.block(hit.block_index).text, self._search_query)
+        if span is None:
+            view.scroll_to_block(hit.block_index)
+        else:
+            view.select_original_span(hit.block_index, *span)
+        view.source_pane.setFocus()
+
+    def _find_annotation(self, uuid: str):
+        from reader.core.notes.service import UnknownAnnotationError, get_annotation
+
+        try:
+            return get_annotation(self.context.database(), uuid)
+        except UnknownAnnotationError:  # deleted since the search
+            return None
+
+    def _reveal_note(self, hit, annotation) -> None:
+        if self.opened is None or self.opened.document_id != hit.document_id:
+            return
         if annotation is not None and annotation.status == "anchored":
             anchor = annotation.anchor
-            view.select_original_span(anchor.block_index, anchor.start, anchor.end)
+            self.jump_to_annotation(anchor.block_index, anchor.start, anchor.end)
         else:
-            span = first_match(view.text.block(hit.block_index).text, self._search_query)
-            if span is None:
-                view.scroll_to_block(hit.block_index)
-            else:
-                view.select_original_span(hit.block_index, *span)
-        view.source_pane.setFocus()
+            self.document_view.scroll_to_block(hit.block_index)
 
     # --- export ---------------------------------------------------------------------------------
 
@@ -1171,6 +1200,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry("main", self.saveGeometry())
         self.settings.set_geometry("splitter", self.document_view.splitter.saveState())
+        self.settings.set_geometry("docks", self.saveState())
         self._leave_document()
         self.settings.sync()
         self.popup.hide()

@@ -9,6 +9,7 @@ change goes through the panel's `QUndoStack`, so highlight, edit and delete can 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QUndoCommand, QUndoStack
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -42,6 +44,7 @@ from reader.core.notes.translations import SentenceTranslation
 from reader.core.storage.db import Database
 
 ALL = ""  # the filter value meaning "no filter"
+Submit = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any]
 UUID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -49,12 +52,19 @@ class NotesPanel(QDockWidget):
     jump_requested = Signal(int, int, int)  # block index, start, end (offsets in the block)
     annotations_changed = Signal()
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, database: Database, parent: QWidget | None = None, *, submit: Submit | None = None
+    ) -> None:
+        """`submit(function, on_success, on_failure)` runs the list loading off the GUI thread
+        (the window's `Workers.submit`); without it the list is read at once."""
         super().__init__("Notes", parent)
         self.setObjectName("notesPanel")
         self.database = database
         self.document_id: int | None = None
         self.annotations: list[Annotation] = []
+        self._submit = submit
+        self._generation = 0  # the latest load: older ones are dropped when they come back
+        self.loading = False
         self.undo_stack = QUndoStack(self)
         self._build()
 
@@ -66,6 +76,9 @@ class NotesPanel(QDockWidget):
         self.tag_filter = QComboBox()
         self.colour_filter.currentIndexChanged.connect(self.reload)
         self.tag_filter.currentIndexChanged.connect(self.reload)
+        self.empty_label = QLabel(wordWrap=True)
+        self.empty_label.setObjectName("notesEmpty")
+        self.empty_label.setEnabled(False)  # greyed: a hint, not content
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._activated)
@@ -90,6 +103,7 @@ class NotesPanel(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(filters)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         self.setWidget(body)
@@ -105,21 +119,59 @@ class NotesPanel(QDockWidget):
 
     def reload(self) -> None:
         """Re-read the document's annotations (after the window added one, or a re-import)."""
+        document_id, database = self.document_id, self.database
+        colour = self.colour_filter.currentData() or None
+        tag = self.tag_filter.currentData() or None
+
+        def load() -> list[Annotation]:
+            if document_id is None:
+                return []
+            return list_annotations(database, document_id, colour=colour, tag=tag)
+
+        self._generation += 1
+        generation = self._generation
+        if self._submit is None or document_id is None:
+            self.loading = False
+            self._show(load())
+            return
+        self.loading = True
+        self._submit(
+            load,
+            lambda found: self._loaded(generation, found),
+            lambda error: self._load_failed(generation, error),
+        )
+
+    def _loaded(self, generation: int, annotations: list[Annotation]) -> None:
+        if generation == self._generation:
+            self.loading = False
+            self._show(annotations)
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self.loading = False
+            self._show([])
+            self.empty_label.setText(f"Cannot read the notes: {error}")
+
+    def _show(self, annotations: list[Annotation]) -> None:
         current = self.current_uuid()
         self.list.clear()
-        self.annotations = []
-        if self.document_id is not None:
-            self.annotations = list_annotations(
-                self.database,
-                self.document_id,
-                colour=self.colour_filter.currentData() or None,
-                tag=self.tag_filter.currentData() or None,
-            )
+        self.annotations = annotations
         for annotation in self.annotations:
             self.list.addItem(_item(annotation))
             if annotation.uuid == current:
                 self.list.setCurrentRow(self.list.count() - 1)
+        self._update_empty_hint()
         self._update_buttons()
+
+    def _update_empty_hint(self) -> None:
+        filtered = bool(self.colour_filter.currentData() or self.tag_filter.currentData())
+        self.empty_label.setText(
+            "No note matches these filters."
+            if filtered
+            else "No notes yet. Select text and press 1–5 to highlight it, "
+            "or Ctrl+Shift+N to add a note."
+        )
+        self.empty_label.setVisible(self.document_id is not None and not self.annotations)
 
     def _fill_tags(self) -> None:
         chosen = self.tag_filter.currentData()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -97,6 +97,9 @@ class SearchPanel(QDockWidget):
         self.results.setObjectName("searchResults")
         self.results.setWordWrap(True)
         self.results.setAlternatingRowColors(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.results.viewport().installEventFilter(self)  # re-wrap the hits on resize
         self.results.itemActivated.connect(self._activated)
         self.results.itemClicked.connect(self._activated)
         self.hits: list = []
@@ -136,10 +139,24 @@ class SearchPanel(QDockWidget):
             item.setToolTip(hit.document_title)
             self.results.addItem(item)
             self.results.setItemWidget(item, label)
-            item.setSizeHint(label.sizeHint())
+        self._fit_items()
         self.status.setText(
             f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if hits else "No match."
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.results.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_items()
+        return super().eventFilter(watched, event)
+
+    def _fit_items(self) -> None:
+        """Each hit as tall as its wrapped text at the list's width (no sideways scrolling)."""
+        width = max(80, self.results.viewport().width())
+        for row in range(self.results.count()):
+            item = self.results.item(row)
+            label = self.results.itemWidget(item)
+            if label is not None:
+                item.setSizeHint(QSize(width, label.heightForWidth(width)))
 
     def show_error(self, message: str) -> None:
         self.hits = []

@@ -16,6 +16,11 @@ from reader.core.segment import detect_language, split_sentences
 _SNIFF_BYTES = 8192
 # Far beyond any book; a larger "document" is almost certainly not one, and would not fit a reader.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# Text formats are read whole, and their text costs ~7x its size in memory while it is parsed
+# and segmented: 32 MiB (ten times War and Peace) keeps an import under ~250 MiB and a minute.
+# Containers (EPUB, DOCX, PDF) may be large for their images and are checked member by member.
+MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024
+_TEXT_FORMATS = frozenset({"txt", "md", "html"})
 _LANGUAGE_SAMPLE_CHARS = 20_000
 
 
@@ -24,6 +29,7 @@ def load_document(path: str | Path, language: str = "auto") -> Document:
     path = Path(path)
     head = _check_readable(path)
     importer = importer_for(path, head)
+    _check_text_size(path, importer.name if importer else TextImporter.name)
     if importer is None:
         decode_bytes(path.read_bytes(), path)  # a clear "binary" error for unknown binary formats
         importer = TextImporter()
@@ -78,6 +84,14 @@ def _check_readable(path: Path) -> bytes:
             return stream.read(_SNIFF_BYTES)
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror or error})") from error
+
+
+def _check_text_size(path: Path, format: str) -> None:
+    size = path.stat().st_size
+    if format in _TEXT_FORMATS and size > MAX_TEXT_FILE_BYTES:
+        raise InputError(
+            path, f"text file is too large ({size // 2**20} MiB; the limit for text is 32 MiB)"
+        )
 
 
 def _sentences(text: str, language: str) -> tuple[Sentence, ...]:

@@ -108,6 +108,15 @@ def _open(path: Path):
         raise InputError(path, f"not a valid PDF ({one_line(error)})") from error
 
 
+def _metadata_title(document) -> str | None:
+    """The Title entry, if it can be read: damaged metadata must not cost the document."""
+    try:
+        title = document.get_metadata_dict().get("Title") or ""
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return title.strip() or None
+
+
 def _read_lines(path: Path) -> tuple[list[list[_Line]], str | None, int]:
     """Each page's lines, the title the file's metadata gives (if any), and how many pages
     were too damaged to read: the others are still worth reading."""
@@ -115,7 +124,7 @@ def _read_lines(path: Path) -> tuple[list[list[_Line]], str | None, int]:
 
     document = _open(path)
     try:
-        title = (document.get_metadata_dict().get("Title") or "").strip() or None
+        title = _metadata_title(document)
         pages, damaged = [], 0
         for number in range(len(document)):
             try:
