@@ -107,7 +107,13 @@ def main() -> None:
             window.runner.sentences_ready.connect(first_batch)
 
     def first_batch(_batch) -> None:
-        if "first_painted" in marks or not window.document_view.visible_translated():
+        view = window.document_view
+        if "first_paragraph" not in marks and any(
+            view.text.is_translated(block) for block in view.visible_blocks(view.target_pane)
+        ):
+            view.target_pane.viewport().repaint()  # paint now, synchronously
+            marks["first_paragraph"] = time.perf_counter()
+        if "first_painted" in marks or not view.visible_translated():
             return
         window.document_view.target_pane.viewport().repaint()  # paint now, synchronously
         marks["first_painted"] = time.perf_counter()
@@ -140,9 +146,12 @@ def main() -> None:
     app.exec()
     window.workers.wait()
     to_view = marks["opened"] - marks["open"]
-    to_first = marks["first_painted"] - marks["open"]
+    to_first = marks["first_paragraph"] - marks["open"]
+    to_screen = marks["first_painted"] - marks["open"]
     print(f"open → document shown (import, parse, segment, store; in a worker): {to_view:.3f} s")
     print(f"document shown → first translated paragraph painted: {to_first - to_view:.3f} s")
+    to_screen -= to_view
+    print(f"document shown → whole first screen translated and painted: {to_screen:.3f} s")
     print(
         f"open_to_first_translated_paragraph_s={to_first:.3f} goal=<1.0 "
         f"{'OK' if to_first < 1.0 else 'MISSED'}"

@@ -11,7 +11,13 @@ from reader.core.errors import InputError
 from reader.core.library import add_document, list_documents, remove_document
 from reader.core.storage import open_database
 from reader.core.storage.backup import backup_to, restore_from
-from reader.core.storage.db import Database, SchemaTooNewError, alembic_config
+from reader.core.storage.db import (
+    Database,
+    SchemaTooNewError,
+    UnusableLibraryError,
+    alembic_config,
+    known_revisions,
+)
 from tests.conftest import SAMPLE
 
 
@@ -26,8 +32,10 @@ def test_backup_then_restore_brings_back_removed_documents(tmp_path: Path) -> No
     copy = backup_to(database.path, tmp_path / "copy.sqlite3")
     remove_document(database, document_id)
     assert _titles(database) == []
-    restore_from(copy, database.path)
+    kept = restore_from(copy, database.path, known_revisions())
     assert _titles(database) == before
+    with sqlite3.connect(kept) as connection:  # the library as it was just before the restore
+        assert connection.execute("SELECT count(*) FROM documents").fetchone() == (0,)
 
 
 def test_backup_includes_committed_rows_still_in_the_wal(tmp_path: Path) -> None:
@@ -49,7 +57,7 @@ def test_restore_refuses_what_is_not_a_library_backup(tmp_path: Path, content) -
     else:
         bogus.write_bytes(content)
     with pytest.raises(InputError, match=r"bogus\.sqlite3: not a Bilingual Reader backup"):
-        restore_from(bogus, database.path)
+        restore_from(bogus, database.path, known_revisions())
     assert len(_titles(database)) == 1
 
 
@@ -101,3 +109,40 @@ def test_cli_backup_and_restore(tmp_path: Path) -> None:
     assert "Tình hình" in bireader("library", "list").stdout
     refused = bireader("restore", str(tmp_path / "nothing.sqlite3"))
     assert refused.returncode == 2 and "nothing.sqlite3: no such file" in refused.stderr
+
+
+def test_a_backup_from_a_newer_version_is_refused_before_touching_the_library(tmp_path) -> None:
+    database = open_database()
+    add_document(database, SAMPLE)
+    newer = backup_to(database.path, tmp_path / "newer.sqlite3")
+    with sqlite3.connect(newer) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(InputError, match=r"newer\.sqlite3: written by a newer version"):
+        restore_from(newer, database.path, known_revisions())
+    assert len(_titles(database)) == 1
+
+
+def test_paths_with_uri_characters_are_backed_up_whole(tmp_path: Path) -> None:
+    home = tmp_path / "odd#name?%20"
+    home.mkdir()
+    source = Database(home / "library.sqlite3")
+    source.close()
+    database = open_database(home / "library.sqlite3")
+    add_document(database, SAMPLE)
+    copy = backup_to(database.path, tmp_path / "copy#1.sqlite3")
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    assert not (tmp_path / "odd").exists()
+
+
+def test_a_damaged_library_is_one_clear_error(tmp_path: Path) -> None:
+    path = paths.database_path()
+    path.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(UnusableLibraryError, match=r"cannot be used .*bireader restore"):
+        open_database()
+
+
+def test_backup_into_a_missing_folder_is_refused(tmp_path: Path) -> None:
+    database = open_database()
+    with pytest.raises(InputError, match="its folder does not exist"):
+        backup_to(database.path, tmp_path / "missing" / "x.sqlite3")

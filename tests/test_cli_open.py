@@ -28,3 +28,13 @@ def test_screenshot_needs_an_image_name_in_an_existing_directory(tmp_path: Path,
     assert main(["open", "--screenshot", str(tmp_path / "shot.txt")]) == 2
     assert main(["open", "--screenshot", str(tmp_path / "no" / "shot.png")]) == 2
     assert capsys.readouterr().err.count("bireader:") == 2
+
+
+def test_no_display_is_one_clear_line_not_a_qt_abort(monkeypatch, capsys) -> None:
+    from reader.cli import main
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["open"]) == 2
+    err = capsys.readouterr().err
+    assert "no display" in err and "--screenshot" in err and err.count("\n") == 1

@@ -86,3 +86,23 @@ def test_invalid_language_code_is_a_usage_error(capsys: pytest.CaptureFixture[st
         main(["segment", str(sample_document()), "--lang", "not a code"])
     assert exit_info.value.code == 2
     assert "not a language code" in capsys.readouterr().err
+
+
+def test_output_redirected_to_a_file_is_utf8_whatever_the_locale(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "sentences.txt"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    sample = Path(__file__).resolve().parents[1] / "resources" / "samples" / "bvctnb-2023.vi.txt"
+    with out.open("wb") as stream:
+        done = subprocess.run(
+            [sys.executable, "-m", "reader", "segment", str(sample)],
+            stdout=stream,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "Tình hình, kết quả" in out.read_text(encoding="utf-8")

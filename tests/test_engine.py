@@ -133,3 +133,14 @@ def test_thread_layout_runs_batches_side_by_side() -> None:
     assert (
         inter * intra <= max(available_cores(), 1) and TranslationEngine().parallel_batches == inter
     )
+
+
+def test_an_underscore_prefix_does_not_leak_into_the_translation(tmp_path) -> None:
+    from reader.core.translate.packages import install_package_file
+    from tests.argos_fixture import build_argos_package
+
+    package = build_argos_package(tmp_path, "en", "de", seed=2, target_prefix="__de__")
+    model = install_package_file(package)
+    texts = TranslationEngine().translate([model], ["Hello there.", "The report is ready."])
+    assert all(text.strip() for text in texts)
+    assert not any("de__" in text or text.lstrip().startswith("de ") for text in texts)

@@ -41,6 +41,7 @@ def build_parser(commands: Sequence[str] = COMMAND_MODULES) -> argparse.Argument
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _write_utf8_when_redirected()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
         argv = ["open"]  # `bireader` alone opens the window
@@ -62,6 +63,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _write_utf8_when_redirected() -> None:
+    """Output redirected to a file is UTF-8 whatever the locale (Windows would pick cp1252 and
+    fail on Vietnamese); a terminal keeps its own encoding, with replacements, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        if not hasattr(stream, "reconfigure"):
+            continue  # replaced by a test harness
+        if stream.isatty():
+            stream.reconfigure(errors="replace")
+        else:
+            stream.reconfigure(encoding="utf-8")
 
 
 if __name__ == "__main__":

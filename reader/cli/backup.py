@@ -30,9 +30,10 @@ def _restore(args: argparse.Namespace) -> int:
     from reader.core import paths
     from reader.core.storage import open_database
     from reader.core.storage.backup import restore_from
+    from reader.core.storage.db import known_revisions
 
     open_database().close()  # make sure the library exists, so the restore has a target
-    restore_from(args.backup, paths.database_path())
+    kept = restore_from(args.backup, paths.database_path(), known_revisions())
     open_database().close()  # a backup from an older version is migrated now
-    print(f"restored the library from {args.backup}")
+    print(f"restored the library from {args.backup}; the previous one is kept as {kept}")
     return 0

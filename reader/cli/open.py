@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
-from reader.core.errors import InputError
+from reader.core.errors import InputError, ReaderError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "open", help="open a document in the window (no file: the library)"
     )
-    parser.add_argument("file", nargs="?", help="document to read (.txt, .md)")
+    parser.add_argument("file", nargs="?", help="document to read (txt, md, html, epub, docx, pdf)")
     parser.add_argument(
         "--from",
         dest="source_language",
@@ -39,6 +41,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=_open)
 
 
+def _check_display(offscreen_ok: bool) -> None:
+    """Qt aborts the process (core dump, misleading advice) when Linux has no display: say so
+    first. A screenshot alone can be made without one."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    if offscreen_ok:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    raise ReaderError(
+        "no display to open a window on: run bireader in a desktop session, use the "
+        "command-line commands (bireader --help), or "
+        "QT_QPA_PLATFORM=offscreen bireader open FILE --screenshot OUT.png"
+    )
+
+
 def _open(args: argparse.Namespace) -> int:
     file = Path(args.file) if args.file else None
     if file is not None:
@@ -53,7 +72,11 @@ def _open(args: argparse.Namespace) -> int:
             raise InputError(args.screenshot, "the screenshot's directory does not exist")
     elif args.wait_translation:
         raise InputError("--wait-translation", "only makes sense with --screenshot")
-    from reader.app.main import run  # Qt is imported only for this command
+    _check_display(args.screenshot is not None)
+    try:
+        from reader.app.main import run  # Qt is imported only for this command
+    except ImportError as error:
+        raise ReaderError(f"the window cannot start: Qt is not usable here ({error})") from error
 
     return run(
         file,

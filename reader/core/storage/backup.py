@@ -16,6 +16,8 @@ def backup_to(source: Path, destination: Path) -> Path:
     destination = destination.expanduser()
     if destination.is_dir():
         destination = destination / f"bireader-{_timestamp()}.sqlite3"
+    if not destination.parent.is_dir():
+        raise InputError(destination, "its folder does not exist")
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -33,23 +35,38 @@ def backup_before_migration(database_file: Path, from_revision: str) -> Path:
     return backup_to(database_file, target)
 
 
-def restore_from(backup: Path, database_file: Path) -> None:
-    """Replace the library's content with a backup's, after checking the backup is sound.
+def restore_from(backup: Path, database_file: Path, known_revisions: set[str]) -> Path:
+    """Replace the library's content with a backup's, after checking the backup is sound and
+    that this version can read it; the current library is kept beside it first. Returns that
+    copy's path.
 
     The backup API writes into the live database in one transaction, so other connections
     see either the old library or the restored one, never a mix."""
-    check_backup(backup)
+    revision = check_backup(backup)
+    if revision not in known_revisions:
+        raise InputError(
+            backup, f"written by a newer version of Bilingual Reader (schema {revision})"
+        )
+    kept = backup_to(
+        database_file,
+        database_file.with_name(f"{database_file.name}.before-restore-{_timestamp()}"),
+    )
     _copy(backup, database_file)
+    return kept
 
 
-def check_backup(backup: Path) -> None:
+def check_backup(backup: Path) -> str:
+    """Refuse what is not a sound library database; return its schema revision."""
     if not backup.is_file():
         raise InputError(backup, "no such file")
     try:
-        connection = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        connection = sqlite3.connect(_read_only_uri(backup), uri=True)
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
             result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+            revision = None
+            if "alembic_version" in tables:
+                revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
@@ -58,16 +75,29 @@ def check_backup(backup: Path) -> None:
         raise InputError(backup, "not a Bilingual Reader backup (no library tables)")
     if result != "ok":
         raise InputError(backup, f"backup is damaged ({result})")
+    if not revision:
+        raise InputError(backup, "not a Bilingual Reader backup (no schema version)")
+    return revision[0]
 
 
 def _copy(source: Path, destination: Path) -> None:
-    source_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    destination_connection = sqlite3.connect(destination)
+    try:
+        source_connection = sqlite3.connect(_read_only_uri(source), uri=True)
+        destination_connection = sqlite3.connect(destination)
+    except sqlite3.Error as error:
+        raise InputError(destination, f"cannot write a database there ({error})") from error
     try:
         source_connection.backup(destination_connection)
+    except sqlite3.Error as error:
+        raise InputError(destination, f"copy failed ({error})") from error
     finally:
         destination_connection.close()
         source_connection.close()
+
+
+def _read_only_uri(path: Path) -> str:
+    # as_uri() escapes "#", "?" and "%", which SQLite would otherwise read as URI syntax.
+    return path.resolve().as_uri() + "?mode=ro"
 
 
 def _timestamp() -> str:

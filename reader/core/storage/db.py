@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reader.core import paths
@@ -64,7 +64,37 @@ def busy_as_library_in_use(path: Path) -> Iterator[None]:
     except OperationalError as error:
         if "database is locked" in str(error.orig) or "database is busy" in str(error.orig):
             raise LibraryInUseError(path) from error
+        if _is_about_the_file(error):
+            raise UnusableLibraryError(path, error) from error
         raise
+    except DatabaseError as error:
+        if _is_about_the_file(error):
+            raise UnusableLibraryError(path, error) from error
+        raise
+
+
+# What SQLite says when the file itself is the problem, as opposed to a bug in a query.
+_FILE_PROBLEMS = (
+    "file is not a database",
+    "database disk image is malformed",
+    "attempt to write a readonly database",
+    "disk i/o error",
+    "database or disk is full",
+    "unable to open database file",
+)
+
+
+def _is_about_the_file(error: DatabaseError) -> bool:
+    message = str(error.orig).lower()
+    return any(problem in message for problem in _FILE_PROBLEMS)
+
+
+class UnusableLibraryError(ReaderError):
+    def __init__(self, path: Path, error: DatabaseError):
+        super().__init__(
+            f"{path}: the library database cannot be used ({error.orig}); "
+            "restore a backup with `bireader restore FILE`"
+        )
 
 
 class SchemaTooNewError(ReaderError):
@@ -74,6 +104,14 @@ class SchemaTooNewError(ReaderError):
             f"(schema {revision}; this version knows up to {head}). Update the app; "
             "the library was left untouched."
         )
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the app can read (and migrate from)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return {revision.revision for revision in script.walk_revisions()}
 
 
 def upgrade_schema(database: Database) -> None:
@@ -110,7 +148,9 @@ def alembic_config():
 
 
 def _create_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    # URL.create, not an f-string: a "?" or "#" in the path must not be read as URL syntax.
+    url = URL.create("sqlite", database=str(path))
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:

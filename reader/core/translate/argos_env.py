@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
+from reader.core.errors import ReaderError
 from reader.core.paths import data_dir, models_dir
 
 _import_lock = threading.Lock()
@@ -52,7 +53,13 @@ def _temporary_environment(values: dict[str, str]) -> Iterator[None]:
 def argos_package_module() -> ModuleType:
     """Return `argostranslate.package`, importing it with its settings pointed at our data dir."""
     with _import_lock:
-        if "argostranslate.settings" in sys.modules:
-            return importlib.import_module("argostranslate.package")
-        with _temporary_environment(argos_environment()):
-            return importlib.import_module("argostranslate.package")
+        try:
+            if "argostranslate.settings" in sys.modules:
+                return importlib.import_module("argostranslate.package")
+            with _temporary_environment(argos_environment()):
+                return importlib.import_module("argostranslate.package")
+        except ImportError as error:
+            raise ReaderError(
+                f"argostranslate is not installed ({error}); install it with "
+                "`pip install --no-deps argostranslate==1.11.0` (see the README)"
+            ) from error

@@ -201,7 +201,11 @@ def _copy_body(
     cancelled: CancelCheck | None,
 ) -> None:
     done = start
-    with part.open("r+b" if start else "wb") as sink:
+    try:
+        sink_file = part.open("r+b" if start else "wb")
+    except OSError as error:
+        raise DownloadError(f"{part}: cannot write the download ({error.strerror})") from error
+    with sink_file as sink:
         sink.seek(start)
         sink.truncate()
         if progress:
@@ -215,7 +219,7 @@ def _copy_body(
                 raise _Retryable(str(error) or type(error).__name__) from error
             if not chunk:
                 break
-            sink.write(chunk)
+            _write(sink, chunk, part)
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -275,3 +279,11 @@ def _install_download(entry: CatalogueEntry, downloaded: DownloadedFile) -> Inst
             f"the server sent {metadata.code} {metadata.version}, not {entry.code} {entry.version}",
         )
     return install_package_file(downloaded.path)
+
+
+def _write(sink, chunk: bytes, part: Path) -> None:
+    """A full disk is the user's to fix: say which file, not a traceback."""
+    try:
+        sink.write(chunk)
+    except OSError as error:
+        raise DownloadError(f"{part}: cannot write the download ({error.strerror})") from error

@@ -225,9 +225,13 @@ class PackageModel:
         return [result.hypotheses[0] for result in results]
 
     def decode(self, tokens: Sequence[str]) -> str:
-        """Detokenize one sentence's translation exactly as Argos does."""
-        text = self.tokenizer.decode(tokens)
+        """Detokenize one sentence's translation as Argos does, except that the target prefix
+        is dropped as a token first: Argos strips it from the text after turning "_" into
+        spaces, so a "__fr__"-style prefix leaked into its output."""
         prefix = self.info.target_prefix
+        if prefix and list(tokens[:1]) == [prefix]:
+            tokens = tokens[1:]
+        text = self.tokenizer.decode(tokens)
         if prefix and text.startswith(prefix):
             text = text[len(prefix) :]
         return text.removeprefix(" ")

@@ -420,8 +420,13 @@ def list_installed() -> list[InstalledModel]:
     """Usable packages in `models_dir()`, sorted by code then version; broken ones are skipped."""
     found = []
     root = models_dir()
-    with _install_lock:
-        _recover_from_crash(root)
+    # Tidying waits for no one: during an install (seconds) the lock is taken, and a window
+    # asking what is installed must not freeze until it ends.
+    if _install_lock.acquire(blocking=False):
+        try:
+            _recover_from_crash(root)
+        finally:
+            _install_lock.release()
     for child in sorted(root.iterdir()):
         if child.name.startswith(WORK_DIR_PREFIX) or not child.is_dir():
             continue

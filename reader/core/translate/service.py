@@ -31,12 +31,13 @@ PIVOT_LANGUAGE = "en"
 # Batch sizing, from CPU-time measurements of the Transformer-base int8 package that
 # bench/translate_throughput.py builds (beam 4, one core per batch, the sample's sentences):
 # cost per sentence falls steeply up to ~8 sentences a batch (1 → 2.7x, 4 → 1.4x, 8 → 1.07x
-# the cost at 16), then flattens. So a batch holds at least MIN_BATCH_SENTENCES, and beyond
-# that stops at about BATCH_TARGET_SECONDS of work. With one batch per core and the short first
-# batch staggering them, a batch ends (and the next one is formed from the current priorities)
-# every ~half a batch duration.
+# the cost at 16), then flattens; with fewer, larger batches the two workers also finish a short
+# document together (8 gave 0.78-0.86 of the raw limit on the sample, 12 gave 0.97). So a batch
+# holds at least MIN_BATCH_SENTENCES, and beyond that stops at about BATCH_TARGET_SECONDS of
+# work. With one batch per core and the short first batch staggering them, a batch ends (and the
+# next one is formed from the current priorities) every ~half a batch duration.
 BATCH_TARGET_SECONDS = 0.5
-MIN_BATCH_SENTENCES = 8
+MIN_BATCH_SENTENCES = 12
 FIRST_BATCH_SENTENCES = 4  # the first batch is the top of the screen: show it fast
 FIRST_BATCH_CHARS = 600
 MAX_BATCH_CHARS = 12_000
@@ -249,10 +250,12 @@ class _BatchSizer:
     def __init__(self) -> None:
         self.budget = FIRST_BATCH_CHARS
         self.min_sentences = FIRST_BATCH_SENTENCES
+        self.first = True
         self._seconds_per_char: float | None = None
 
     def taken(self) -> None:
         """A batch was formed: only the very first one is kept short."""
+        self.first = False
         self.min_sentences = MIN_BATCH_SENTENCES
 
     def update(self, chars: int, seconds: float) -> None:
@@ -386,6 +389,8 @@ class TranslationJob:
                     return self._taken(pending, batch)
                 batch[item.digest] = item
                 chars += len(item.text)
+            if self._sizer.first and batch:
+                break  # the first batch is the top paragraph alone: on screen as soon as can be
         return self._taken(pending, batch)
 
     def _batch_is_full(self, sentences: int, chars_with_next: int) -> bool:
