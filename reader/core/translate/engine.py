@@ -85,8 +85,8 @@ class BPETokenizer:
 
     def __init__(self, codes_file: Path, from_code: str, to_code: str):
         try:
+            from argostranslate.apply_bpe import BPE  # the code Argos applies, plain stdlib
             from sacremoses import MosesDetokenizer, MosesPunctNormalizer, MosesTokenizer
-            from subword_nmt.apply_bpe import BPE
         except ImportError as error:
             raise ReaderError(
                 f"{codes_file}: BPE packages need the '{error.name}' Python package"
