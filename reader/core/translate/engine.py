@@ -1,6 +1,6 @@
 """Runs an installed Argos package: tokenizer + CTranslate2 Translator, decoding exactly as Argos.
 
-Argos Translate (`argostranslate.translate.apply_packaged_translation`) tokenizes each sentence,
+Argos Translate (`apply_packaged_translation` in its translate module) tokenizes each sentence,
 calls `Translator.translate_batch(..., target_prefix, replace_unknowns=True, beam_size=4,
 length_penalty=0.2)`, detokenizes with its tokenizer's `decode`, strips the target prefix and one
 leading space. We do the same per sentence, so a sentence translates to what Argos gives it,
@@ -12,7 +12,7 @@ trained models that is rare; tests/test_argos_equivalence.py checks equality on 
 The Translator runs several batches side by side (`thread_layout`); callers that want to use
 that submit batches from several threads (TranslationJob does).
 
-`argostranslate.translate` itself is never imported: it pulls in torch, stanza and spaCy.
+That translate module itself is never imported: it pulls in torch, stanza and spaCy.
 """
 
 from __future__ import annotations
