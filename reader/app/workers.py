@@ -296,6 +296,9 @@ class TranslationRunner(QObject):
     progress = Signal(int, int)
     finished = Signal(object)
     failed = Signal(str)
+    # Emitted from the worker thread, so delivered queued: the first machine translation is
+    # painted at once instead of at the next flush tick.
+    _first_machine_batch = Signal()
 
     def __init__(
         self,
@@ -310,6 +313,7 @@ class TranslationRunner(QObject):
         self._lock = threading.Lock()
         self._buffer: list[TranslatedSentence] = []
         self._latest_progress: tuple[int, int] | None = None
+        self._machine_batch_seen = False
         self.running = False
         self._job = service.create_job(
             document, route, on_sentences=self._collect, on_progress=self._collect_progress
@@ -317,6 +321,7 @@ class TranslationRunner(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_INTERVAL_MS)
         self._timer.timeout.connect(self.flush)
+        self._first_machine_batch.connect(self.flush)
 
     def start(self, priority: Iterable[int] = ()) -> None:
         self._job.prioritise(priority)
@@ -334,6 +339,10 @@ class TranslationRunner(QObject):
     def _collect(self, sentences: list[TranslatedSentence]) -> None:
         with self._lock:
             self._buffer.extend(sentences)
+            first = not self._machine_batch_seen and any(not s.cached for s in sentences)
+            self._machine_batch_seen |= first
+        if first:
+            self._first_machine_batch.emit()
 
     def _collect_progress(self, done: int, total: int) -> None:
         with self._lock:
