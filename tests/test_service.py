@@ -178,7 +178,10 @@ def test_prioritised_blocks_are_translated_first(service, installed_vi_en, tmp_p
     document = write_document(tmp_path, numbered_paragraphs(40))
     recorder = Recorder()
     job = service.create_job(
-        document, service.route("vi", "en"), on_sentences=recorder.on_sentences
+        document,
+        service.route("vi", "en"),
+        on_sentences=recorder.on_sentences,
+        top_paragraph_first=True,
     )
     job.prioritise([30, 31])
 
@@ -226,8 +229,7 @@ def test_pivot_through_english(service, installed_vi_en, installed_en_fr, tmp_pa
     english = engine.translate([installed_vi_en], [s.text for _, s in document.iter_sentences()])
     french = engine.translate([installed_en_fr], english)
     assert [recorder.sentences[key].translation for key in sorted(recorder.sentences)] == french
-    assert len(recorder.batches) == 2  # the first paragraph alone, then the rest
-    assert stats.model_calls == 4  # two legs for each batch
+    assert stats.model_calls == 2  # one batch, two legs
     assert not any(text.startswith("<2fr>") for text in french)
 
 
@@ -309,3 +311,17 @@ def test_damaged_installed_model_is_a_reader_error(service, installed_vi_en, sam
 def test_beam_size_must_be_positive() -> None:
     with pytest.raises(ReaderError, match="beam size"):
         TranslationService(open_database(), beam_size=0)
+
+
+def test_without_the_reader_waiting_the_first_batch_spans_paragraphs(
+    service, installed_vi_en, tmp_path
+) -> None:
+    document = write_document(tmp_path, numbered_paragraphs(40))
+    recorder = Recorder()
+    job = service.create_job(
+        document, service.route("vi", "en"), on_sentences=recorder.on_sentences
+    )
+    job.prioritise([30, 31])
+    job.run()
+    first = {(s.block_index, s.sentence_index) for s in recorder.batches[0]}
+    assert first >= {(30, 0), (30, 1), (31, 0), (31, 1)}  # a fuller first batch: throughput

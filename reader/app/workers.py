@@ -316,7 +316,11 @@ class TranslationRunner(QObject):
         self._machine_batch_seen = False
         self.running = False
         self._job = service.create_job(
-            document, route, on_sentences=self._collect, on_progress=self._collect_progress
+            document,
+            route,
+            on_sentences=self._collect,
+            on_progress=self._collect_progress,
+            top_paragraph_first=True,  # the reader is looking at the empty right pane
         )
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_INTERVAL_MS)

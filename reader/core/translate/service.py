@@ -157,7 +157,11 @@ class TranslationService:
         on_sentences: SentencesCallback,
         on_progress: ProgressCallback | None = None,
         beam_size: int | None = None,
+        top_paragraph_first: bool = False,
     ) -> TranslationJob:
+        """`top_paragraph_first`: a reader waiting for the screen to fill wants the first
+        prioritised paragraph translated alone, at once, at some cost in throughput (a batch of
+        one paragraph uses the core less well); a command translating a whole file does not."""
         return TranslationJob(
             self,
             document,
@@ -165,6 +169,7 @@ class TranslationService:
             on_sentences=on_sentences,
             on_progress=on_progress,
             beam_size=beam_size or self.beam_size,
+            top_paragraph_first=top_paragraph_first,
         )
 
     def translate_sentences(
@@ -247,10 +252,10 @@ class _BatchSizer:
     """Sizes batches: at least `min_sentences`, then up to `budget` source characters, which
     tracks the measured speed so that a batch takes about BATCH_TARGET_SECONDS."""
 
-    def __init__(self) -> None:
+    def __init__(self, top_paragraph_first: bool) -> None:
         self.budget = FIRST_BATCH_CHARS
         self.min_sentences = FIRST_BATCH_SENTENCES
-        self.first = True
+        self.first = top_paragraph_first
         self._seconds_per_char: float | None = None
 
     def taken(self) -> None:
@@ -282,6 +287,7 @@ class TranslationJob:
         on_sentences: SentencesCallback,
         on_progress: ProgressCallback | None,
         beam_size: int,
+        top_paragraph_first: bool = False,
     ) -> None:
         self._service = service
         self._document = document
@@ -293,7 +299,7 @@ class TranslationJob:
         self._lock = threading.Lock()
         self._priority: tuple[int, ...] = ()
         self._cancelled = threading.Event()
-        self._sizer = _BatchSizer()
+        self._sizer = _BatchSizer(top_paragraph_first)
         self.stats = JobStats(sentences=document.sentence_count)
 
     def prioritise(self, block_indexes: Iterable[int]) -> None:
@@ -390,7 +396,7 @@ class TranslationJob:
                 batch[item.digest] = item
                 chars += len(item.text)
             if self._sizer.first and batch:
-                break  # the first batch is the top paragraph alone: on screen as soon as can be
+                break  # the top paragraph alone: on screen as soon as can be
         return self._taken(pending, batch)
 
     def _batch_is_full(self, sentences: int, chars_with_next: int) -> bool:
