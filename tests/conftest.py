@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,32 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "resources" / "samples" / "bvctnb-2023.vi.txt"
+
+
+@pytest.fixture
+def database():
+    """The library database of this test's data directory."""
+    from reader.core.storage import open_database
+
+    database = open_database()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of the sample that a test may edit and re-import."""
+    path = tmp_path / "bvctnb.txt"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+@pytest.fixture
+def document_id(database, sample_copy: Path) -> int:
+    """The sample copy, added to the library."""
+    from reader.core.library import add_document
+
+    return add_document(database, sample_copy).document_id
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core.documents import Document, load_document
+from reader.core.documents import BlockKind, Document, load_document
 from reader.core.library import list_documents
 from reader.core.storage import open_database
 from tests.conftest import SAMPLE
@@ -75,3 +75,26 @@ def zip_bomb(path: Path, member: str, first_members: dict[str, bytes] | None = N
                 stream.write(chunk)
     return path
 
+
+# What a reader sees at the start of tests/data/documents/features.* (every format made from
+# the same features.md): chapter one's blocks, and the table's cells in reading order.
+FEATURES_CHAPTER_ONE = [
+    (BlockKind.HEADING, 1, "Chương một"),
+    (BlockKind.PARAGRAPH, 0, "Đây là đoạn mở đầu của chương một. Nó có một chú thích cuối trang."),
+    (BlockKind.HEADING, 2, "Danh sách"),
+    (BlockKind.LIST_ITEM, 1, "Mục thứ nhất của danh sách."),
+    (BlockKind.LIST_ITEM, 2, "Mục con thứ nhất."),
+    (BlockKind.LIST_ITEM, 2, "Mục con thứ hai."),
+    (BlockKind.LIST_ITEM, 1, "Mục thứ hai của danh sách."),
+    (BlockKind.LIST_ITEM, 1, "Bước một."),
+    (BlockKind.LIST_ITEM, 1, "Bước hai."),
+    (BlockKind.HEADING, 2, "Bảng"),
+]
+FEATURES_TABLE_CELLS = [
+    "Năm",
+    "Kết quả",
+    "2023",
+    "Hoàn thành tốt nhiệm vụ.",
+    "2024",
+    "Tiếp tục triển khai.",
+]

@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from PySide6.QtGui import QUndoStack
 
 from reader.app.notes_panel import NotesPanel
 from reader.core.library import add_document
 from reader.core.notes.service import annotate_quote, list_annotations
-from reader.core.storage import open_database
-from tests.conftest import SAMPLE
-
-
-@pytest.fixture
-def database():
-    database = open_database()
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def sample_copy(tmp_path: Path) -> Path:
-    path = tmp_path / "bvctnb.txt"
-    shutil.copy(SAMPLE, path)
-    return path
-
-
-@pytest.fixture
-def document_id(database, sample_copy) -> int:
-    return add_document(database, sample_copy).document_id
 
 
 @pytest.fixture

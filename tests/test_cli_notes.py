@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,20 +10,12 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from tests.conftest import SAMPLE
 
 
 def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-@pytest.fixture
-def sample_copy(tmp_path: Path) -> Path:
-    path = tmp_path / "bvctnb.txt"
-    shutil.copy(SAMPLE, path)
-    return path
 
 
 @pytest.fixture

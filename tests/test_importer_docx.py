@@ -4,6 +4,8 @@ from pathlib import Path
 from reader.core.documents import BlockKind, load_document
 from tests.documents_helpers import (
     DOCUMENTS,
+    FEATURES_CHAPTER_ONE,
+    FEATURES_TABLE_CELLS,
     FIRST_SENTENCES,
     SAMPLE_TITLE,
     assert_refused,
@@ -38,28 +40,9 @@ def test_sample_sentences_are_those_of_the_text_version() -> None:
 def test_headings_nested_lists_tables_quotes_and_footnotes() -> None:
     document = load_document(DOCUMENTS / "features.docx")
     blocks = [(block.kind, block.level, block.text) for block in document.blocks]
-    assert blocks[:11] == [
-        (K.HEADING, 1, "Tài liệu thử nghiệm"),
-        (K.HEADING, 1, "Chương một"),
-        (K.PARAGRAPH, 0, "Đây là đoạn mở đầu của chương một. Nó có một chú thích cuối trang."),
-        (K.HEADING, 2, "Danh sách"),
-        (K.LIST_ITEM, 1, "Mục thứ nhất của danh sách."),
-        (K.LIST_ITEM, 2, "Mục con thứ nhất."),
-        (K.LIST_ITEM, 2, "Mục con thứ hai."),
-        (K.LIST_ITEM, 1, "Mục thứ hai của danh sách."),
-        (K.LIST_ITEM, 1, "Bước một."),
-        (K.LIST_ITEM, 1, "Bước hai."),
-        (K.HEADING, 2, "Bảng"),
-    ]
+    assert blocks[:11] == [(K.HEADING, 1, "Tài liệu thử nghiệm"), *FEATURES_CHAPTER_ONE]
     cells = [text for kind, _, text in blocks if kind is K.TABLE_CELL]
-    assert cells == [
-        "Năm",
-        "Kết quả",
-        "2023",
-        "Hoàn thành tốt nhiệm vụ.",
-        "2024",
-        "Tiếp tục triển khai.",
-    ]
+    assert cells == FEATURES_TABLE_CELLS
     assert (K.QUOTE, 0, "Đây là một đoạn trích dẫn trong chương hai.") in blocks
     assert blocks[-1] == (K.FOOTNOTE, 0, "Đây là nội dung của chú thích.")
     assert [(level, title) for level, title, _ in document.toc] == [

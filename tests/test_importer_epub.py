@@ -7,6 +7,8 @@ import pytest
 from reader.core.documents import BlockKind, load_document
 from tests.documents_helpers import (
     DOCUMENTS,
+    FEATURES_CHAPTER_ONE,
+    FEATURES_TABLE_CELLS,
     FIRST_SENTENCES,
     SAMPLE_TITLE,
     assert_refused,
@@ -43,27 +45,9 @@ def test_sample_sentences_are_those_of_the_text_version(name: str) -> None:
 def test_chapters_lists_tables_quotes_and_footnotes(name: str) -> None:
     document = load_document(DOCUMENTS / name)
     blocks = [(block.kind, block.level, block.text) for block in document.blocks]
-    assert blocks[:10] == [
-        (K.HEADING, 1, "Chương một"),
-        (K.PARAGRAPH, 0, "Đây là đoạn mở đầu của chương một. Nó có một chú thích cuối trang."),
-        (K.HEADING, 2, "Danh sách"),
-        (K.LIST_ITEM, 1, "Mục thứ nhất của danh sách."),
-        (K.LIST_ITEM, 2, "Mục con thứ nhất."),
-        (K.LIST_ITEM, 2, "Mục con thứ hai."),
-        (K.LIST_ITEM, 1, "Mục thứ hai của danh sách."),
-        (K.LIST_ITEM, 1, "Bước một."),
-        (K.LIST_ITEM, 1, "Bước hai."),
-        (K.HEADING, 2, "Bảng"),
-    ]
+    assert blocks[:10] == FEATURES_CHAPTER_ONE
     cells = [text for kind, _, text in blocks if kind is K.TABLE_CELL]
-    assert cells == [
-        "Năm",
-        "Kết quả",
-        "2023",
-        "Hoàn thành tốt nhiệm vụ.",
-        "2024",
-        "Tiếp tục triển khai.",
-    ]
+    assert cells == FEATURES_TABLE_CELLS
     assert (K.FOOTNOTE, 0, "Đây là nội dung của chú thích.") in blocks
     assert (K.QUOTE, 0, "Đây là một đoạn trích dẫn trong chương hai.") in blocks
     assert blocks[-1] == (K.PARAGRAPH, 0, "Đoạn cuối cùng của tài liệu.")  # spine order

@@ -10,16 +10,8 @@ from reader.core.library import (
     list_documents,
     remove_document,
 )
-from reader.core.storage import open_database
 from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow
 from tests.conftest import SAMPLE
-
-
-@pytest.fixture
-def database():
-    database = open_database()
-    yield database
-    database.close()
 
 
 def _row_counts(database) -> tuple[int, int, int]:

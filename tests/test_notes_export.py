@@ -34,13 +34,6 @@ SMALL_TEXT = (
 
 
 @pytest.fixture
-def database():
-    database = open_database()
-    yield database
-    database.close()
-
-
-@pytest.fixture
 def small_document(database, tmp_path: Path) -> int:
     path = tmp_path / "small.txt"
     path.write_text(SMALL_TEXT, encoding="utf-8")

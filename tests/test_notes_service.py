@@ -3,7 +3,6 @@ changed file is added to the library again (the library's update hook)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,27 +25,6 @@ from reader.core.notes.service import (
     update_annotation,
 )
 from reader.core.notes.translations import SentenceTranslation
-from reader.core.storage import open_database
-from tests.conftest import SAMPLE
-
-
-@pytest.fixture
-def database():
-    database = open_database()
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def sample_copy(tmp_path: Path) -> Path:
-    path = tmp_path / "bvctnb.txt"
-    shutil.copy(SAMPLE, path)
-    return path
-
-
-@pytest.fixture
-def document_id(database, sample_copy: Path) -> int:
-    return add_document(database, sample_copy).document_id
 
 
 def _count_rows(database) -> int:

@@ -3,9 +3,6 @@ documents and notes as they are added, changed and removed."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,22 +15,6 @@ from reader.core.notes.service import (
     delete_annotation,
     update_annotation,
 )
-from reader.core.storage import open_database
-from tests.conftest import SAMPLE
-
-
-@pytest.fixture
-def database():
-    database = open_database()
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def sample_copy(tmp_path: Path) -> Path:
-    path = tmp_path / "bvctnb.txt"
-    shutil.copy(SAMPLE, path)
-    return path
 
 
 def test_fold_strips_vietnamese_diacritics_and_folds_d_with_stroke():
