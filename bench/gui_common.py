@@ -69,25 +69,30 @@ def install(package: Path) -> None:
     install_package_file(package)
 
 
-def big_text(directory: Path, target_bytes: int, sentences_per_paragraph: int = 4) -> Path:
-    """A Vietnamese text of about `target_bytes` bytes of distinct sentences (UTF-8)."""
+def big_text(
+    directory: Path, target_bytes: int, sentences_per_paragraph: int = 4, variant: int = 0
+) -> Path:
+    """A Vietnamese text of about `target_bytes` bytes of distinct sentences (UTF-8); texts of
+    different `variant`s (0-3) share no sentence, and cost the same to translate."""
     phrases = (
         "công tác bảo vệ chính trị nội bộ là một bộ phận trọng yếu trong xây dựng Đảng",
         "những hoạt động nhằm bảo vệ Cương lĩnh Điều lệ Hiến pháp pháp luật của Nhà nước",
         "sự đoàn kết thống nhất trong sạch vững mạnh tổ chức đội ngũ cán bộ đảng viên",
     )
     words = " ".join(phrases).split()
+    label = ("Đoạn", "Phần", "Mục", "Khoản")[variant]  # paragraph, part, section, clause
     paragraphs, size, index = [], 0, 0
     while size < target_bytes:
         sentences = []
         for number in range(sentences_per_paragraph):
             start = (index * 7 + number * 3) % len(words)
             body = " ".join(words[(start + k) % len(words)] for k in range(14))
-            sentences.append(f"Đoạn {index}.{number}: {body[0].upper()}{body[1:]}.")
+            sentences.append(f"{label} {index}.{number}: {body[0].upper()}{body[1:]}.")
         paragraph = " ".join(sentences)
         paragraphs.append(paragraph)
         size += len(paragraph.encode("utf-8")) + 2
         index += 1
-    path = directory / f"big-{target_bytes // 1000}k.vi.txt"
+    suffix = f"-{variant}" if variant else ""
+    path = directory / f"big-{target_bytes // 1000}k{suffix}.vi.txt"
     path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     return path

@@ -93,6 +93,7 @@ def _insert_library(database, rng, words, documents: int, per_document: int) -> 
     from reader.core.notes.anchoring import DocumentText
     from reader.core.notes.models import AnnotationRow, AnnotationTagRow
     from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow
+    from reader.core.translate.cache import source_hash
 
     now = datetime.now(UTC)
     with database.session() as session:
@@ -115,8 +116,9 @@ def _insert_library(database, rng, words, documents: int, per_document: int) -> 
         session.execute(insert(BlockRow), blocks)
         block_ids = list(session.scalars(select(BlockRow.id).order_by(BlockRow.id)))
         session.execute(insert(SentenceRow), [
-            {"block_id": block_id, "position": i, "start": start, "end": end}
-            for block_id, spans in zip(block_ids, sentence_spans, strict=True)
+            {"block_id": block_id, "position": i, "start": start, "end": end,
+             "source_hash": source_hash(block["text"][start:end])}
+            for block_id, block, spans in zip(block_ids, blocks, sentence_spans, strict=True)
             for i, (start, end) in enumerate(spans)
         ])
         annotations, tags = [], []

@@ -8,11 +8,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from reader.core.translate.packages import InstalledModel
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests draw the same examples on every run (a red CI must be reproducible), unless
+# BIREADER_FUZZ_RANDOM asks for fresh ones, as bench/fuzz_long.py does.
+settings.register_profile("reproducible", derandomize=True, database=None)
+if os.environ.get("BIREADER_FUZZ_RANDOM") is None:
+    settings.load_profile("reproducible")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -257,6 +257,18 @@ def test_zoom_changes_heights_but_keeps_rows_level(view: DocumentView) -> None:
     assert view.text_origin(SOURCE, 9).y() == view.text_origin(TARGET, 9).y()
 
 
+def test_measuring_the_rest_of_a_long_document_can_wait(qtbot, view: DocumentView) -> None:
+    document = many_blocks(400)
+    view.set_document(document)
+    qtbot.waitUntil(lambda: view.fully_measured, timeout=5000)  # measured when idle...
+    view.pause_measuring()
+    view.set_document(many_blocks(401))
+    qtbot.wait(300)
+    assert not view.fully_measured  # ...unless asked to wait
+    view.resume_measuring()
+    qtbot.waitUntil(lambda: view.fully_measured, timeout=5000)
+
+
 def test_double_click_on_a_translation_asks_to_edit_it(qtbot, view: DocumentView) -> None:
     document = make_document([["Một hai ba.", "Bốn năm sáu."]])
     view.set_document(document, translated(document))

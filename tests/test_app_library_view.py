@@ -69,3 +69,56 @@ def test_load_rows_counts_cached_translations(installed_vi_en) -> None:
         assert rows[0].translated == rows[0].sentences == opened.document.sentence_count
     finally:
         context.close()
+
+
+def test_load_rows_counts_what_the_reader_would_show_for_the_current_model(
+    installed_vi_en, monkeypatch
+) -> None:
+    """Part of the sample cached by the installed model, one sentence edited; then the model is
+    upgraded (a new route key) and the beam changed: only the edit is left."""
+    from dataclasses import replace
+
+    from reader.core.translate import cache
+    from reader.core.translate.service import decoding_options
+
+    context = AppContext()
+    try:
+        opened = open_file(context, SAMPLE, None, None, "en")
+        service, document, route = context.service(), opened.document, opened.route
+        sentences = [sentence for _, sentence in document.iter_sentences()]
+        with context.database().session() as session:
+            cache.store(
+                session,
+                route.key,
+                decoding_options(service.beam_size),
+                {cache.source_hash(s.text): "done" for s in sentences[:10]},
+            )
+        block, sentence = list(document.iter_sentences())[-1]  # not among the cached ones
+        service.save_edit(document, block.index, sentence.index, "mine", to_code="en")
+        expected = len(service.cached_translations(document, route))
+        assert 10 < expected < len(sentences)
+        [row] = load_library_rows(context)
+        assert (row.translated, row.sentences) == (expected, len(sentences))
+
+        upgraded = replace(route, models=(replace(route.models[0], version="2.0"),))
+        with monkeypatch.context() as patch:
+            patch.setattr(service, "route", lambda source, target: upgraded)
+            assert load_library_rows(context)[0].translated == 1
+        with monkeypatch.context() as patch:
+            patch.setattr(service, "beam_size", service.beam_size + 1)
+            assert load_library_rows(context)[0].translated == 1
+        assert load_library_rows(context)[0].translated == expected
+    finally:
+        context.close()
+
+
+def test_load_rows_without_a_model_for_the_pair_shows_no_progress(bireader_home) -> None:
+    context = AppContext()
+    try:
+        opened = open_file(context, SAMPLE, None, None, "en")
+        assert opened.route is None
+        [row] = load_library_rows(context)
+        assert (row.id, row.translated, progress_text(row)) == (opened.document_id, None, "—")
+        assert row.sentences == opened.document.sentence_count
+    finally:
+        context.close()

@@ -43,6 +43,55 @@ def test_opening_shows_both_panes_and_translates_everything(qtbot, window, insta
     assert not window.progress_bar.isVisible()
 
 
+def test_the_translation_starts_while_the_document_is_stored(
+    qtbot, window, installed_vi_en, tmp_path, monkeypatch
+) -> None:
+    import threading
+
+    from reader.core import library
+    from reader.core.translate.service import TranslationJob
+
+    jobs, running = [], threading.Event()
+    run, store = TranslationJob.run, library.store_document
+
+    def recording(job):
+        jobs.append(job)
+        running.set()
+        return run(job)
+
+    def storing(database, document):
+        assert running.wait(WAIT_MS / 1000), "no translation before the document was stored"
+        return store(database, document)
+
+    monkeypatch.setattr(TranslationJob, "run", recording)
+    monkeypatch.setattr(library, "store_document", storing)
+    opened = open_and_wait(qtbot, window, long_document(tmp_path, 300))
+    assert window.document_view.text.document is opened.document
+    stats = wait_translated(qtbot, window)
+    assert stats.done == stats.sentences == opened.document.sentence_count
+    assert len(jobs) == 1  # the job started early is the one that translated it
+    assert len(window.document_view.text.sentences) == stats.sentences
+    assert window.document_view.fully_measured  # the rest was measured once the screen was
+
+
+def test_an_early_start_for_a_file_no_longer_wanted_is_ignored(
+    qtbot, window, installed_vi_en, tmp_path
+) -> None:
+    from reader.app.workers import open_file
+
+    late: list = []
+    open_file(window.context, SAMPLE, None, None, "en", on_translatable=late.append)
+    current = window._open_generation + 1  # the number the next open_path gets
+    opened = open_and_wait(qtbot, window, long_document(tmp_path, 1500))
+    window._early_start.ready.emit(current - 1, late[0])  # an earlier open's, arriving late
+    qtbot.wait(50)
+    assert window._early_runner is None
+    assert window.runner is not None and window.runner.document is opened.document
+    window._early_start.ready.emit(current, late[0])  # this open's: taken (dropped on close)
+    assert window._early_runner is not None and window._early_runner.document is late[0].document
+    wait_translated_or_cancel(qtbot, window)
+
+
 def test_visible_blocks_are_translated_first(qtbot, window, installed_vi_en, tmp_path) -> None:
     path = long_document(tmp_path, 300)
     # Open once to add it to the library, then leave the reader at block 200.

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from reader.app.workers import (
+    FLUSH_INTERVAL_MS,
     AppContext,
     TranslationRunner,
     Workers,
@@ -119,3 +120,118 @@ def test_runner_cancel(qtbot, workers, context, installed_vi_en, tmp_path) -> No
         runner.start()
         runner.cancel()
     assert finished.args[0].cancelled
+
+
+def test_open_file_says_early_what_to_translate_before_storing_the_document(
+    installed_vi_en, context, tmp_path, monkeypatch
+) -> None:
+    from reader.core.documents import loader
+    from reader.core.library import list_documents
+
+    events: list = []
+    segment = loader.split_sentences
+
+    def segmenting(text, language):
+        if not events or events[-1] != "segmenting":
+            events.append("segmenting")
+        return segment(text, language)
+
+    monkeypatch.setattr(loader, "split_sentences", segmenting)
+
+    def translatable(early) -> None:
+        events.append(early)
+        assert list_documents(context.database()) == []  # not stored yet
+
+    path = long_document(tmp_path, 30)
+    opened = open_file(
+        context, path, None, None, "en", on_route=events.append, on_translatable=translatable
+    )
+    route, segmenting_step, early = events
+    assert segmenting_step == "segmenting"  # the model can load while the text is segmented
+    assert (route.from_code, route.to_code) == ("vi", "en") and route == opened.route
+    assert early.document is opened.document and early.cached is opened.cached == {}
+    assert early.priority[0] == 0  # a new document is read from the top
+    assert [entry.id for entry in list_documents(context.database())] == [opened.document_id]
+
+
+def test_an_early_start_begins_at_the_reading_position(installed_vi_en, context, tmp_path):
+    from reader.core.library import mark_opened
+
+    path = long_document(tmp_path, 30)
+    first = open_file(context, path, None, None, "en")
+    mark_opened(context.database(), first.document_id, reading_block=12)
+    starts = []
+    open_file(context, path, None, None, "en", on_translatable=starts.append)
+    assert starts[0].priority[0] == 12
+
+
+def test_nothing_is_started_early_without_a_model_or_with_everything_cached(
+    context, tmp_path, installed_vi_en
+) -> None:
+    path = long_document(tmp_path, 3)
+    calls: list = []
+    opened = open_file(context, path, None, "fr", "en", calls.append, calls.append)
+    assert opened.route is None and calls == []  # no vi→fr model
+    opened = open_file(context, path, None, "en", "en")
+    service = context.service()
+    service.translate_sentences(opened.route, [s.text for _, s in opened.document.iter_sentences()])
+    opened = open_file(context, path, None, "en", "en", on_translatable=calls.append)
+    assert len(opened.cached) == opened.document.sentence_count and calls == []
+
+
+def test_a_held_runner_hands_over_nothing_until_released(
+    qtbot, workers, context, installed_vi_en, tmp_path
+) -> None:
+    opened = open_file(context, long_document(tmp_path, 20), None, None, "en")
+    runner = TranslationRunner(workers, context.service(), opened.document, opened.route)
+    received, ended = [], []
+    runner.sentences_ready.connect(received.extend)
+    runner.finished.connect(ended.append)
+    runner.start([5], hold=True)
+    workers.wait()  # the job is done...
+    qtbot.wait(3 * FLUSH_INTERVAL_MS)
+    assert received == [] and ended == [] and not runner.running  # ...and kept
+    with qtbot.waitSignal(runner.finished, timeout=WAIT_MS):
+        runner.release()
+    assert len(received) == opened.document.sentence_count == ended[0].translated
+    assert received[0].block_index == 5  # prioritised when started
+
+
+def test_a_discarded_runner_stops_and_deletes_itself(
+    qtbot, workers, context, installed_vi_en, tmp_path
+) -> None:
+    opened = open_file(context, long_document(tmp_path, 1500), None, None, "en")
+    runner = TranslationRunner(workers, context.service(), opened.document, opened.route)
+    received = []
+    runner.sentences_ready.connect(received.extend)
+    runner.finished.connect(received.append)
+    runner.start(hold=True)
+    with qtbot.waitSignal(runner.destroyed, timeout=WAIT_MS):
+        runner.discard()
+    assert received == []
+
+
+def test_a_runner_told_what_is_known_neither_looks_it_up_nor_delivers_it(
+    qtbot, workers, context, installed_vi_en, tmp_path, monkeypatch
+) -> None:
+    path = long_document(tmp_path, 10)
+    opened = open_file(context, path, None, None, "en")
+    service = context.service()
+    first_block = [s.text for s in opened.document.blocks[0].sentences]
+    service.translate_sentences(opened.route, first_block)
+    opened = open_file(context, path, None, None, "en")
+    assert {key[0] for key in opened.cached} == {0}
+
+    def no_lookup(*_args, **_kwargs):
+        raise AssertionError("looked up again")
+
+    monkeypatch.setattr(service, "cached_translations", no_lookup)
+    runner = TranslationRunner(workers, service, opened.document, opened.route, known=opened.cached)
+    received = []
+    runner.sentences_ready.connect(received.extend)
+    with qtbot.waitSignal(runner.finished, timeout=WAIT_MS) as finished:
+        runner.start()
+    stats = finished.args[0]
+    assert {(s.block_index, s.sentence_index) for s in received}.isdisjoint(opened.cached)
+    assert stats.cached == len(opened.cached) and stats.done == stats.sentences
+    assert len(received) == stats.sentences - len(opened.cached)

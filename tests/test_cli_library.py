@@ -62,3 +62,22 @@ def test_unknown_document_id_exits_2() -> None:
     result = bireader("library", "remove", "999")
     assert result.returncode == 2
     assert "no document with id 999" in result.stderr
+
+
+def test_language_code_is_read_whatever_its_case(capsys) -> None:
+    from reader.cli import main
+
+    assert main(["library", "add", str(SAMPLE), "--from", "VI"]) == 0
+    document_id = int(capsys.readouterr().out.strip())
+    assert main(["library", "list", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert [(entry["id"], entry["language"]) for entry in listing] == [(document_id, "vi")]
+
+
+def test_malformed_language_code_is_a_usage_error_naming_the_option(capsys) -> None:
+    from reader.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["library", "add", str(SAMPLE), "--lang", "V I"])
+    assert exit_info.value.code == 2
+    assert "argument --lang/--from: not a language code: 'V I'" in capsys.readouterr().err

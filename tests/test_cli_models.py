@@ -89,6 +89,7 @@ def test_bad_package_file_is_one_line_exit_2_and_keeps_installed(capsys, tmp_pat
         (["install", "missing.argosmodel"], "no such package file"),
         (["install", "vi_fr"], "no model vi_fr in the catalogue"),
         (["install", "--from", "vi", "--to", "fr"], "no model vi_fr in the catalogue"),
+        (["install", "--from", "VI", "--to", " Fr "], "no model vi_fr in the catalogue"),
         (["install", "vi_en", "--from", "vi"], "not both"),
         (["install"], "give a model code"),
         (["install", "nonsense"], "is not a model code"),

@@ -121,3 +121,30 @@ def test_undetectable_language_asks_for_from(installed_vi_en, capsys, tmp_path) 
 def test_missing_model_suggests_the_pivot_through_english(installed_vi_en, capsys) -> None:
     code, _, err = run(capsys, str(SAMPLE), "--to", "fr")
     assert code == 2 and "vi_fr" in err and "vi_en and en_fr" in err
+
+
+def test_language_codes_are_read_whatever_their_case(installed_vi_en, capsys, tmp_path) -> None:
+    source = tmp_path / "short.txt"
+    source.write_text("Xin chào các bạn. Tạm biệt.\n", encoding="utf-8")
+    code, lower, _ = run(capsys, str(source), "--from", "vi", "--to", "en", "--beam", "1")
+    assert code == 0 and lower.strip()
+    code, upper, err = run(capsys, str(source), "--from", " VI", "--to", "EN ", "--beam", "1")
+    assert (code, upper) == (0, lower), err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("--from", "vi en", "not a language code"),
+        ("--to", "e1", "not a language code"),
+        ("--to", "AUTO", "only applies to a document's language"),
+    ],
+)
+def test_malformed_language_code_is_a_usage_error_naming_the_option(
+    capsys, option: str, value: str, problem: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["translate", str(SAMPLE), option, value])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: " in err and problem in err

@@ -1,5 +1,8 @@
 import sqlite3
 import stat
+import time
+
+import pytest
 
 from reader.core import paths
 from reader.core.storage import open_database
@@ -46,3 +49,84 @@ def test_failed_unit_of_work_is_rolled_back() -> None:
         pass
     with database.session() as session:
         assert session.query(DocumentRow).count() == 0
+
+
+def add_document(database, title: str) -> None:
+    from reader.core.storage.models import DocumentRow
+
+    with database.session() as session:
+        session.add(
+            DocumentRow(
+                title=title,
+                format="txt",
+                language="vi",
+                content_hash=title,
+                reading_block=0,
+                toc_json="[]",
+            )
+        )
+
+
+def test_reading_does_not_wait_for_a_writer_and_sees_a_consistent_snapshot() -> None:
+    from sqlalchemy import func, select
+
+    from reader.core.storage.models import DocumentRow
+
+    database = open_database()
+    add_document(database, "first")
+    writer = sqlite3.connect(paths.database_path(), isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")  # another instance holds the write lock
+    writer.execute(
+        "INSERT INTO documents (title, format, language, content_hash, reading_block, toc_json,"
+        " added_at, updated_at) VALUES ('second', 'txt', 'vi', 'second', 0, '[]', 0, 0)"
+    )
+    started = time.perf_counter()
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(DocumentRow)) == 1
+        writer.execute("COMMIT")
+        # Same snapshot until the unit of work ends.
+        assert session.scalar(select(func.count()).select_from(DocumentRow)) == 1
+    assert time.perf_counter() - started < 1.0  # the busy timeout is 10 s
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(DocumentRow)) == 2
+    writer.close()
+    database.close()
+
+
+def test_reading_refuses_writes_and_leaves_writing_sessions_able_to_write() -> None:
+    from sqlalchemy import func, select
+
+    from reader.core.storage.models import DocumentRow
+
+    database = open_database()
+    with pytest.raises(RuntimeError, match="tried to write"), database.reading() as session:
+        session.add(
+            DocumentRow(
+                title="x",
+                format="txt",
+                language="vi",
+                content_hash="x",
+                reading_block=0,
+                toc_json="[]",
+            )
+        )
+        session.flush()
+    add_document(database, "after")  # the pooled connection is writable again
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(DocumentRow)) == 1
+    database.close()
+
+
+def test_opening_an_up_to_date_library_does_not_import_alembic() -> None:
+    import subprocess
+    import sys
+
+    open_database().close()  # created and migrated (this process)
+    script = (
+        "import sys; from reader.core.storage import open_database; open_database().close(); "
+        "print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

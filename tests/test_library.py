@@ -4,11 +4,17 @@ import pytest
 
 from reader.core.errors import InputError
 from reader.core.library import (
+    ProgressKey,
     UnknownDocumentError,
     add_document,
     get_document,
     list_documents,
+    mark_opened,
+    matching_document,
+    read_document,
     remove_document,
+    store_document,
+    stored_language,
 )
 from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow
 from tests.conftest import SAMPLE
@@ -86,3 +92,212 @@ def test_reimport_carries_translation_edits_of_unchanged_sentences(database, tmp
     with database.session() as session:
         edits = cache.edits_for(session, second.content_hash, "en")
     assert edits == {(1, 0, cache.source_hash(kept.text)): "My own translation."}
+
+
+# --- translation progress: one SQL query, the reader's meaning of "translated" -----------------
+
+VI_EN = ProgressKey("translate-vi_en@1.0", "beam=4")
+TEXT = "Câu một. Câu hai. Câu một.\n\nCâu ba. Câu hai. Câu bốn.\n"
+
+
+def _route(version: str = "1.0"):
+    """A vi→en route whose key is VI_EN's (at version 1.0); no model is needed to read the cache."""
+    from reader.core.translate.packages import InstalledModel
+    from reader.core.translate.service import Route
+
+    model = InstalledModel(
+        "translate-vi_en", "vi", "en", "Vietnamese", "English", version, Path("/nowhere"), ""
+    )
+    return Route("vi", "en", (model,))
+
+
+def _reader_count(database, document_id: int, route) -> int:
+    """What the reader delivers as already translated when it opens the document."""
+    from reader.core.translate.service import TranslationService
+
+    service = TranslationService(database)
+    return len(service.cached_translations(get_document(database, document_id), route))
+
+
+def _progress(database, keys: dict) -> dict[int, tuple[int, int | None]]:
+    entries = list_documents(database, progress=lambda source, target: keys.get((source, target)))
+    return {entry.id: (entry.sentences, entry.translated) for entry in entries}
+
+
+def _cache(database, key: ProgressKey, *sentences: str) -> None:
+    from reader.core.translate import cache
+
+    with database.session() as session:
+        translations = {cache.source_hash(text): f"<{text}>" for text in sentences}
+        cache.store(session, key.model_key, key.options, translations)
+
+
+def _edit(database, document_hash: str, block: int, sentence: int, text: str, to="en") -> None:
+    from reader.core.translate import cache
+
+    with database.session() as session:
+        key = cache.EditKey(document_hash, to, block, sentence, cache.source_hash(text))
+        cache.save_edit(session, key, "của tôi")
+
+
+@pytest.fixture
+def partly_translated(database, tmp_path: Path) -> tuple[int, Path]:
+    """Blocks [một, hai, một] and [ba, hai, bốn], read into English: "Câu một." cached (twice in
+    the text), "Câu ba." edited, "Câu một." at (0, 0) edited too, and several things that must
+    not count."""
+    path = tmp_path / "doc.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    added = add_document(database, path, language="vi")
+    mark_opened(database, added.document_id, target_language="en")
+    content_hash = added.document.content_hash
+    _cache(database, VI_EN, "Câu một.")
+    _cache(database, ProgressKey("translate-vi_en@1.1", "beam=4"), "Câu bốn.")  # other model
+    _cache(database, ProgressKey(VI_EN.model_key, "beam=2"), "Câu hai.")  # other options
+    _edit(database, content_hash, 1, 0, "Câu ba.")
+    _edit(database, content_hash, 0, 0, "Câu một.")  # cached as well: counted once
+    _edit(database, content_hash, 1, 2, "Câu bốn.", to="fr")  # another target language
+    _edit(database, content_hash, 1, 1, "Câu cũ.")  # left from an older text of the sentence
+    _edit(database, content_hash, 1, 2, "Câu hai.")  # "Câu hai." is elsewhere in the block
+    _edit(database, content_hash, 0, 0, "Câu ba.")  # "Câu ba." is (1, 0), in another block
+    _edit(database, "f" * 64, 0, 1, "Câu hai.")  # another document's
+    return added.document_id, path
+
+
+def test_progress_counts_cached_and_edited_sentences_as_the_reader_does(
+    database, partly_translated
+) -> None:
+    document_id, _ = partly_translated
+    assert _progress(database, {("vi", "en"): VI_EN}) == {document_id: (6, 3)}
+    assert _reader_count(database, document_id, _route()) == 3
+
+
+def test_a_new_model_version_or_other_options_leave_only_the_edits(
+    database, partly_translated
+) -> None:
+    document_id, _ = partly_translated
+    upgraded = ProgressKey(_route("1.1").key, "beam=4")
+    assert upgraded == ProgressKey("translate-vi_en@1.1", "beam=4")
+    # "Câu bốn." is cached for 1.1: that one and the two edits.
+    assert _progress(database, {("vi", "en"): upgraded}) == {document_id: (6, 3)}
+    assert _reader_count(database, document_id, _route("1.1")) == 3
+    other_options = ProgressKey(VI_EN.model_key, "beam=1")
+    assert _progress(database, {("vi", "en"): other_options}) == {document_id: (6, 2)}
+
+
+def test_progress_follows_the_cache_and_the_edits_as_they_change(
+    database, partly_translated
+) -> None:
+    document_id, _ = partly_translated
+    content_hash = get_document(database, document_id).content_hash
+    _cache(database, VI_EN, "Câu hai.")  # both occurrences
+    assert _progress(database, {("vi", "en"): VI_EN}) == {document_id: (6, 5)}
+    _edit(database, content_hash, 1, 2, "Câu bốn.")
+    assert _progress(database, {("vi", "en"): VI_EN}) == {document_id: (6, 6)}
+    assert _reader_count(database, document_id, _route()) == 6
+
+
+def test_progress_after_reimporting_a_changed_file(database, partly_translated) -> None:
+    document_id, path = partly_translated
+    path.write_text("Câu một. Câu năm.\n\nCâu ba.\n", encoding="utf-8")
+    assert add_document(database, path, language="vi").status == "updated"
+    # "Câu một." cached; "Câu ba." by the edit that followed it; "Câu năm." is new.
+    assert _progress(database, {("vi", "en"): VI_EN}) == {document_id: (3, 2)}
+    assert _reader_count(database, document_id, _route()) == 2
+
+
+def test_each_document_is_counted_with_its_own_pair(database, tmp_path: Path) -> None:
+    ids = {}
+    for name, target in (("en", "en"), ("fr", "fr"), ("de", "de"), ("none", None)):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(f"Câu một. Câu hai.\n\nTệp {name}.\n", encoding="utf-8")
+        ids[name] = add_document(database, path, language="vi").document_id
+        mark_opened(database, ids[name], target_language=target)
+    pivot = ProgressKey("translate-vi_en@1.0|translate-en_fr@1.0", "beam=4")
+    _cache(database, VI_EN, "Câu một.")
+    _cache(database, pivot, "Câu một.", "Câu hai.")
+    asked = []
+
+    def keys(source: str, target: str) -> ProgressKey | None:
+        asked.append((source, target))
+        return {("vi", "en"): VI_EN, ("vi", "fr"): pivot}.get((source, target))
+
+    entries = {entry.id: entry for entry in list_documents(database, progress=keys)}
+    assert sorted(asked) == [("vi", "de"), ("vi", "en"), ("vi", "fr")]  # once per pair
+    assert entries[ids["en"]].translated == 1
+    assert entries[ids["fr"]].translated == 2
+    assert entries[ids["de"]].translated is None  # no model for the pair
+    assert entries[ids["none"]].translated is None  # never read into any language
+    assert {entry.sentences for entry in entries.values()} == {3}
+    assert all(entry.translated is None for entry in list_documents(database))  # not asked for
+    assert "translated" not in entries[ids["en"]].to_json()
+
+
+def test_progress_of_an_empty_library_asks_for_no_route(database) -> None:
+    assert list_documents(database, progress=lambda source, target: pytest.fail("asked")) == []
+
+
+def test_stored_source_hashes_are_those_of_the_sentences(database, partly_translated) -> None:
+    from sqlalchemy import select
+
+    from reader.core.translate.cache import sentence_hashes
+
+    document_id, path = partly_translated
+    query = (
+        select(BlockRow.position, SentenceRow.position, SentenceRow.source_hash)
+        .join(SentenceRow, SentenceRow.block_id == BlockRow.id)
+        .where(BlockRow.document_id == document_id)
+    )
+    for _ in range(2):  # as added, then after a re-import
+        with database.session() as session:
+            stored = {(b, s): digest for b, s, digest in session.execute(query)}
+        assert stored == sentence_hashes(get_document(database, document_id))
+        path.write_text("Đoạn mới.\n\n" + TEXT, encoding="utf-8")
+        add_document(database, path, language="vi")
+
+
+def _no_detection(monkeypatch) -> None:
+    def refuse(_text):
+        raise AssertionError("the language identifier was asked")
+
+    monkeypatch.setattr("reader.core.documents.loader.detect_language", refuse)
+
+
+def test_the_same_text_again_keeps_its_stored_language_without_detecting(
+    database, tmp_path: Path, monkeypatch
+) -> None:
+    first = add_document(database, SAMPLE, language="fr")  # the reader's choice, not detected
+    assert stored_language(database, first.document.content_hash) == "fr"
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SAMPLE.read_bytes())
+    _no_detection(monkeypatch)
+    again = add_document(database, copy)
+    assert (again.document_id, again.status) == (first.document_id, "unchanged")
+    assert again.document.language == "fr"
+    assert again.document.blocks == first.document.blocks  # segmented as stored
+    assert read_document(database, copy, language="vi").language == "vi"  # asked: obeyed
+
+
+def test_a_new_text_is_detected(database, tmp_path: Path) -> None:
+    add_document(database, SAMPLE)
+    path = tmp_path / "other.txt"
+    path.write_text("The committee met on Monday to discuss the annual report.\n", "utf-8")
+    document = read_document(database, path)
+    assert stored_language(database, document.content_hash) is None
+    assert document.language == "en"
+
+
+def test_matching_document_is_the_one_store_document_updates(database, tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text("Câu thứ nhất. Câu thứ hai.\n", encoding="utf-8")
+    document = read_document(database, path)
+    assert matching_document(database, document.content_hash, document.source_path) is None
+    stored = store_document(database, document)
+    assert matching_document(database, document.content_hash, None) == stored.document_id
+    path.write_text("Câu thứ nhất đã sửa.\n", encoding="utf-8")  # same file, new text
+    changed = read_document(database, path)
+    found = matching_document(database, changed.content_hash, changed.source_path)
+    assert found == stored.document_id == store_document(database, changed).document_id
+    other = tmp_path / "other.txt"
+    other.write_text("Một văn bản khác.\n", encoding="utf-8")
+    unrelated = read_document(database, other)
+    assert matching_document(database, unrelated.content_hash, unrelated.source_path) is None

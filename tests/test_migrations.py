@@ -20,7 +20,7 @@ from reader.core.library import get_document, list_documents
 from reader.core.notes.search import search
 from reader.core.notes.service import list_annotations
 from reader.core.storage import open_database
-from reader.core.storage.db import Database, alembic_config
+from reader.core.storage.db import SCHEMA_HEAD, Database, alembic_config
 from tests.conftest import SAMPLE
 
 RELEASED = ("0001", "0002", "0003")  # every revision a release has shipped; add new ones here
@@ -39,6 +39,7 @@ def test_the_migration_chain_is_linear_and_starts_with_the_released_revisions() 
     script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1
     assert tuple(revisions()[: len(RELEASED)]) == RELEASED
+    assert script.get_current_head() == SCHEMA_HEAD  # open_database's check without Alembic
 
 
 def _at_revision(path: Path, revision: str) -> None:
@@ -60,14 +61,24 @@ def _fill(path: Path, revision: str) -> None:
         if "translation_cache" in tables:
             connection.executemany(
                 "INSERT INTO translation_cache VALUES ('translate-vi_en@1.0', 'beam=4', ?, ?, ?)",
-                [(hashlib.sha256(str(i).encode()).hexdigest(), f"translation {i}", NOW)
-                 for i in range(CACHED)],
+                [
+                    (hashlib.sha256(str(i).encode()).hexdigest(), f"translation {i}", NOW)
+                    for i in range(CACHED)
+                ],
             )
-            _insert(connection, "translation_edits", {
-                "document_hash": document.content_hash, "target_language": "en",
-                "block_index": 0, "sentence_index": 0, "source_hash": "h",
-                "translation": "my own words", "updated_at": NOW,
-            })
+            _insert(
+                connection,
+                "translation_edits",
+                {
+                    "document_hash": document.content_hash,
+                    "target_language": "en",
+                    "block_index": 0,
+                    "sentence_index": 0,
+                    "source_hash": "h",
+                    "translation": "my own words",
+                    "updated_at": NOW,
+                },
+            )
         if "annotations" in tables:
             _fill_annotations(connection, document)
 
@@ -83,22 +94,41 @@ def _insert(connection: sqlite3.Connection, table: str, values: dict) -> None:
 
 
 def _insert_document(connection: sqlite3.Connection, document_id: int, document) -> None:
+    hashed = "source_hash" in [row[1] for row in connection.execute("PRAGMA table_info(sentences)")]
     connection.execute(
         "INSERT INTO documents (id, title, path, format, language, content_hash, added_at,"
         " updated_at, reading_block, toc_json) VALUES (?, ?, ?, 'txt', ?, ?, ?, ?, 3, ?)",
-        (document_id, f"{document.title} ({document_id})", f"{document.source_path}.{document_id}",
-         document.language, f"{document.content_hash[:-4]}{document_id:04}", NOW, NOW,
-         json.dumps(document.toc, ensure_ascii=False)),
+        (
+            document_id,
+            f"{document.title} ({document_id})",
+            f"{document.source_path}.{document_id}",
+            document.language,
+            f"{document.content_hash[:-4]}{document_id:04}",
+            NOW,
+            NOW,
+            json.dumps(document.toc, ensure_ascii=False),
+        ),
     )
     for block in document.blocks:
         block_id = connection.execute(
             "INSERT INTO blocks (document_id, position, kind, level, text) VALUES (?,?,?,?,?)",
             (document_id, block.index, str(block.kind), block.level, block.text),
         ).lastrowid
-        connection.executemany(
-            'INSERT INTO sentences (block_id, position, start, "end") VALUES (?,?,?,?)',
-            [(block_id, s.index, s.start, s.end) for s in block.sentences],
-        )
+        if hashed:  # since 0004
+            connection.executemany(
+                'INSERT INTO sentences (block_id, position, start, "end", source_hash)'
+                " VALUES (?,?,?,?,?)",
+                [(block_id, s.index, s.start, s.end, _sha256(s.text)) for s in block.sentences],
+            )
+        else:
+            connection.executemany(
+                'INSERT INTO sentences (block_id, position, start, "end") VALUES (?,?,?,?)',
+                [(block_id, s.index, s.start, s.end) for s in block.sentences],
+            )
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _fill_annotations(connection: sqlite3.Connection, document) -> None:
@@ -109,8 +139,16 @@ def _fill_annotations(connection: sqlite3.Connection, document) -> None:
             ' start, "end", doc_start, doc_end, exact, prefix, suffix, content_hash, created_at,'
             " updated_at) VALUES (?, 1, 'original', 'anchored', 'yellow', ?, 1, 0, 5, ?, ?, ?,"
             " '', '', ?, ?, ?)",
-            (str(uuid.UUID(int=i)), f"ghi chú số {i}", len(document.blocks[0].text) + 2,
-             len(document.blocks[0].text) + 7, block.text[:5], document.content_hash, NOW, NOW),
+            (
+                str(uuid.UUID(int=i)),
+                f"ghi chú số {i}",
+                len(document.blocks[0].text) + 2,
+                len(document.blocks[0].text) + 7,
+                block.text[:5],
+                document.content_hash,
+                NOW,
+                NOW,
+            ),
         ).lastrowid
         connection.execute(
             "INSERT INTO annotation_tags VALUES (?, ?)", (annotation_id, f"t{i % 7}")
@@ -121,7 +159,8 @@ def _user_tables(path: Path) -> dict[str, list[str]]:
     """Table → columns, for the tables holding the user's data (not the search index)."""
     with sqlite3.connect(path) as connection:
         names = [
-            row[0] for row in connection.execute(
+            row[0]
+            for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
                 " AND name NOT LIKE 'search_%' AND name != 'alembic_version'"
             )
@@ -196,8 +235,12 @@ def test_downgrade_to_base_and_back_to_head(bireader_home: Path) -> None:
         assert _version(path) == ([] if target == "base" else [(target,)])
     database.close()
     with sqlite3.connect(path) as connection:
-        left = {row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        left = {
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            )
+        }
         assert left == {"alembic_version"}
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     open_database().close()  # and up again
@@ -217,3 +260,63 @@ def test_a_newer_schema_is_refused_by_the_cli_and_the_file_left_byte_identical(
     assert "newer version of Bilingual Reader" in error and error.count("\n") == 1
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     assert not list(path.parent.glob(f"{path.name}.before-*"))
+
+
+def test_0004_hashes_every_existing_sentence_so_progress_is_right_at_once(
+    bireader_home: Path,
+) -> None:
+    from reader.core.library import ProgressKey
+    from reader.core.translate.cache import sentence_hashes
+
+    path = bireader_home / "library.sqlite3"
+    _at_revision(path, "0003")
+    document = load_document(SAMPLE)
+    texts = [sentence.text for _, sentence in document.iter_sentences()]
+    cached = set(texts[::3])
+    documents = 5000 // len(texts) + 2  # more sentences than one chunk of the backfill
+    with sqlite3.connect(path) as connection:
+        for document_id in range(1, documents + 1):
+            _insert_document(connection, document_id, document)
+        connection.execute("UPDATE documents SET target_language = 'en'")
+        connection.executemany(
+            "INSERT INTO translation_cache VALUES ('m@1', 'beam=4', ?, 'x', ?)",
+            [(_sha256(text), NOW) for text in cached],
+        )
+
+    database = open_database()
+
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT b.position, s.position, s.source_hash FROM sentences AS s"
+            " JOIN blocks AS b ON b.id = s.block_id"
+        ).fetchall()
+    assert len(rows) == documents * len(texts) > 5000
+    expected = sentence_hashes(document)
+    assert all(digest == expected[(block, sentence)] for block, sentence, digest in rows)
+    entries = list_documents(database, progress=lambda source, target: ProgressKey("m@1", "beam=4"))
+    translated = sum(text in cached for text in texts)
+    assert 0 < translated < len(texts)
+    assert {(entry.sentences, entry.translated) for entry in entries} == {(len(texts), translated)}
+    database.close()
+    with sqlite3.connect(path) as connection, pytest.raises(sqlite3.IntegrityError):
+        connection.execute(  # a sentence without its hash would count as untranslated
+            'INSERT INTO sentences (block_id, position, start, "end") VALUES (1, 99, 0, 1)'
+        )
+
+
+def test_0004_downgrade_keeps_every_sentence(bireader_home: Path) -> None:
+    path = bireader_home / "library.sqlite3"
+    _at_revision(path, "0004")
+    _fill(path, "0004")
+    columns = {"sentences": ["id", "block_id", "position", "start", "end"]}
+    before = _dump(path, columns)
+    database = Database(path)
+    with database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    database.close()
+    assert _user_tables(path)["sentences"] == columns["sentences"]
+    assert _dump(path, columns) == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []

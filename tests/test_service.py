@@ -166,11 +166,26 @@ def test_cancel_from_another_thread_returns_soon(service, installed_vi_en, tmp_p
     assert outcome["stats"].translated < document.sentence_count
 
 
-def first_batch_with(recorder: Recorder, block_index: int) -> int:
+def record_formed_batches(job) -> list[set[tuple[int, int]]]:
+    """The positions of each batch the job forms, in the order it forms them (batches are
+    delivered as they finish, which two workers may do in either order)."""
+    formed: list[set[tuple[int, int]]] = []
+    next_batch = job._planner.next_batch
+
+    def recording(*args, **kwargs):
+        batch = next_batch(*args, **kwargs)
+        formed.append({position for item in batch for position in item.positions})
+        return batch
+
+    job._planner.next_batch = recording
+    return formed
+
+
+def first_batch_with(formed: list[set[tuple[int, int]]], block_index: int) -> int:
     return next(
         number
-        for number, batch in enumerate(recorder.batches)
-        if any(s.block_index == block_index for s in batch)
+        for number, batch in enumerate(formed)
+        if any(position[0] == block_index for position in batch)
     )
 
 
@@ -184,36 +199,90 @@ def test_prioritised_blocks_are_translated_first(service, installed_vi_en, tmp_p
         top_paragraph_first=True,
     )
     job.prioritise([30, 31])
+    formed = record_formed_batches(job)
+    formed_after: list[int] = []  # how many batches had been delivered when each was formed
+    next_batch = job._planner.next_batch
+
+    def counting(*args, **kwargs):
+        formed_after.append(len(recorder.batches))
+        return next_batch(*args, **kwargs)
+
+    job._planner.next_batch = counting
 
     def follow_the_reader(sentences: list[TranslatedSentence]) -> None:
         recorder.on_sentences(sentences)
         if len(recorder.batches) == 1:
-            job.prioritise([25])  # the reader scrolled while the first batches ran
+            job.prioritise([25, 31])  # the reader scrolled up meanwhile
 
     job._on_sentences = follow_the_reader
     job.run()
-    first = {(s.block_index, s.sentence_index) for s in recorder.batches[0]}
-    second = {(s.block_index, s.sentence_index) for s in recorder.batches[1]}
-    assert first == {(30, 0), (30, 1)}  # the top paragraph on screen, alone: shown soonest
-    assert second >= {(31, 0), (31, 1)}
-    # Batches already running when the priority changed come first, then block 25 at once,
-    # before the blocks that document order would have given next.
-    running = {s.block_index for batch in recorder.batches[:2] for s in batch}
-    skipped = min(set(range(40)) - running - {25, 30, 31})
-    assert 25 not in running
-    assert first_batch_with(recorder, 25) <= first_batch_with(recorder, skipped)
-    assert first_batch_with(recorder, 25) <= service.engine.parallel_batches
+    assert formed[0] == {(30, 0), (30, 1)}  # the top paragraph on screen, alone: shown soonest
+    assert formed_after[:2] == [0, 1]  # ...and nothing else ran beside it
+    assert formed[1] >= {(25, 0), (25, 1), (31, 0), (31, 1)}  # the new priorities at once
+    # Then everything else in document order, from the start.
+    assert (0, 0) in formed[1] or (0, 0) in formed[2]
     assert len(recorder.sentences) == document.sentence_count
 
 
-def test_batches_follow_document_order_without_priorities(
+def test_a_priority_change_applies_to_the_next_batch_formed(
     service, installed_vi_en, tmp_path
 ) -> None:
     document = write_document(tmp_path, numbered_paragraphs(40))
+    job = service.create_job(document, service.route("vi", "en"), on_sentences=lambda _: None)
+    job.prioritise([30])
+    formed = record_formed_batches(job)
+    next_batch = job._planner.next_batch
+
+    def scrolling(*args, **kwargs):
+        batch = next_batch(*args, **kwargs)
+        if len(formed) == 1:
+            job.prioritise([12])  # the reader moved while the batches ran
+        return batch
+
+    job._planner.next_batch = scrolling
+    job.run()
+    assert any(position[0] == 30 for position in formed[0])
+    later = [batch for batch in formed[1:] if any(position[0] == 12 for position in batch)]
+    assert formed.index(later[0]) <= 2  # formed right away (one more may already be queued)
+    # ...and before the blocks that document order would have given next.
+    skipped = min({position[0] for batch in formed[2:] for position in batch} - {12})
+    assert first_batch_with(formed, 12) <= first_batch_with(formed, skipped)
+
+
+def test_without_priorities_every_batch_takes_the_earliest_pending_sentence(
+    service, installed_vi_en, tmp_path
+) -> None:
+    document = write_document(tmp_path, numbered_paragraphs(40))
+    service.engine.parallel_batches = 1  # one worker: batches are delivered as they are formed
     _, _, recorder = run_job(service, document, service.route("vi", "en"))
-    assert len(recorder.batches) >= 2
-    firsts = [min(s.block_index for s in batch) for batch in recorder.batches]
-    assert firsts == sorted(firsts) and firsts[0] == 0
+    assert len(recorder.batches) >= 3
+    untranslated = sorted((b.index, s.index) for b, s in document.iter_sentences())
+    for batch in recorder.batches:
+        positions = {(s.block_index, s.sentence_index) for s in batch}
+        assert untranslated[0] in positions  # translation advances in document order
+        untranslated = [position for position in untranslated if position not in positions]
+    assert untranslated == []
+
+
+def padding(batches: list[list[int]]) -> int:
+    """Characters of padding when each batch is padded to its longest sentence."""
+    return sum(max(lengths) * len(lengths) - sum(lengths) for lengths in batches)
+
+
+def test_batches_group_sentences_of_similar_length(service, installed_vi_en, tmp_path) -> None:
+    short, long = "Năm {i}.", "Đoạn văn dài số {i} " + " ".join(WORDS * 2) + "."
+    paragraphs = [f"{short.format(i=i)} {long.format(i=i)}" for i in range(100)]
+    document = write_document(tmp_path, paragraphs)
+    service.engine.parallel_batches = 1  # one worker: batches are delivered as they are formed
+    _, _, recorder = run_job(service, document, service.route("vi", "en"))
+    ours = [[len(s.source) for s in batch] for batch in recorder.batches]
+    in_document_order, start = [], 0
+    lengths = [len(s.text) for _, s in document.iter_sentences()]
+    for batch in ours:
+        in_document_order.append(lengths[start : start + len(batch)])
+        start += len(batch)
+    assert len(ours) >= 3
+    assert padding(ours) < padding(in_document_order) / 2
 
 
 def test_pivot_through_english(service, installed_vi_en, installed_en_fr, tmp_path) -> None:
@@ -229,7 +298,7 @@ def test_pivot_through_english(service, installed_vi_en, installed_en_fr, tmp_pa
     english = engine.translate([installed_vi_en], [s.text for _, s in document.iter_sentences()])
     french = engine.translate([installed_en_fr], english)
     assert [recorder.sentences[key].translation for key in sorted(recorder.sentences)] == french
-    assert stats.model_calls == 2  # one batch, two legs
+    assert stats.model_calls == 2 * len(recorder.batches)  # each batch, two legs
     assert not any(text.startswith("<2fr>") for text in french)
 
 
@@ -277,7 +346,7 @@ def test_beam_size_is_part_of_the_cache_key(service, installed_vi_en, tmp_path) 
     route = service.route("vi", "en")
     run_job(service, document, route)
     _, greedy, recorder = run_job(service, document, route, beam_size=1)
-    assert greedy.model_calls == 1 and greedy.cached == 0
+    assert greedy.model_calls == len(recorder.batches) >= 1 and greedy.cached == 0
     assert not any(result.cached for result in recorder.sentences.values())
 
 
@@ -322,6 +391,6 @@ def test_without_the_reader_waiting_the_first_batch_spans_paragraphs(
         document, service.route("vi", "en"), on_sentences=recorder.on_sentences
     )
     job.prioritise([30, 31])
+    formed = record_formed_batches(job)
     job.run()
-    first = {(s.block_index, s.sentence_index) for s in recorder.batches[0]}
-    assert first >= {(30, 0), (30, 1), (31, 0), (31, 1)}  # a fuller first batch: throughput
+    assert formed[0] >= {(30, 0), (30, 1), (31, 0), (31, 1)}  # a fuller first batch: throughput

@@ -528,6 +528,7 @@ class DocumentView(QWidget):
         self._relayout_timer.timeout.connect(self.ensure_layout)
         self._refine_timer = QTimer(self, interval=0)
         self._refine_timer.timeout.connect(self._refine_step)
+        self._refine_paused = False
         self._apply_font_metrics()
 
     # --- content -------------------------------------------------------------------------------
@@ -551,6 +552,7 @@ class DocumentView(QWidget):
     def clear_document(self) -> None:
         """Forget the document (e.g. the library is shown): no more background measuring."""
         self._refine_timer.stop()
+        self._refine_paused = False
         self._relayout_timer.stop()
         self._visible_timer.stop()
         self.text = None
@@ -715,7 +717,20 @@ class DocumentView(QWidget):
             first = max(row, 0)
             self._measure_exactly(range(first, min(count, first + EXACT_ROWS_AROUND)))
         self._rebuild_geometry(anchors)
-        if any(self._estimated):
+        if any(self._estimated) and not self._refine_paused:
+            self._refine_timer.start()
+
+    def pause_measuring(self) -> None:
+        """Leave the rows off screen with their estimated heights until `resume_measuring`
+        (rows coming on screen are still measured): while the reader waits for the first
+        translated screen, measuring the rest of a long document would take CPU time from the
+        translation."""
+        self._refine_paused = True
+        self._refine_timer.stop()
+
+    def resume_measuring(self) -> None:
+        self._refine_paused = False
+        if self.text is not None and any(self._estimated):
             self._refine_timer.start()
 
     def _measure_rows(self, side: int, rows: Iterable[int]) -> None:

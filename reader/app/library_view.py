@@ -36,31 +36,33 @@ class LibraryRow:
 
 
 def load_library_rows(context) -> list[LibraryRow]:
-    """Runs in a worker: entries plus how many sentences of each have a translation."""
-    from reader.core.library import get_document, list_documents
+    """Runs in a worker: entries plus how many sentences of each have a translation, counted
+    by one SQL query (`list_documents(progress=...)`), with the same meaning as in the reader:
+    the user's edits, or cached translations by the pair's current models with the service's
+    decoding options."""
+    from reader.core.library import ProgressKey, list_documents
+    from reader.core.translate.service import decoding_options
 
-    database = context.database()
     service = context.service()
-    rows = []
-    for entry in list_documents(database):
-        translated = None
-        if entry.target_language:
-            route = service.route(entry.language, entry.target_language)
-            if route is not None:
-                document = get_document(database, entry.id)
-                translated = len(service.cached_translations(document, route))
-        rows.append(
-            LibraryRow(
-                entry.id,
-                entry.title,
-                entry.path,
-                entry.language,
-                entry.target_language,
-                entry.sentences,
-                translated,
-                entry.opened_at,
-            )
+    options = decoding_options(service.beam_size)
+
+    def progress_key(language: str, target_language: str) -> ProgressKey | None:
+        route = service.route(language, target_language)
+        return ProgressKey(route.key, options) if route is not None else None
+
+    rows = [
+        LibraryRow(
+            entry.id,
+            entry.title,
+            entry.path,
+            entry.language,
+            entry.target_language,
+            entry.sentences,
+            entry.translated,
+            entry.opened_at,
         )
+        for entry in list_documents(context.database(), progress=progress_key)
+    ]
     rows.sort(
         key=lambda row: _as_utc(row.opened_at).timestamp() if row.opened_at else 0.0, reverse=True
     )

@@ -45,6 +45,7 @@ from reader.app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, AppSettings
 from reader.app.side_panels import SearchPanel, TocPanel
 from reader.app.workers import (
     AppContext,
+    EarlyTranslation,
     OpenedDocument,
     TranslationRunner,
     Workers,
@@ -97,6 +98,13 @@ class MainWindow(QMainWindow):
         self.context = context or AppContext()
         self.opened: OpenedDocument | None = None
         self.runner: TranslationRunner | None = None
+        # A job started while its document is being opened (held until the document is shown),
+        # and which `open_path` call it belongs to.
+        self._early_runner: TranslationRunner | None = None
+        self._open_generation = 0
+        self._early_start = _EarlyStart(self)
+        self._early_start.route_known.connect(self._load_models)
+        self._early_start.ready.connect(self._start_early_translation)
         self._visible_ready_sent = False
         self._download_dialog: QProgressDialog | None = None
         self._download_cancelled = False
@@ -360,15 +368,75 @@ class MainWindow(QMainWindow):
     def open_path(
         self, path: Path, source_language: str | None = None, target_language: str | None = None
     ) -> None:
-        """Import and show a file; the work happens in the pool, the window stays responsive."""
+        """Import and show a file; the work happens in the pool, the window stays responsive.
+        The translation starts as soon as the file is segmented, while it is stored and shown."""
         self.statusBar().showMessage(f"Opening {path.name}…")
         preferred = self.settings.target_language
         self.settings.add_recent_file(path)
+        self._open_generation += 1
+        generation, relay = self._open_generation, self._early_start
+        self._drop_early_translation()
+
+        def open_it() -> OpenedDocument:
+            return open_file(
+                self.context,
+                path,
+                source_language,
+                target_language,
+                preferred,
+                on_route=lambda route: relay.route_known.emit(generation, route),
+                on_translatable=lambda early: relay.ready.emit(generation, early),
+            )
+
+        def failed(error: BaseException) -> None:
+            if generation == self._open_generation:
+                self._drop_early_translation()
+            self._open_failed(error)
+
+        self.workers.submit(open_it, self._show_document, failed)
+
+    def _load_models(self, generation: int, route) -> None:
+        """Load the route's models in the translation thread (as the job would: its threads
+        get that thread's priority) while the document is segmented."""
+        if generation != self._open_generation:
+            return
+        models, service = route.models, self.context.service()
+        # A model that fails to load fails the job too, which says so.
         self.workers.submit(
-            lambda: open_file(self.context, path, source_language, target_language, preferred),
-            self._show_document,
-            self._open_failed,
+            lambda: [service.engine.model(model) for model in models],
+            on_failure=lambda _error: None,
+            translation=True,
         )
+
+    def _start_early_translation(self, generation: int, early: EarlyTranslation) -> None:
+        if generation != self._open_generation:
+            return  # another file was asked for since
+        self._drop_early_translation()
+        if self.runner is not None:  # the shown document's: it is about to make way
+            self.runner.cancel()  # (the translation thread is free sooner)
+        runner = TranslationRunner(
+            self.workers,
+            self.context.service(),
+            early.document,
+            early.route,
+            self,
+            known=early.cached,
+        )
+        runner.start(early.priority, hold=True)
+        self._early_runner = runner
+
+    def _take_early_translation(self, document) -> TranslationRunner | None:
+        """The job started early for this very document, if any (any other is dropped)."""
+        runner, self._early_runner = self._early_runner, None
+        if runner is not None and runner.document is not document:
+            runner.discard()
+            return None
+        return runner
+
+    def _drop_early_translation(self) -> None:
+        if self._early_runner is not None:
+            self._early_runner.discard()
+            self._early_runner = None
 
     def open_library_entry(self, document_id: int) -> None:
         self.statusBar().showMessage("Opening…")
@@ -387,6 +455,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open the document", message)
 
     def _show_document(self, opened: OpenedDocument) -> None:
+        early = self._take_early_translation(opened.document)
         self._leave_document()
         # The new document's objects live as long as it is shown: keep them out of the
         # cyclic GC's full passes, which would otherwise stall the event loop for 100s of ms.
@@ -394,6 +463,7 @@ class MainWindow(QMainWindow):
         self.opened = opened
         document = opened.document
         view = self.document_view
+        view.pause_measuring()  # until the screen is translated: see _emit_visible_ready
         view.set_document(document, opened.cached.values())
         view.set_languages(document.language, opened.target_language)
         self.stack.setCurrentWidget(view)
@@ -415,7 +485,7 @@ class MainWindow(QMainWindow):
             self._emit_visible_ready()
         else:
             view.show_translation()
-            self._start_translation()
+            self._start_translation(early, known=opened.cached)
         self._show_panels(opened)
         self._update_actions()
         self.document_opened.emit(opened)
@@ -779,17 +849,31 @@ class MainWindow(QMainWindow):
 
     # --- translation ----------------------------------------------------------------------------
 
-    def _start_translation(self) -> None:
+    def _start_translation(
+        self, early: TranslationRunner | None = None, known: dict | None = None
+    ) -> None:
+        """Translate the shown document: adopt the job `open_path` started early for it, or
+        start one, told what `known` translations the view shows already (if it was just
+        filled from `opened.cached`; else the job reads the cache itself)."""
         opened = self.opened
         if opened is None or opened.route is None:
+            if early is not None:
+                early.discard()
             return
         if opened.document.sentence_count == len(self.document_view.text.sentences):
+            if early is not None:
+                early.discard()
             self._emit_visible_ready()
             self._show_progress(False)
             self.statusBar().showMessage("Translated (from the cache)", 5000)
             return
-        runner = TranslationRunner(
-            self.workers, self.context.service(), opened.document, opened.route, self
+        runner = early or TranslationRunner(
+            self.workers,
+            self.context.service(),
+            opened.document,
+            opened.route,
+            self,
+            known=known,
         )
         runner.sentences_ready.connect(self._on_sentences)
         runner.progress.connect(self._on_progress)
@@ -802,7 +886,11 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self._show_progress(True)
         self._on_progress(len(self.document_view.text.sentences), opened.document.sentence_count)
-        runner.start(self.document_view.visible_blocks())
+        if early is not None:
+            runner.prioritise(self.document_view.visible_blocks())
+            runner.release()
+        else:
+            runner.start(self.document_view.visible_blocks())
         self._update_actions()
 
     def _on_sentences(self, sentences: list) -> None:
@@ -845,6 +933,7 @@ class MainWindow(QMainWindow):
     def _emit_visible_ready(self) -> None:
         if not self._visible_ready_sent:
             self._visible_ready_sent = True
+            self.document_view.resume_measuring()
             self.visible_translation_ready.emit()
 
     def _prioritise(self, blocks: list[int]) -> None:
@@ -1204,9 +1293,19 @@ class MainWindow(QMainWindow):
         self._leave_document()
         self.settings.sync()
         self.popup.hide()
+        self._drop_early_translation()
         self.workers.wait()
         self.context.close()
         super().closeEvent(event)
+
+
+class _EarlyStart(QObject):
+    """Carries what the worker opening a file learns early (its `Route`, then the document
+    ready to translate: `EarlyTranslation`) to the GUI thread (queued signals), with the number
+    of the `open_path` call it answers."""
+
+    route_known = Signal(int, object)
+    ready = Signal(int, object)
 
 
 class _ProgressRelay(QObject):

@@ -31,7 +31,12 @@ if TYPE_CHECKING:  # the core is imported lazily: it pulls in SQLAlchemy, CTrans
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_MS = 50
-POOL_THREADS = 2  # opening, downloads, small tasks; translation jobs have their own thread
+# Opening, downloads, small tasks; translation jobs have their own thread. Three, so that the
+# two warm-up tasks started with the window never hold back opening a file.
+POOL_THREADS = 3
+# Blocks from the reading position a job started before the document is shown translates first
+# (the window then says which blocks are on screen): about a screenful.
+EARLY_PRIORITY_BLOCKS = 12
 BACKGROUND_NICENESS = 10
 
 
@@ -152,7 +157,8 @@ class AppContext:
 
     def warm_up(self, workers: Workers) -> None:
         """Start the slow first-use costs in parallel while the window appears: the database
-        (SQLAlchemy, migrations), the service (CTranslate2) and the language identifier."""
+        (SQLAlchemy, migrations), the service (CTranslate2) and the language identifier (kept
+        in the data directory in a form that loads faster next time)."""
         workers.submit(self.service)
         workers.submit(_load_language_identifier)
 
@@ -166,7 +172,7 @@ class AppContext:
 def _load_language_identifier() -> None:
     from reader.core.segment import detect_language
 
-    detect_language("Xin chào")
+    detect_language("Xin chào")  # loads the model (about 0.6 s) before a document needs it
 
 
 @dataclass
@@ -181,6 +187,16 @@ class OpenedDocument:
     reading_block: int
     download: CatalogueEntry | None = None  # offered when `route` is None
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EarlyTranslation:
+    """A document whose translation can start while it is still being stored and shown."""
+
+    document: Document
+    route: Route
+    cached: dict[tuple[int, int], TranslatedSentence]  # what the window will show at once
+    priority: list[int]  # blocks to translate first: from the reading position
 
 
 _gc_pauses = 0
@@ -220,14 +236,63 @@ def open_file(
     source_language: str | None,
     target_language: str | None,
     preferred_target: str,
+    on_route: Callable[[Route], None] | None = None,
+    on_translatable: Callable[[EarlyTranslation], None] | None = None,
 ) -> OpenedDocument:
-    """Import (or re-import) a file into the library and prepare it for display."""
-    from reader.core.library import add_document
+    """Import (or re-import) a file into the library and prepare it for display.
+
+    So that the translation can start before the document is stored and shown, two callbacks
+    (called from this thread) say what is known as soon as it is: `on_route(route)` once the
+    language is known, before the text is segmented, if a model translates it (the model can
+    load meanwhile); `on_translatable` once the document is segmented and its cached
+    translations are known, if anything is left to translate."""
+    from reader.core.documents import load_document
+
+    found: dict = {}
+
+    def known_language(content_hash: str) -> str | None:
+        # The library (SQLAlchemy) is imported here, after parsing, which needs neither it nor
+        # the database: just after launch, both are still loading in other threads.
+        from reader.core.library import stored_language
+
+        return stored_language(context.database(), content_hash)
+
+    def language_decided(language: str, content_hash: str) -> None:
+        from reader.core.library import get_entry, matching_document
+
+        database = context.database()
+        existing = matching_document(database, content_hash, path.resolve())
+        previous = get_entry(database, existing) if existing is not None else None
+        target = (
+            target_language
+            or (previous.target_language if previous else None)
+            or default_target(language, preferred_target)
+        )
+        route = context.service().route(language, target)
+        found.update(previous=previous, target=target, route=route)
+        if route is not None and on_route is not None:
+            on_route(route)
 
     with collecting_once():
-        result = add_document(context.database(), path, language=source_language or "auto")
+        document = load_document(
+            path,
+            language=source_language or "auto",
+            known_language=known_language,
+            language_decided=language_decided,
+        )
+        previous, route = found["previous"], found["route"]
+        plan = _plan(context, document, found["target"], route)
+        cached = plan[2]
+        untranslated = route is not None and len(cached) < document.sentence_count
+        if on_translatable is not None and untranslated:
+            start = min(previous.reading_block, len(document.blocks) - 1) if previous else 0
+            priority = list(range(start, start + EARLY_PRIORITY_BLOCKS))
+            on_translatable(EarlyTranslation(document, route, cached, priority))
+        from reader.core.library import store_document
+
+        result = store_document(context.database(), document)
         return _prepare(
-            context, result.document_id, result.document, target_language, preferred_target
+            context, result.document_id, document, target_language, preferred_target, plan
         )
 
 
@@ -242,25 +307,35 @@ def open_library_document(
         return _prepare(context, document_id, document, target_language, preferred_target)
 
 
+_Plan = tuple[str, "Route | None", dict]  # target language, route, cached translations
+
+
+def _plan(context: AppContext, document: Document, target: str, route: Route | None) -> _Plan:
+    service = context.service()
+    cached = service.cached_translations(document, route) if route is not None else {}
+    return target, route, cached
+
+
 def _prepare(
     context: AppContext,
     document_id: int,
     document: Document,
     target_language: str | None,
     preferred_target: str,
+    plan: _Plan | None = None,
 ) -> OpenedDocument:
     from reader.core.library import get_entry, mark_opened
 
     database = context.database()
     entry = get_entry(database, document_id)
-    target = (
-        target_language
-        or entry.target_language
-        or default_target(document.language, preferred_target)
-    )
-    service = context.service()
-    route = service.route(document.language, target)
-    cached = service.cached_translations(document, route) if route is not None else {}
+    if plan is None:
+        target = (
+            target_language
+            or entry.target_language
+            or default_target(document.language, preferred_target)
+        )
+        plan = _plan(context, document, target, context.service().route(document.language, target))
+    target, route, cached = plan
     mark_opened(database, document_id, target_language=target)
     reading_block = min(entry.reading_block, len(document.blocks) - 1)
     opened = OpenedDocument(document_id, document, target, route, cached, reading_block)
@@ -290,6 +365,9 @@ class TranslationRunner(QObject):
 
     `sentences_ready(list[TranslatedSentence])` at most every FLUSH_INTERVAL_MS,
     `progress(done, total)`, then `finished(stats)` or `failed(message)`.
+
+    A runner started with `hold=True` (before its document is on screen) keeps all that until
+    `release()`, or drops it with `discard()`.
     """
 
     sentences_ready = Signal(list)
@@ -307,31 +385,68 @@ class TranslationRunner(QObject):
         document: Document,
         route: Route,
         parent: QObject | None = None,
+        *,
+        known: dict[tuple[int, int], TranslatedSentence] | None = None,
     ) -> None:
+        """`known`: the cached translations the window shows already (`cached_translations`
+        for this document and route), neither looked up again nor delivered again."""
         super().__init__(parent)
+        self.document = document
         self._workers = workers
         self._lock = threading.Lock()
         self._buffer: list[TranslatedSentence] = []
         self._latest_progress: tuple[int, int] | None = None
         self._machine_batch_seen = False
         self.running = False
+        self._held = False
+        self._discarded = False
+        self._ending: Callable[[], None] | None = None  # a held runner's finished/failed
         self._job = service.create_job(
             document,
             route,
             on_sentences=self._collect,
             on_progress=self._collect_progress,
             top_paragraph_first=True,  # the reader is looking at the empty right pane
+            known=known,
         )
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_INTERVAL_MS)
         self._timer.timeout.connect(self.flush)
         self._first_machine_batch.connect(self.flush)
 
-    def start(self, priority: Iterable[int] = ()) -> None:
+    def start(self, priority: Iterable[int] = (), *, hold: bool = False) -> None:
         self._job.prioritise(priority)
         self.running = True
-        self._timer.start()
+        self._held = hold
+        if not hold:
+            self._timer.start()
         self._workers.submit(self._job.run, self._on_done, self._on_error, translation=True)
+
+    def release(self) -> None:
+        """Start handing results over (a runner started with `hold`): what arrived meanwhile,
+        and the end if the job is done already, come at the next turn of the event loop, so
+        that whoever connects to the signals now gets them all."""
+        if not self._held or self._discarded:
+            return
+        self._held = False
+        if self.running:
+            self._timer.start()
+        QTimer.singleShot(0, self, self._hand_over)
+
+    def _hand_over(self) -> None:
+        self.flush()
+        ending, self._ending = self._ending, None
+        if ending is not None:
+            ending()
+
+    def discard(self) -> None:
+        """Cancel the job and drop its results; the runner deletes itself once the job ends."""
+        self._discarded = True
+        self._held = False
+        self._timer.stop()
+        self._job.cancel()
+        if not self.running:
+            self.deleteLater()
 
     def prioritise(self, blocks: Iterable[int]) -> None:
         self._job.prioritise(blocks)
@@ -353,6 +468,8 @@ class TranslationRunner(QObject):
             self._latest_progress = (done, total)
 
     def flush(self) -> None:
+        if self._held or self._discarded:
+            return
         with self._lock:
             sentences, self._buffer = self._buffer, []
             progress, self._latest_progress = self._latest_progress, None
@@ -362,13 +479,19 @@ class TranslationRunner(QObject):
             self.progress.emit(*progress)
 
     def _on_done(self, stats: object) -> None:
-        self._timer.stop()
-        self.flush()
-        self.running = False
-        self.finished.emit(stats)
+        self._end(lambda: self.finished.emit(stats))
 
     def _on_error(self, error: BaseException) -> None:
+        message = error_message(error)
+        self._end(lambda: self.failed.emit(message))
+
+    def _end(self, emit: Callable[[], None]) -> None:
         self._timer.stop()
-        self.flush()
         self.running = False
-        self.failed.emit(error_message(error))
+        if self._discarded:
+            self.deleteLater()
+        elif self._held:
+            self._ending = emit
+        else:
+            self.flush()
+            emit()

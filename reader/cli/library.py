@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from reader.cli.options import AUTO, source_language
 from reader.core.library import add_document, list_documents, remove_document
 from reader.core.storage import open_database
 
@@ -15,7 +16,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     add = commands.add_parser("add", help="import a file; prints the document's id")
     add.add_argument("file")
-    add.add_argument("--lang", default="auto", help="source language code, or auto (default)")
+    add.add_argument(
+        "--lang",
+        "--from",
+        dest="lang",
+        default=AUTO,
+        type=source_language,
+        metavar="LANG",
+        help="source language code, or auto (default)",
+    )
     add.set_defaults(func=_add)
 
     listing = commands.add_parser("list", help="list the documents")

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from reader.cli.options import language_code
 from reader.core.errors import ReaderError
 from reader.core.translate.catalogue import (
     CatalogueEntry,
@@ -44,8 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "install", help="install a model: a code to download (vi_en) or an .argosmodel file"
     )
     install.add_argument("model", nargs="?", metavar="CODE-or-FILE")
-    install.add_argument("--from", dest="from_code", metavar="LANG", help="source language code")
-    install.add_argument("--to", dest="to_code", metavar="LANG", help="target language code")
+    install.add_argument(
+        "--from", dest="from_code", type=language_code, metavar="LANG", help="source language code"
+    )
+    install.add_argument(
+        "--to", dest="to_code", type=language_code, metavar="LANG", help="target language code"
+    )
     install.set_defaults(func=_install)
 
     remove = commands.add_parser("remove", help="remove an installed model")

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from reader.cli.options import language_code, source_language
 from reader.core.errors import InputError, ReaderError
 
 
@@ -18,12 +19,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--from",
         dest="source_language",
+        type=source_language,
         metavar="LANG",
         help="language of the document (default: detected)",
     )
     parser.add_argument(
         "--to",
         dest="target_language",
+        type=language_code,
         metavar="LANG",
         help="language to translate into (default: as last time, else English)",
     )

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 
+from reader.cli.options import AUTO, source_language
 from reader.core.documents import Document, load_document
-
-_LANGUAGE_CODE = re.compile(r"auto|[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,21 +20,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("file")
     parser.add_argument(
         "--lang",
-        default="auto",
-        type=_language_code,
+        default=AUTO,
+        type=source_language,
         help="language of the document: vi, en, another ISO 639-1 code, or auto (default)",
     )
     parser.add_argument(
         "--json", action="store_true", help="print blocks with sentence offsets as JSON"
     )
     parser.set_defaults(func=_segment)
-
-
-def _language_code(value: str) -> str:
-    code = value.strip().lower()
-    if not _LANGUAGE_CODE.fullmatch(code):
-        raise argparse.ArgumentTypeError(f"not a language code: {value!r} (try vi, en or auto)")
-    return code
 
 
 def _segment(args: argparse.Namespace) -> int:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 from pathlib import Path
 
 import platformdirs
+
+from reader.core.errors import ReaderError
 
 APP_NAME = "bilingual-reader"
 HOME_ENV = "BIREADER_HOME"
@@ -37,8 +40,22 @@ def models_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """The `resources/` folder shipped beside the `reader` package."""
-    return Path(__file__).resolve().parents[2] / "resources"
+    """The app's shipped data (sample document, segmenter data, catalogue entries).
+
+    It is the repository's top-level `resources/` folder. Wheels and `pip install .` carry it
+    inside the package as `reader/resources/` (pyproject.toml maps it there); a source checkout
+    or an editable install has it beside the `reader` package.
+    """
+    installed = importlib.resources.files("reader") / "resources"
+    if isinstance(installed, Path) and installed.is_dir():
+        return installed
+    checkout = Path(__file__).resolve().parents[2] / "resources"
+    if checkout.is_dir():
+        return checkout
+    raise ReaderError(
+        f"the app's data folder is missing (looked for {installed} and {checkout}): "
+        "reinstall bilingual-reader"
+    )
 
 
 def sample_document() -> Path:

@@ -4,6 +4,7 @@ split every block into sentences the same way for every format."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes, normalise
@@ -22,10 +23,25 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024
 _TEXT_FORMATS = frozenset({"txt", "md", "html"})
 _LANGUAGE_SAMPLE_CHARS = 20_000
+# The language of a text (given its `content_hash`) if already known, else None.
+KnownLanguage = Callable[[str], "str | None"]
+LanguageDecided = Callable[[str, str], None]  # (language, content hash)
 
 
-def load_document(path: str | Path, language: str = "auto") -> Document:
-    """Read, parse and segment a document. Raises `InputError` naming the file and the problem."""
+def load_document(
+    path: str | Path,
+    language: str = "auto",
+    *,
+    known_language: KnownLanguage | None = None,
+    language_decided: LanguageDecided | None = None,
+) -> Document:
+    """Read, parse and segment a document. Raises `InputError` naming the file and the problem.
+
+    `language` "auto" detects it, unless `known_language` (given the text's `content_hash`)
+    knows it already: a library that stored the same text keeps its language, and the
+    identifier's model need not even be loaded. `language_decided(language, content_hash)` is
+    called before the text is segmented (the longest step): a caller can get ready to translate
+    it meanwhile."""
     path = Path(path)
     head = _check_readable(path)
     importer = importer_for(path, head)
@@ -34,22 +50,40 @@ def load_document(path: str | Path, language: str = "auto") -> Document:
         decode_bytes(path.read_bytes(), path)  # a clear "binary" error for unknown binary formats
         importer = TextImporter()
     raw = importer.read(path)
-    return build_document(raw, path=path, format=importer.name, language=language)
+    return build_document(
+        raw,
+        path=path,
+        format=importer.name,
+        language=language,
+        known_language=known_language,
+        language_decided=language_decided,
+    )
 
 
 def build_document(
-    raw: RawDocument, *, path: Path | None, format: str, language: str = "auto"
+    raw: RawDocument,
+    *,
+    path: Path | None,
+    format: str,
+    language: str = "auto",
+    known_language: KnownLanguage | None = None,
+    language_decided: LanguageDecided | None = None,
 ) -> Document:
     texts = [(block.kind, block.level, normalise(block.text).strip()) for block in raw.blocks]
     texts = [(kind, level, text) for kind, level, text in texts if text]
     if not texts:
         raise InputError(path or "<text>", "contains no text")
+    digest = content_hash(texts)
+    if language == "auto" and known_language is not None:
+        language = known_language(digest) or "auto"
     if language == "auto":
         # What the text is beats what the file declares (templates say lang="en" on any page);
         # the declaration decides only when the text cannot.
         language = detect_language(_language_sample(texts))
         if language == "und" and raw.language_hint:
             language = raw.language_hint
+    if language_decided is not None:
+        language_decided(language, digest)
     blocks = tuple(
         Block(index, kind, text, _sentences(text, language), level)
         for index, (kind, level, text) in enumerate(texts)
@@ -60,7 +94,7 @@ def build_document(
         title=normalise(title).strip(),
         language=language,
         blocks=blocks,
-        content_hash=content_hash(texts),
+        content_hash=digest,
         source_path=path.resolve() if path else None,
         format=format,
         toc=toc,

@@ -104,7 +104,7 @@ def load_documents(
     path and content hash only."""
     ids = set(document_ids)
     blocks_by_document: dict[int, list[Block]] = {doc_id: [] for doc_id in ids}
-    with database.session() as session:
+    with database.reading() as session:
         if with_blocks:
             _load_blocks(session, ids, blocks_by_document)
         documents = session.execute(select(DocumentRow).where(DocumentRow.id.in_(ids))).scalars()
@@ -355,7 +355,7 @@ def _translation_of(group: DocumentNotes, block: int, sentence: int) -> str | No
 
 def _target_languages(database: Database, document_ids: Iterable[int]) -> dict[int, str]:
     ids = list(document_ids)
-    with database.session() as session:
+    with database.reading() as session:
         chosen = dict(
             session.execute(
                 select(DocumentRow.id, DocumentRow.target_language).where(DocumentRow.id.in_(ids))

@@ -264,7 +264,7 @@ def restore_annotation(database: Database, annotation: Annotation) -> Annotation
 
 
 def get_annotation(database: Database, uuid: str) -> Annotation:
-    with database.session() as session:
+    with database.reading() as session:
         return annotation_from_row(_row(session, uuid))
 
 
@@ -286,7 +286,7 @@ def list_annotations(
         tagged = select(AnnotationTagRow.annotation_id).where(AnnotationTagRow.tag == tag.strip())
         query = query.where(table.c.id.in_(tagged))
     query = query.order_by(table.c.document_id, table.c.doc_start, table.c.id)
-    with database.session() as session:
+    with database.reading() as session:
         rows = session.execute(query).all()
         tags = _tags_of(session, query.with_only_columns(table.c.id).order_by(None))
     # a namedtuple's attributes are read in C, a Row's by name in Python: 100,000 rows tell
@@ -321,12 +321,12 @@ def list_tags(database: Database, document_id: int | None = None) -> list[str]:
     query = select(AnnotationTagRow.tag).distinct().order_by(AnnotationTagRow.tag)
     if document_id is not None:
         query = query.join(AnnotationRow).where(AnnotationRow.document_id == document_id)
-    with database.session() as session:
+    with database.reading() as session:
         return list(session.scalars(query))
 
 
 def delete_document_annotations(database: Database, document_id: int) -> int:
-    with database.session() as session:
+    with database.reading() as session:
         result = session.execute(
             delete(AnnotationRow).where(AnnotationRow.document_id == document_id)
         )
@@ -431,7 +431,7 @@ def _find_in_translations(
 
 
 def _target(database: Database, document_id: int) -> str:
-    with database.session() as session:
+    with database.reading() as session:
         row = session.get(DocumentRow, document_id)
         return (row.target_language if row else None) or "en"
 

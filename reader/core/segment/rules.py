@@ -35,7 +35,7 @@ _END_RUN = re.compile(f"{_T}+(?:{_CLOSER}+{_T}*)*")
 # The marks of a run that sit inside brackets opened just before it: "(?)", "(...)", "[…]".
 _BRACKETED_MARKS = re.compile(f"{_T}+[\\s{re.escape(_CLOSERS)}]+")
 _TERMINAL_SET = frozenset(_TERMINALS)
-_HARD_BREAK = re.compile(r"\n[^\S\n]*\n|\n(?=[^\S\n]*(?:[-–—•*+▪●◦]|\d{1,3}[.)])\s)")
+_HARD_BREAK = re.compile(r"\n[^\S\n]*\n|\n(?=[^\S\n]*(?:[-–—•*+▪●◦]|\d{1,3}[.)])(?:\s|\Z))")
 _WORD = re.compile(r"\w+")
 
 

@@ -17,6 +17,8 @@ from reader.core.errors import ReaderError
 from reader.core.storage.backup import backup_before_migration
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The newest migration's revision; a test checks it against Alembic's head.
+SCHEMA_HEAD = "0004"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -25,12 +27,29 @@ class Database:
         self.path = path
         self.engine = _create_engine(path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(
+            self.engine.execution_options(read_only=True), expire_on_commit=False
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""
         with busy_as_library_in_use(self.path), self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads: one consistent snapshot, without the write lock, so
+        it neither waits for a writer (a translation job storing batches, another instance) nor
+        holds one up. Anything written in it is refused."""
+        with busy_as_library_in_use(self.path), self._readers() as session:
+            try:
+                yield session
+            except OperationalError as error:
+                if "readonly" in str(error.orig):  # query_only: a bug here, not a bad file
+                    raise RuntimeError("a reading unit of work tried to write") from error
+                raise
+            # Closing (no commit, no rollback) ends the transaction and keeps what was loaded.
 
     def close(self) -> None:
         self.engine.dispose()
@@ -106,6 +125,17 @@ class SchemaTooNewError(ReaderError):
         )
 
 
+def _stored_revision(database: Database) -> str | None:
+    """The schema revision Alembic recorded in the database; None for a new database."""
+    with busy_as_library_in_use(database.path), database.engine.connect() as connection:
+        table = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if table is None:
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
 def known_revisions() -> set[str]:
     """Every schema revision this version of the app can read (and migrate from)."""
     from alembic.script import ScriptDirectory
@@ -117,15 +147,15 @@ def known_revisions() -> set[str]:
 def upgrade_schema(database: Database) -> None:
     """Bring the schema to the newest revision, keeping a backup copy of a database that
     already holds data before any migration touches it."""
+    current = _stored_revision(database)
+    if current == SCHEMA_HEAD:
+        return  # the usual case, decided without importing Alembic (~0.2 s at launch)
     from alembic import command
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head()
-    with busy_as_library_in_use(database.path), database.engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
     if current == head:
         return
     if current is not None:
@@ -169,6 +199,10 @@ def _create_engine(path: Path) -> Engine:
         # writes after another process committed, fails at once with "database is locked"
         # (its snapshot is stale, so SQLite cannot wait); this one waits up to the busy timeout.
         # In WAL mode readers are never blocked by it, and units of work are short.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reading unit of work (Database.reading) takes a plain snapshot instead, and its
+        # connection refuses writes until a writing one takes the connection back.
+        read_only = bool(connection.get_execution_options().get("read_only"))
+        connection.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

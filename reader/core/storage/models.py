@@ -69,5 +69,8 @@ class SentenceRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    # SHA-256 of the sentence's text, the key of its cached translations (migration 0004): lets
+    # SQL alone tell how much of each document is translated (`reader.core.library`).
+    source_hash: Mapped[str] = mapped_column(String(64))
 
     block: Mapped[BlockRow] = relationship(back_populates="sentences")

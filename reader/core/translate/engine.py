@@ -13,14 +13,24 @@ The Translator runs several batches side by side (`thread_layout`); callers that
 that submit batches from several threads (TranslationJob does).
 
 That translate module itself is never imported: it pulls in torch, stanza and spaCy.
+
+Two departures from Argos, both for "sentences" Argos silently cut (a legal paragraph without a
+full stop, a flattened table row): a sentence over LONG_SENTENCE_TOKENS is translated in pieces cut
+at its natural breaks, and the decoding limit grows with the input (see decoding_limit). Sentences
+up to LONG_SENTENCE_TOKENS go through as in Argos, in the same batches with the same options,
+except that a translation is no longer cut at 256 tokens.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
+import re
 import threading
 import time
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -37,23 +47,66 @@ DEFAULT_BEAM_SIZE = 4
 SENTENCEPIECE_SPACE = "\u2581"
 MAX_PARALLEL_BATCHES = 4
 
+# Long inputs. Neither the package nor the CTranslate2 model records the sentence length a model
+# was trained for (Argos's OpenNMT-py models use sinusoidal position encodings, which carry no
+# length; the Translator exposes no limit), so these are constants:
+# - argos-train drops training pairs over 150 tokens (OpenNMT-py `filtertoolong`,
+#   src_seq_length/tgt_seq_length: 150): past that a model is outside what it learned and tends to
+#   drop text or stop early, so the pieces of a split sentence are at most PIECE_TOKENS;
+# - up to 256 tokens Argos translated a sentence whole, and its translation (about as many
+#   tokens) fit in CTranslate2's default decoding limit of 256; longer ones were mostly being cut
+#   there, or at 1024 input tokens (max_input_length). So sentences up to LONG_SENTENCE_TOKENS
+#   (above the longest, ~100-word, sentences of the sample official document) go through whole,
+#   as in Argos, and only longer ones are split.
+LONG_SENTENCE_TOKENS = 256
+PIECE_TOKENS = 150
+# Pieces go to the model in calls of at most this many source tokens (at least one piece), about
+# what a full batch of normal sentences holds: a megabyte-long "sentence" must not become one
+# batch of thousands of rows.
+PIECE_CALL_TOKENS = 2048
+# Decoding limit, per translate_batch call, from its longest input (see decoding_limit).
+ARGOS_MAX_DECODING_LENGTH = 256  # CTranslate2's default, which Argos keeps
+DECODING_LENGTH_RATIO = 2  # a translation may take twice its source's tokens...
+DECODING_LENGTH_SLACK = 16  # ...plus a few (target prefix, short inputs)
+# Never beyond CTranslate2's own input limit: models with learned position encodings (the test
+# fixture's, for one) have no position past 1024 and fail there instead of stopping.
+MAX_DECODING_LENGTH = 1024
+
+# Where an over-long sentence may be cut, best first: after a semicolon, a colon, a comma (when a
+# space follows, so that 10:30, 1,000 and URLs stay whole; CJK full-width marks need none), then
+# between words. A run without any of these is halved (see _halve).
+_BREAKS = (
+    re.compile(r"[;\u061b](?=\s)|\uff1b"),  # ; and Arabic ؛ | full-width ；
+    re.compile(r":(?=\s)|\uff1a"),  # : | full-width ：
+    re.compile(r"[,\u060c](?=\s)|[\uff0c\u3001]"),  # , and Arabic ، | full-width ， and 、
+    re.compile(r"\s+"),
+)
+
 
 @dataclass
 class EngineStats:
     """Counters of real model work, for progress reports, benchmarks and tests."""
 
     model_calls: int = 0  # Translator.translate_batch calls
-    sentences: int = 0  # sentences sent through a model (a pivot counts each leg)
+    # Inputs sent through a model: a pivot counts each leg, each piece of a split sentence counts.
+    sentences: int = 0
     source_tokens: int = 0
+    target_tokens: int = 0  # tokens of the translations (with the target prefix, if any)
+    split_sentences: int = 0  # sentences over LONG_SENTENCE_TOKENS, translated in pieces
     seconds: float = 0.0  # time spent inside translate_batch
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def record(self, sentences: int, tokens: int, seconds: float) -> None:
+    def record(self, sentences: int, tokens: int, target_tokens: int, seconds: float) -> None:
         with self._lock:
             self.model_calls += 1
             self.sentences += sentences
             self.source_tokens += tokens
+            self.target_tokens += target_tokens
             self.seconds += seconds
+
+    def record_split(self, sentences: int) -> None:
+        with self._lock:
+            self.split_sentences += sentences
 
 
 class Tokenizer(Protocol):
@@ -117,6 +170,95 @@ def load_tokenizer(model: InstalledModel) -> Tokenizer:
     if bpe_model.is_file():
         return BPETokenizer(bpe_model, model.from_code, model.to_code)
     raise InputError(model.path, "package has no tokenizer (sentencepiece.model or bpe.model)")
+
+
+def decoding_limit(longest_input: int) -> int:
+    """max_decoding_length for a batch whose longest input has `longest_input` tokens.
+
+    Argos's 256 for ordinary sentences, so their decoding is unchanged (a model stuck repeating
+    itself still stops there), and twice the input plus some slack for long ones, so that a long
+    sentence's translation is not cut at 256 while a runaway decoding stays bounded."""
+    relative = DECODING_LENGTH_RATIO * longest_input + DECODING_LENGTH_SLACK
+    return min(MAX_DECODING_LENGTH, max(ARGOS_MAX_DECODING_LENGTH, relative))
+
+
+def split_text(text: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """Cut `text` into pieces of at most `limit` tokens (as counted by `count_tokens`), at the
+    best breaks available (see _BREAKS and _split).
+
+    The pieces, in order, are the text with its whitespace at the cuts (and at both ends) removed.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    if count_tokens(text) <= limit:
+        return [text]
+    return _split(text, count_tokens, limit, 0)
+
+
+def _split(text: str, count_tokens: Callable[[str], int], limit: int, level: int) -> list[str]:
+    """Pieces of `text`, which is over `limit`, cut at the breaks of _BREAKS[level] or finer.
+
+    The segments between breaks are packed in order into pieces of similar size (the fewest
+    pieces of at most `limit`, evened out: no 150 + 10 split of 160 tokens); a segment over
+    `limit` on its own is cut at the next, finer kind of break."""
+    text = text.strip()
+    if level == len(_BREAKS):
+        return _halve(text, count_tokens, limit)
+    cuts = [match.end() for match in _BREAKS[level].finditer(text) if 0 < match.end() < len(text)]
+    if not cuts:
+        return _split(text, count_tokens, limit, level + 1)
+    bounds = [0, *cuts, len(text)]
+    segments = list(itertools.pairwise(bounds))
+    sizes = [count_tokens(text[start:end]) for start, end in segments]
+    target = math.ceil(sum(sizes) / math.ceil(sum(sizes) / limit))
+    pieces: list[str] = []
+    start, size = 0, 0  # the piece being filled: where it starts, its tokens so far
+    for (segment_start, segment_end), tokens in zip(segments, sizes, strict=True):
+        if size and size + tokens > limit:
+            pieces += _fitted(text[start:segment_start], count_tokens, limit)
+            start, size = segment_start, 0
+        if tokens > limit:  # too long on its own: cut it at finer breaks
+            pieces += _split(text[segment_start:segment_end], count_tokens, limit, level + 1)
+            start = segment_end
+            continue
+        size += tokens
+        if size >= target:
+            pieces += _fitted(text[start:segment_end], count_tokens, limit)
+            start, size = segment_end, 0
+    if start < len(text):
+        pieces += _fitted(text[start:], count_tokens, limit)
+    return pieces
+
+
+def _fitted(piece: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """`piece` as packed from segments whose token counts summed to at most `limit`; a tokenizer
+    may count the whole a little differently, so check, and halve it in the rare case it is over."""
+    piece = piece.strip()
+    if not piece:
+        return []
+    if count_tokens(piece) <= limit:
+        return [piece]
+    return _halve(piece, count_tokens, limit)
+
+
+def _halve(text: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """Last resort for a run with no break that fits (a long URL, unpunctuated CJK): cut at the
+    space nearest the middle, else at the middle character (never inside a combining sequence)."""
+    middle = len(text) // 2
+    spaces = [match.start() for match in re.finditer(r"\s", text)]
+    if spaces:
+        middle = min(spaces, key=lambda position: abs(position - middle))
+    else:
+        while middle < len(text) and unicodedata.combining(text[middle]):
+            middle += 1
+    if middle in (0, len(text)):
+        return [text]  # a single character (or combining sequence): cannot be cut
+    pieces: list[str] = []
+    for part in (text[:middle].strip(), text[middle:].strip()):
+        if part:
+            pieces += [part] if count_tokens(part) <= limit else _halve(part, count_tokens, limit)
+    return pieces
 
 
 def available_cores() -> int:
@@ -200,10 +342,17 @@ class PackageModel:
     def encode(self, sentence: str) -> list[str]:
         return self.tokenizer.encode(sentence)
 
+    def pieces(self, sentence: str, limit: int = PIECE_TOKENS) -> list[str]:
+        """`sentence` cut into pieces of at most `limit` tokens each (itself if it fits)."""
+        return split_text(sentence, lambda text: len(self.encode(text)), limit)
+
     def translate_tokens(
         self, batch: Sequence[Sequence[str]], *, beam_size: int = DEFAULT_BEAM_SIZE
     ) -> list[list[str]]:
-        """Translate tokenized sentences in one `translate_batch` call; returns target tokens."""
+        """Translate tokenized sentences in one `translate_batch` call; returns target tokens.
+
+        Inputs over CTranslate2's max_input_length (1024) are cut there: translate_once splits
+        long sentences before they come here."""
         if not batch:
             return []
         prefix = self.info.target_prefix
@@ -217,12 +366,18 @@ class PackageModel:
                 num_hypotheses=1,
                 length_penalty=ARGOS_LENGTH_PENALTY,
                 replace_unknowns=True,
+                max_decoding_length=decoding_limit(max(len(tokens) for tokens in batch)),
             )
         except (RuntimeError, ValueError) as error:
             raise ReaderError(f"{self.info.path}: translation failed ({error})") from error
-        tokens = sum(len(sentence) for sentence in batch)
-        self._stats.record(len(batch), tokens, time.perf_counter() - started)
-        return [result.hypotheses[0] for result in results]
+        outputs = [result.hypotheses[0] for result in results]
+        self._stats.record(
+            len(batch),
+            sum(len(sentence) for sentence in batch),
+            sum(len(output) for output in outputs),
+            time.perf_counter() - started,
+        )
+        return outputs
 
     def decode(self, tokens: Sequence[str]) -> str:
         """Detokenize one sentence's translation as Argos does, except that the target prefix
@@ -272,11 +427,61 @@ class TranslationEngine:
     def translate_once(
         self, model: PackageModel, sentences: Sequence[str], *, beam_size: int
     ) -> list[str]:
+        """One translation per sentence, in input order.
+
+        Sentences up to LONG_SENTENCE_TOKENS go to the model together in one call, exactly as if
+        no long sentence were there. A longer one is cut into pieces (see PackageModel.pieces),
+        which are translated in calls of their own, and its translation is theirs joined by a
+        space: one sentence still gets one translation, nothing cut off."""
         tokenized = [model.encode(sentence) for sentence in sentences]
+        long = [i for i, tokens in enumerate(tokenized) if len(tokens) > LONG_SENTENCE_TOKENS]
+        if not long:
+            return self._translate_sorted(model, tokenized, beam_size=beam_size)
+        translations = [""] * len(sentences)
+        normal = [i for i, tokens in enumerate(tokenized) if len(tokens) <= LONG_SENTENCE_TOKENS]
+        normal_texts = self._translate_sorted(
+            model, [tokenized[i] for i in normal], beam_size=beam_size
+        )
+        for index, text in zip(normal, normal_texts, strict=True):
+            translations[index] = text
+        self.stats.record_split(len(long))
+        pieces = [model.pieces(sentences[i]) for i in long]
+        piece_texts = iter(
+            self._translate_sorted(
+                model,
+                [model.encode(piece) for split in pieces for piece in split],
+                beam_size=beam_size,
+                tokens_per_call=PIECE_CALL_TOKENS,
+            )
+        )
+        for index, split in zip(long, pieces, strict=True):
+            parts = (next(piece_texts) for _ in split)
+            translations[index] = " ".join(part for part in parts if part)
+        return translations
+
+    @staticmethod
+    def _translate_sorted(
+        model: PackageModel,
+        tokenized: Sequence[Sequence[str]],
+        *,
+        beam_size: int,
+        tokens_per_call: int | None = None,
+    ) -> list[str]:
+        """Translate in one call, or in calls of about `tokens_per_call` source tokens."""
         # Similar lengths side by side waste less padding; results go back in input order.
         order = sorted(range(len(tokenized)), key=lambda i: len(tokenized[i]))
-        outputs = model.translate_tokens([tokenized[i] for i in order], beam_size=beam_size)
-        translations = [""] * len(sentences)
-        for position, index in enumerate(order):
-            translations[index] = model.decode(outputs[position])
+        calls: list[list[int]] = [[]]
+        size = 0
+        for index in order:
+            tokens = len(tokenized[index])
+            if tokens_per_call and calls[-1] and size + tokens > tokens_per_call:
+                calls.append([])
+                size = 0
+            calls[-1].append(index)
+            size += tokens
+        translations = [""] * len(tokenized)
+        for call in calls:
+            outputs = model.translate_tokens([tokenized[i] for i in call], beam_size=beam_size)
+            for index, output in zip(call, outputs, strict=True):
+                translations[index] = model.decode(output)
         return translations

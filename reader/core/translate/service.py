@@ -3,45 +3,31 @@
 A `TranslationJob` delivers what the database already knows first (the user's edits, then cached
 machine translations), then translates the rest in batches: blocks the caller prioritised (what
 is on screen) first, then the others in document order. Batches run side by side, one per
-Translator worker (a core each); each is wide enough for CTranslate2 to run near its throughput
-limit and otherwise as short as possible (about `BATCH_TARGET_SECONDS`), so that a new priority
-or a cancel takes effect quickly. Every finished batch is written to the cache at once, so a
-cancelled job loses nothing and a reopened document costs no model call.
+Translator worker (a core each); `batching` decides what goes into each (big enough to use the
+core well, short enough that a new priority or a cancel takes effect soon, similar lengths
+together, and the last ones balanced across the cores). Every finished batch is written to the
+cache at once, so a cancelled job loses nothing and a reopened document costs no model call.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 
 from reader.core.documents.model import Document, Sentence
 from reader.core.errors import ReaderError
 from reader.core.segment import split_sentences
 from reader.core.storage.db import Database
 from reader.core.translate import cache
+from reader.core.translate.batching import BatchPlanner, PendingSentence, PendingWork
 from reader.core.translate.engine import DEFAULT_BEAM_SIZE, TranslationEngine
 from reader.core.translate.packages import InstalledModel, find_installed
 
 PIVOT_LANGUAGE = "en"
 
-# Batch sizing, from CPU-time measurements of the Transformer-base int8 package that
-# bench/translate_throughput.py builds (beam 4, one core per batch, the sample's sentences):
-# cost per sentence falls steeply up to ~8 sentences a batch (1 → 2.7x, 4 → 1.4x, 8 → 1.07x
-# the cost at 16), then flattens; with fewer, larger batches the two workers also finish a short
-# document together (8 gave 0.78-0.86 of the raw limit on the sample, 12 gave 0.97). So a batch
-# holds at least MIN_BATCH_SENTENCES, and beyond that stops at about BATCH_TARGET_SECONDS of
-# work. With one batch per core and the short first batch staggering them, a batch ends (and the
-# next one is formed from the current priorities) every ~half a batch duration.
-BATCH_TARGET_SECONDS = 0.5
-MIN_BATCH_SENTENCES = 12
-FIRST_BATCH_SENTENCES = 4  # the first batch is the top of the screen: show it fast
-FIRST_BATCH_CHARS = 600
-MAX_BATCH_CHARS = 12_000
-MAX_BATCH_SENTENCES = 64
 CACHED_DELIVERY_CHUNK = 1000  # cached sentences handed to the caller per callback
 
 
@@ -134,7 +120,7 @@ class TranslationService:
             (block.index, sentence.index): cache.source_hash(sentence.text)
             for block, sentence in document.iter_sentences()
         }
-        with self.database.session() as session:
+        with self.database.reading() as session:
             edits = cache.edits_for(session, document.content_hash, route.to_code)
             known = cache.lookup(session, route.key, options, digests.values())
         found: dict[tuple[int, int], TranslatedSentence] = {}
@@ -158,10 +144,14 @@ class TranslationService:
         on_progress: ProgressCallback | None = None,
         beam_size: int | None = None,
         top_paragraph_first: bool = False,
+        known: dict[tuple[int, int], TranslatedSentence] | None = None,
     ) -> TranslationJob:
         """`top_paragraph_first`: a reader waiting for the screen to fill wants the first
         prioritised paragraph translated alone, at once, at some cost in throughput (a batch of
-        one paragraph uses the core less well); a command translating a whole file does not."""
+        one paragraph uses the core less well); a command translating a whole file does not.
+
+        `known`: what `cached_translations` gave the caller for this document and route (which
+        it shows already): the job neither looks the database up again nor delivers them."""
         return TranslationJob(
             self,
             document,
@@ -170,6 +160,7 @@ class TranslationService:
             on_progress=on_progress,
             beam_size=beam_size or self.beam_size,
             top_paragraph_first=top_paragraph_first,
+            known=known,
         )
 
     def translate_sentences(
@@ -179,7 +170,7 @@ class TranslationService:
         beam = beam_size or self.beam_size
         options = decoding_options(beam)
         digests = [cache.source_hash(sentence) for sentence in sentences]
-        with self.database.session() as session:
+        with self.database.reading() as session:
             known = cache.lookup(session, route.key, options, digests)
         missing = {d: s for d, s in zip(digests, sentences, strict=True) if d not in known}
         if missing:
@@ -239,41 +230,6 @@ def _find_sentence(document: Document, block_index: int, sentence_index: int) ->
     return sentences[sentence_index]
 
 
-@dataclass
-class _Pending:
-    """A source text still to translate, and every place in the document where it occurs."""
-
-    text: str
-    digest: str
-    positions: list[tuple[int, int]] = field(default_factory=list)
-
-
-class _BatchSizer:
-    """Sizes batches: at least `min_sentences`, then up to `budget` source characters, which
-    tracks the measured speed so that a batch takes about BATCH_TARGET_SECONDS."""
-
-    def __init__(self, top_paragraph_first: bool) -> None:
-        self.budget = FIRST_BATCH_CHARS
-        self.min_sentences = FIRST_BATCH_SENTENCES
-        self.first = top_paragraph_first
-        self._seconds_per_char: float | None = None
-
-    def taken(self) -> None:
-        """A batch was formed: only the very first one is kept short."""
-        self.first = False
-        self.min_sentences = MIN_BATCH_SENTENCES
-
-    def update(self, chars: int, seconds: float) -> None:
-        if chars <= 0 or seconds <= 0:
-            return
-        rate = seconds / chars
-        # Smooth: one slow batch (another process on the CPU) should not halve the next one.
-        previous = self._seconds_per_char
-        self._seconds_per_char = rate if previous is None else 0.5 * previous + 0.5 * rate
-        wanted = BATCH_TARGET_SECONDS / self._seconds_per_char
-        self.budget = int(min(MAX_BATCH_CHARS, wanted))
-
-
 class TranslationJob:
     """Translates one document along one route. `run()` blocks; the other methods are for other
     threads. Callbacks are called from the thread running `run()`."""
@@ -288,8 +244,10 @@ class TranslationJob:
         on_progress: ProgressCallback | None,
         beam_size: int,
         top_paragraph_first: bool = False,
+        known: dict[tuple[int, int], TranslatedSentence] | None = None,
     ) -> None:
         self._service = service
+        self._known = known
         self._document = document
         self._route = route
         self._on_sentences = on_sentences
@@ -299,7 +257,10 @@ class TranslationJob:
         self._lock = threading.Lock()
         self._priority: tuple[int, ...] = ()
         self._cancelled = threading.Event()
-        self._sizer = _BatchSizer(top_paragraph_first)
+        self._top_paragraph_first = top_paragraph_first
+        self._planner = BatchPlanner(
+            service.engine.parallel_batches, top_paragraph_first=top_paragraph_first
+        )
         self.stats = JobStats(sentences=document.sentence_count)
 
     def prioritise(self, block_indexes: Iterable[int]) -> None:
@@ -318,9 +279,9 @@ class TranslationJob:
     def run(self) -> JobStats:
         """Deliver cached sentences, then translate the rest; return when done or cancelled.
 
-        Up to `engine.parallel_batches` batches run at once, one per Translator worker; results
-        are delivered in the order batches were formed. After a cancel, batches already running
-        are finished and cached, but no longer delivered.
+        Up to `engine.parallel_batches` batches run at once, one per Translator worker; each is
+        delivered as soon as it is done, and its worker gets the next batch. After a cancel,
+        batches already running are finished and cached, but no longer delivered.
         """
         started = time.perf_counter()
         calls_before = self._service.engine.stats.model_calls
@@ -336,81 +297,71 @@ class TranslationJob:
 
     # --- steps ----------------------------------------------------------------------------------
 
-    def _deliver_cached(self) -> dict[int, dict[str, _Pending]]:
-        """Hand over what the database knows; return the rest grouped by block, in order."""
-        known = self._service.cached_translations(
-            self._document, self._route, beam_size=self._beam_size
-        )
-        delivered = [known[position] for position in sorted(known)]
-        for start in range(0, len(delivered), CACHED_DELIVERY_CHUNK):
-            self._on_sentences(delivered[start : start + CACHED_DELIVERY_CHUNK])
-        self.stats.cached = len(delivered)
+    def _deliver_cached(self) -> PendingWork:
+        """Hand over what the database knows (unless the caller passed it: it has it); return
+        the rest."""
+        known = self._known
+        if known is None:
+            known = self._service.cached_translations(
+                self._document, self._route, beam_size=self._beam_size
+            )
+            delivered = [known[position] for position in sorted(known)]
+            for start in range(0, len(delivered), CACHED_DELIVERY_CHUNK):
+                self._on_sentences(delivered[start : start + CACHED_DELIVERY_CHUNK])
+        self.stats.cached = len(known)
         self._report_progress()
-        by_digest: dict[str, _Pending] = {}
-        pending: dict[int, dict[str, _Pending]] = {}
+        pending = PendingWork()
         for block, sentence in self._document.iter_sentences():
-            if (block.index, sentence.index) in known:
-                continue
-            digest = cache.source_hash(sentence.text)
-            item = by_digest.setdefault(digest, _Pending(sentence.text, digest))
-            item.positions.append((block.index, sentence.index))
-            pending.setdefault(block.index, {})[digest] = item
+            if (block.index, sentence.index) not in known:
+                digest = cache.source_hash(sentence.text)
+                pending.add(block.index, sentence.index, sentence.text, digest)
         return pending
 
-    def _translate_pending(self, pending: dict[int, dict[str, _Pending]], started: float) -> None:
+    def _translate_pending(self, pending: PendingWork, started: float) -> None:
         engine = self._service.engine
         for model in self._route.models:
             engine.model(model)  # load (or fail) before any batch is timed
-        workers = engine.parallel_batches
-        in_flight: deque[tuple[Future, list[_Pending]]] = deque()
-        with ThreadPoolExecutor(workers, thread_name_prefix="translate") as pool:
+        # Each running batch, with when it started; in the order they were formed.
+        running: dict[Future, tuple[list[PendingSentence], float]] = {}
+        # A reader waiting for the top paragraph gets it alone: on a small machine a second
+        # batch would slow it down, competing with the window setting the document up.
+        alone = self._top_paragraph_first
+        with ThreadPoolExecutor(self._planner.workers, thread_name_prefix="translate") as pool:
             try:
                 while True:
-                    while pending and not self.cancelled and len(in_flight) < workers:
-                        batch = self._take_batch(pending)
-                        in_flight.append((pool.submit(self._translate, batch), batch))
-                    if not in_flight:
+                    workers = 1 if alone else self._planner.workers
+                    while pending and not self.cancelled and len(running) < workers:
+                        batch = self._take_batch(pending, running.values())
+                        future = pool.submit(self._translate, batch)
+                        running[future] = (batch, time.perf_counter())
+                    if not running:
                         return
-                    future, batch = in_flight.popleft()
-                    translations, seconds = future.result()
-                    self._sizer.update(sum(len(item.text) for item in batch), seconds)
-                    self._store(batch, translations)
-                    if not self.cancelled:
-                        self._deliver(batch, translations, started)
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    alone = False
+                    for future in [future for future in running if future in done]:
+                        batch, _ = running.pop(future)
+                        translations, seconds = future.result()
+                        self._planner.measured(batch, seconds)
+                        self._store(batch, translations)
+                        if not self.cancelled:
+                            self._deliver(batch, translations, started)
             finally:
-                for future, _ in in_flight:
+                for future in running:
                     future.cancel()  # not started yet: drop; running ones finish on shutdown
 
-    def _take_batch(self, pending: dict[int, dict[str, _Pending]]) -> list[_Pending]:
-        """Remove the next batch from `pending`: prioritised blocks first, then document order."""
+    def _take_batch(
+        self,
+        pending: PendingWork,
+        running: Iterable[tuple[list[PendingSentence], float]],
+    ) -> list[PendingSentence]:
+        """The next batch: prioritised blocks first, then document order (see batching)."""
         with self._lock:
             priority = self._priority
-        batch: dict[str, _Pending] = {}
-        chars = 0
-        for block_index in _chain_blocks(priority, pending):
-            for item in pending.get(block_index, {}).values():
-                if item.digest in batch:
-                    continue
-                if self._batch_is_full(len(batch), chars + len(item.text)):
-                    return self._taken(pending, batch)
-                batch[item.digest] = item
-                chars += len(item.text)
-            if self._sizer.first and batch:
-                break  # the top paragraph alone: on screen as soon as can be
-        return self._taken(pending, batch)
+        now = time.perf_counter()
+        busy = sum(self._planner.seconds_left(batch, now - since) for batch, since in running)
+        return self._planner.next_batch(pending, priority, busy)
 
-    def _batch_is_full(self, sentences: int, chars_with_next: int) -> bool:
-        if sentences >= MAX_BATCH_SENTENCES:
-            return True
-        return sentences >= self._sizer.min_sentences and chars_with_next > self._sizer.budget
-
-    def _taken(
-        self, pending: dict[int, dict[str, _Pending]], batch: dict[str, _Pending]
-    ) -> list[_Pending]:
-        self._sizer.taken()
-        return _remove_from(pending, batch)
-
-    def _translate(self, batch: list[_Pending]) -> tuple[list[str], float]:
+    def _translate(self, batch: list[PendingSentence]) -> tuple[list[str], float]:
         """Runs in a worker thread: the model call only, no callbacks, no database."""
         started = time.perf_counter()
         texts = self._service.engine.translate(
@@ -418,12 +369,14 @@ class TranslationJob:
         )
         return texts, time.perf_counter() - started
 
-    def _store(self, batch: list[_Pending], translations: list[str]) -> None:
+    def _store(self, batch: list[PendingSentence], translations: list[str]) -> None:
         fresh = {item.digest: text for item, text in zip(batch, translations, strict=True)}
         with self._service.database.session() as session:
             cache.store(session, self._route.key, self._options, fresh)
 
-    def _deliver(self, batch: list[_Pending], translations: list[str], started: float) -> None:
+    def _deliver(
+        self, batch: list[PendingSentence], translations: list[str], started: float
+    ) -> None:
         results = [
             TranslatedSentence(*position, item.text, translation, cached=False, edited=False)
             for item, translation in zip(batch, translations, strict=True)
@@ -439,29 +392,3 @@ class TranslationJob:
     def _report_progress(self) -> None:
         if self._on_progress is not None:
             self._on_progress(self.stats.done, self.stats.sentences)
-
-
-def _remove_from(
-    pending: dict[int, dict[str, _Pending]], batch: dict[str, _Pending]
-) -> list[_Pending]:
-    """Take the batch's sentences out of `pending`, wherever in the document they occur."""
-    for item in batch.values():
-        for block_index, _ in item.positions:
-            block = pending.get(block_index)
-            if block is not None:
-                block.pop(item.digest, None)
-                if not block:
-                    del pending[block_index]
-    return list(batch.values())
-
-
-def _chain_blocks(priority: Sequence[int], pending: dict[int, object]) -> Iterable[int]:
-    """Prioritised blocks first (those still pending), then every pending block in order."""
-    seen = set()
-    for block_index in priority:
-        if block_index in pending and block_index not in seen:
-            seen.add(block_index)
-            yield block_index
-    for block_index in pending:
-        if block_index not in seen:
-            yield block_index

@@ -90,9 +90,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
-    op.create_index(
-        "ix_annotations_document_position", "annotations", ["document_id", "doc_start"]
-    )
+    op.create_index("ix_annotations_document_position", "annotations", ["document_id", "doc_start"])
     op.create_table(
         "annotation_tags",
         sa.Column(
@@ -110,9 +108,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for trigger in (
-        "search_blocks_insert", "search_blocks_update", "search_blocks_delete",
-        "search_notes_insert", "search_notes_update", "search_notes_delete",
-        "search_tags_insert", "search_tags_delete",
+        "search_blocks_insert",
+        "search_blocks_update",
+        "search_blocks_delete",
+        "search_notes_insert",
+        "search_notes_update",
+        "search_notes_delete",
+        "search_tags_insert",
+        "search_tags_delete",
     ):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     for table in ("search_pending", "search_notes", "search_blocks"):

@@ -1,0 +1,36 @@
+"""Argument types shared by the commands, so that every command reads a language code the same
+way: case and surrounding spaces do not matter (`VI`, ` vi ` mean `vi`), anything else that is
+not a code is a usage error naming the option (argparse prefixes `argument --from:`)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+AUTO = "auto"
+# ISO 639-1/-3 and optional subtags, lowercased: vi, en, fil, pt-br, zh-hant.
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+
+
+def _normalise(value: str) -> str:
+    return value.strip().lower()
+
+
+def source_language(value: str) -> str:
+    """A document's language (`--from`, `--lang`): a code, or `auto` to detect it."""
+    code = _normalise(value)
+    if code != AUTO and not _LANGUAGE_CODE.fullmatch(code):
+        raise argparse.ArgumentTypeError(f"not a language code: {value!r} (try vi, en or auto)")
+    return code
+
+
+def language_code(value: str) -> str:
+    """A language named outright (`--to`, `models install --from`): a code, not `auto`."""
+    code = _normalise(value)
+    if code == AUTO:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} only applies to a document's language: name one here (e.g. vi or en)"
+        )
+    if not _LANGUAGE_CODE.fullmatch(code):
+        raise argparse.ArgumentTypeError(f"not a language code: {value!r} (try vi or en)")
+    return code
