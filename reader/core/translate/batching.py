@@ -23,12 +23,18 @@ from dataclasses import dataclass, field
 
 BATCH_TARGET_SECONDS = 0.5
 MIN_BATCH_SENTENCES = 12
-FIRST_BATCH_SENTENCES = 4  # the first batch is the top of the screen: show it fast
+# A reader waiting for the top paragraph (top_paragraph_first) gets it in a short batch of its own.
+FIRST_BATCH_SENTENCES = 4
 UNMEASURED_BATCH_CHARS = 600  # the size limit until a batch has been timed
 MAX_BATCH_CHARS = 12_000
 MAX_BATCH_SENTENCES = 64
 LOOKAHEAD_SENTENCES = 96
 SIMILAR_SLACK_CHARS = 10
+# A batch costs about as much again as this many sentences, whatever its size: measured on the
+# package of bench/translate_throughput.py, a sentence alone costs 2.7x, in a batch of 4 1.4x,
+# what it costs in a batch of 16 (c + a·n: c ≈ 1.7a). Without it, the tail would be cut into
+# batches of one sentence that each cost nearly what a dozen do.
+BATCH_OVERHEAD_SENTENCES = 1.7
 COST_MEMORY = 0.7  # weight of the older batches in the cost fit: the CPU's load changes
 # Until a batch has been timed, costs are relative: a sentence's own cost counts as much as
 # 100 characters of it. Enough to split a short document fairly before anything is measured.
@@ -102,10 +108,11 @@ class PendingWork:
 
 
 class CostModel:
-    """Predicts a batch's seconds as a·sentences + b·(padded) characters, fitted by least squares to
-    the batches measured so far. Both terms matter: decoding work per sentence grows with its
-    length on real models, but every sentence also costs steps of its own (and padding).
-    Until the first measurement, predictions are in relative units, not seconds."""
+    """Predicts a batch's seconds as a·(sentences + BATCH_OVERHEAD_SENTENCES) + b·(padded)
+    characters, fitted by least squares to the batches measured so far. Both terms matter:
+    decoding work per sentence grows with its length on real models, but every sentence also
+    costs steps of its own, and every batch some more. Until the first measurement,
+    predictions are in relative units, not seconds."""
 
     def __init__(self) -> None:
         # Sums for the normal equations, with older batches fading (COST_MEMORY).
@@ -117,7 +124,7 @@ class CostModel:
     def add(self, sentences: int, chars: int, seconds: float) -> None:
         if sentences <= 0 or seconds <= 0:
             return
-        n, c, s = float(sentences), float(chars), seconds
+        n, c, s = sentences + BATCH_OVERHEAD_SENTENCES, float(chars), seconds
         sums = (self._nn, self._nc, self._cc, self._ns, self._cs)
         decayed = [value * COST_MEMORY for value in sums] if self.measured else [0.0] * 5
         self._nn, self._nc, self._cc, self._ns, self._cs = (
@@ -145,7 +152,13 @@ class CostModel:
         return self._ns / self._nn, 0.0
 
     def seconds(self, sentences: int, chars: int) -> float:
-        return self._per_sentence * sentences + self._per_char * chars
+        """A batch's cost, its own overhead included."""
+        return self._per_sentence * (sentences + BATCH_OVERHEAD_SENTENCES) + self._per_char * chars
+
+    @property
+    def overhead(self) -> float:
+        """What one more batch costs beyond its sentences."""
+        return self._per_sentence * BATCH_OVERHEAD_SENTENCES
 
 
 class BatchPlanner:
@@ -172,7 +185,7 @@ class BatchPlanner:
         """Take the next batch out of `pending`. `busy_seconds`: the work still expected from
         the batches running on the other workers."""
         share = self._fair_share(pending, busy_seconds)
-        if self._first or pending.has_any(priority):
+        if (self._first and self._top_paragraph_first) or pending.has_any(priority):
             batch = self._in_order(pending, priority, share)
         else:
             batch = self._grouped(pending, share)
@@ -182,7 +195,10 @@ class BatchPlanner:
 
     def _fair_share(self, pending: PendingWork, busy_seconds: float) -> float:
         """The cost of this batch if every worker is to finish together."""
-        left = self.cost.seconds(pending.sentences, pending.chars) + busy_seconds
+        # Every worker that gets a batch pays its overhead: with all of them busy to the end,
+        # the remaining work is the pending sentences, one overhead each, and what is running.
+        overheads = (self.workers - 1) * self.cost.overhead
+        left = self.cost.seconds(pending.sentences, pending.chars) + overheads + busy_seconds
         return left / self.workers
 
     def _in_order(
@@ -243,7 +259,8 @@ class BatchPlanner:
         after = self.cost.seconds(count + 1, padded)
         if after - share > share - before:
             return False
-        minimum = FIRST_BATCH_SENTENCES if self._first else MIN_BATCH_SENTENCES
+        waited_for = self._first and self._top_paragraph_first
+        minimum = FIRST_BATCH_SENTENCES if waited_for else MIN_BATCH_SENTENCES
         if count < minimum:
             return True
         if not self.cost.measured:
