@@ -1,6 +1,7 @@
 """A loopback HTTP file server for download tests: supports Range, and can misbehave on demand.
 
-Only binds 127.0.0.1 on an ephemeral port; every test stops it in a fixture finaliser.
+Only binds 127.0.0.1 on an ephemeral port; every test stops it in a fixture finaliser, which
+also ends any stall (a stalled handler otherwise gives up after STALL_SECONDS).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 RANGE = re.compile(r"bytes=(\d+)-$")
+STALL_SECONDS = 60.0
 
 
 @dataclass
@@ -21,6 +23,10 @@ class Behaviour:
     cut_after: list[int | None] = field(default_factory=list)  # bytes sent before hanging up
     ignore_range: bool = False
     requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Range header)
+    # Bytes of body sent before going silent (connection kept open) until `release` is set, then
+    # the rest is sent; consumed one entry per request. -1: silent before the status line.
+    stall_after: list[int | None] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -38,6 +44,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         cut = behaviour.cut_after.pop(0) if behaviour.cut_after else None
+        stall = behaviour.stall_after.pop(0) if behaviour.stall_after else None
+        if stall == -1:
+            behaviour.release.wait(STALL_SECONDS)
+            self.close_connection = True
+            return
         match = RANGE.match(range_header or "")
         if match and not behaviour.ignore_range:
             start = int(match.group(1))
@@ -53,8 +64,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Content-Type", "application/zip")
         self.end_headers()
-        self.wfile.write(payload if cut is None else payload[:cut])
-        self.wfile.flush()
+        if cut is not None:
+            payload = payload[:cut]
+        try:
+            if stall is not None:
+                self.wfile.write(payload[:stall])
+                self.wfile.flush()
+                behaviour.release.wait(STALL_SECONDS)
+                payload = payload[stall:]
+            self.wfile.write(payload)
+            self.wfile.flush()
+        except ConnectionError:  # the client gave up (cancelled, or timed out and retried)
+            pass
         self.close_connection = True
 
 
@@ -76,6 +97,7 @@ class RangeServer(ThreadingHTTPServer):
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.behaviour.release.set()
         self.shutdown()
         self.server_close()
         self._thread.join(timeout=5)

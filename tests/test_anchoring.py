@@ -13,11 +13,14 @@ from reader.core.documents import load_document
 from reader.core.errors import ReaderError
 from reader.core.notes.anchoring import (
     AmbiguousQuoteError,
+    Anchor,
     DocumentText,
     QuoteNotFoundError,
     Reanchorer,
+    Resolution,
     anchor_quote,
     reanchor,
+    reanchor_in_text,
 )
 from tests.conftest import SAMPLE, SHARED
 
@@ -252,6 +255,16 @@ def test_fixed_typo_inside_the_quote_is_followed_and_the_quote_updated():
     assert resolution.anchor.exact == "tiêu chuẩn chính trị đối với cán bộ"
 
 
+def test_typo_fixed_in_place_with_a_letter_fewer_or_more_keeps_the_whole_quote():
+    old = DocumentText(["Mở đầu.", "Internal political protection is a key part of the work."])
+    anchor = old.anchor_in_block(1, 0, len("Internal political protection"))
+    for fixed in ("Internal politcal protection", "Internal politicall protection"):
+        new = DocumentText(["Mở đầu.", old.blocks[1].replace("Internal political protection",
+                                                             fixed)])
+        resolution = reanchor(anchor, new, old=old)
+        assert (resolution.method, resolution.anchor.exact) == ("position", fixed)
+
+
 def test_short_quote_with_a_typo_fixed_elsewhere_than_in_place_is_orphaned():
     old = DocumentText(["Mở đầu.", "Đối với cản bộ."])
     anchor = old.anchor(old.text.index("cản"), old.text.index(" bộ.") + 3)
@@ -279,3 +292,56 @@ def test_anchor_quote_reports_missing_and_ambiguous_quotes():
     assert (second.start, second.end) == (10, 16)
     with pytest.raises(ReaderError, match="occurs 2"):
         anchor_quote(text, "cán bộ", occurrence=3)
+
+
+# --- a quote in one sentence's translation (translation-side annotations) ----------------------
+
+
+def sentence_anchor(text: str, quote: str, occurrence: int = 1) -> Anchor:
+    """As a translation-side annotation stores its quote: a span of that one text."""
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(quote, start + 1)
+    return DocumentText([text]).anchor(start, start + len(quote))
+
+
+def placed(anchor: Anchor, text: str) -> tuple[str, str | None]:
+    resolution = reanchor_in_text(anchor, text)
+    found = resolution.anchor
+    return resolution.method, None if found is None else text[found.start : found.end]
+
+
+TRANSLATION = "Internal political protection is a key part of the Party's work in 2023."
+
+
+def test_unchanged_translation_keeps_the_quote_where_it_is():
+    anchor = sentence_anchor(TRANSLATION, "key part")
+    resolution = reanchor_in_text(anchor, TRANSLATION)
+    assert resolution == Resolution(anchor, "position")
+
+
+def test_quote_follows_its_words_through_an_edited_translation():
+    edited = "In 2023, a key part of the Party's work is the protection of internal politics."
+    anchor = sentence_anchor(TRANSLATION, "key part of the Party's work")
+    assert placed(anchor, edited)[1] == "key part of the Party's work"  # both neighbours new
+    short = sentence_anchor(TRANSLATION, "key part")
+    assert placed(short, "Today, " + TRANSLATION) == ("quote", "key part")  # words before added
+    # A word changed inside a long quote: found approximately, its new words quoted.
+    reworded = TRANSLATION.replace("key part", "main part")
+    long_quote = sentence_anchor(TRANSLATION, "a key part of the Party's work")
+    assert placed(long_quote, "Today, " + reworded) == ("fuzzy", "a main part of the Party's work")
+
+
+def test_short_words_moved_with_both_neighbours_changed_are_found_once_there_once_here():
+    anchor = sentence_anchor("I saw a cat yesterday.", "cat")
+    assert placed(anchor, "Yesterday, a cat was seen by me.") == ("unique-quote", "cat")
+    # Not inside another word, and not the other copy when the annotated one was deleted.
+    assert placed(anchor, "Yesterday I saw a catalogue.") == ("orphan", None)
+    twice = sentence_anchor("the cat and the dog", "the", occurrence=2)
+    assert placed(twice, "a cat and a dog, the end") == ("orphan", None)
+
+
+def test_quote_whose_words_are_gone_from_the_translation_is_an_orphan():
+    anchor = sentence_anchor(TRANSLATION, "Internal political protection")
+    assert placed(anchor, "Protecting internal politics matters to the Party.") == ("orphan", None)
+    assert placed(anchor, "") == ("orphan", None)

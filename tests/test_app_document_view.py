@@ -8,14 +8,8 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from reader.app.document_view import (
-    PLACEHOLDER,
-    SOURCE,
-    TARGET,
-    AlignedText,
-    DocumentView,
-    RowGeometry,
-)
+from reader.app.aligned_text import PLACEHOLDER, SOURCE, TARGET, AlignedText, RowGeometry
+from reader.app.document_view import DocumentView
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
 from reader.core.translate.service import TranslatedSentence
 

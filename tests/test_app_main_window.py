@@ -553,7 +553,9 @@ def test_add_note_saves_markdown_and_tags_on_the_selection(qtbot, window) -> Non
         window.add_note()
     (annotation,) = annotations_of(opened.document_id)
     assert (annotation.note, annotation.tags, annotation.colour) == (
-        "**Quan trọng**", ("2023", "bvctnb"), "purple",
+        "**Quan trọng**",
+        ("2023", "bvctnb"),
+        "purple",
     )
     assert window.document_view.highlight_ranges(SOURCE, 3) == [(0, 15, "purple", True)]
 
@@ -587,3 +589,35 @@ def test_a_selection_over_two_blocks_is_one_annotation_painted_on_both(qtbot, wi
     assert annotation.anchor.exact == blocks[3].text[5:] + "\n\n" + blocks[4].text[:10]
     assert view.highlight_ranges(SOURCE, 3) == [(5, len(blocks[3].text), "green", True)]
     assert view.highlight_ranges(SOURCE, 4) == [(0, 10, "green", True)]
+
+
+def test_editing_a_translation_updates_its_notes_in_the_panel(
+    qtbot, window, installed_vi_en
+) -> None:
+    from reader.core.notes.service import SentenceTranslation, annotate_translation_selection
+
+    opened = open_and_wait(qtbot, window, SAMPLE)
+    wait_translated(qtbot, window)
+    machine = window.document_view.text.sentences[(3, 0)].translation
+    quote = machine.split()[0]
+    database = open_database()
+    annotate_translation_selection(
+        database,
+        opened.document_id,
+        3,
+        0,
+        SentenceTranslation(machine, opened.route.key),
+        0,
+        len(quote),
+        colour="green",
+    )
+    database.close()
+    panel = window.notes_panel
+    panel.reload()
+    qtbot.waitUntil(lambda: not panel.loading and panel.list.count() == 1, timeout=WAIT_MS)
+    assert not panel.list.item(0).text().startswith("⚠ orphan")
+    window.save_translation(3, 0, "Nothing of the machine's words is left here.")
+    qtbot.waitUntil(
+        lambda: not panel.loading and panel.list.item(0).text().startswith("⚠ orphan"),
+        timeout=WAIT_MS,
+    )

@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QUndoStack
 
+from reader.app.document_view import TARGET, DocumentView
 from reader.app.notes_panel import NotesPanel
-from reader.core.library import add_document
-from reader.core.notes.service import annotate_quote, list_annotations
+from reader.core.library import add_document, get_document
+from reader.core.notes.service import (
+    annotate_quote,
+    annotate_translation_selection,
+    highlights,
+    list_annotations,
+)
+from reader.core.notes.translations import SentenceTranslation
+from reader.core.translate.service import TranslatedSentence, TranslationService
 
 
 @pytest.fixture
@@ -104,3 +112,53 @@ def test_with_workers_the_list_loads_off_the_gui_thread_and_stale_loads_are_drop
     workers.wait()
     qtbot.wait(50)
     assert panel.list.count() == 0 and not panel.loading
+
+
+# --- translation-side notes when the translation changed ---------------------------------------
+
+MADE_ON = "Internal political protection is a key part of the work."
+MOVED = "A key part of the work is internal political protection."
+GONE = "Protecting internal politics matters a great deal."
+
+
+def _translation_note(database, document_id, quote: str = "key part"):
+    start = MADE_ON.index(quote)
+    return annotate_translation_selection(
+        database, document_id, 3, 0, SentenceTranslation(MADE_ON, "translate-vi_en@1.9"),
+        start, start + len(quote), colour="green",
+    )
+
+
+def test_the_window_paints_a_translation_highlight_on_its_words_or_not_at_all(
+    qtbot, database, document_id
+):
+    _translation_note(database, document_id)
+    document = get_document(database, document_id)
+    view = DocumentView()
+    qtbot.addWidget(view)
+
+    def shown(translation: str, edited: bool) -> list[tuple[int, int, str, bool]]:
+        source = document.blocks[3].sentences[0].text
+        view.add_translations([TranslatedSentence(3, 0, source, translation, True, edited)])
+        return view.highlight_ranges(TARGET, 3)
+
+    view.set_document(document)
+    view.set_highlights(highlights(document, list_annotations(database, document_id)))
+    assert shown(MADE_ON, False) == [(35, 43, "green", True)]  # nothing changed
+    ((start, end, _, _),) = shown(MOVED, True)  # the user's edit moved the words
+    assert MOVED[start:end] == "key part"
+    assert shown(GONE, True) == []  # its words are gone: an orphan, painted nowhere
+
+
+def test_a_translation_note_whose_words_the_edit_removed_is_listed_as_an_orphan(
+    panel, database, document_id, installed_vi_en
+):
+    _translation_note(database, document_id)
+    service, document = TranslationService(database), get_document(database, document_id)
+    service.save_edit(document, 3, 0, MOVED, to_code="en")
+    panel.reload()
+    assert texts(panel) == ["“key part”  (translation)"]
+    service.save_edit(document, 3, 0, GONE, to_code="en")
+    panel.reload()
+    (line,) = texts(panel)
+    assert line.startswith("⚠ orphan") and "key part" in line

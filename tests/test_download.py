@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from reader.core.errors import InputError
+from reader.core.errors import InputError, ReaderError
 from reader.core.translate.catalogue import CatalogueEntry, find_entry
 from reader.core.translate.download import (
     DownloadCancelled,
@@ -18,10 +24,12 @@ from reader.core.translate.download import (
     downloads_dir,
 )
 from reader.core.translate.packages import install_package_file, list_installed
+from tests.conftest import REPO
 from tests.package_zips import minimal_package, tree_digest
 from tests.range_server import RangeServer
 
 FAST = {"timeout": 5.0, "retry_delay": 0.0}
+SOCKET_TIMEOUT = 30.0  # the default: a cancel must not wait for it
 
 
 @pytest.fixture
@@ -238,3 +246,174 @@ def test_download_file_with_complete_partial_gets_416_and_verifies(server, tmp_p
     )
 
     assert result.path.read_bytes() == body
+
+
+# --- cancelling while the server sends nothing -------------------------------------------------
+
+
+class Canceller:
+    """A cancel hook that turns True `delay` seconds after `arm()`, remembering when."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+        self._armed = False
+
+    def arm(self, delay: float = 0.3) -> None:
+        if not self._armed:
+            self._armed = True
+            timer = threading.Timer(delay, self._fire)
+            timer.daemon = True
+            timer.start()
+
+    def _fire(self) -> None:
+        self.at = time.monotonic()
+
+    def __call__(self) -> bool:
+        return self.at is not None
+
+    def seconds_since(self) -> float:
+        assert self.at is not None, "never cancelled"
+        return time.monotonic() - self.at
+
+
+def test_cancel_while_the_server_stalls_mid_body_is_prompt_and_the_next_call_resumes(
+    server, package_bytes
+) -> None:
+    entry = entry_for(server, package_bytes)
+    server.behaviour.stall_after = [100_000]  # then silence, connection open
+    cancel = Canceller()
+
+    def progress(done: int, total: int | None) -> None:
+        if done >= 100_000:  # everything before the stall has arrived
+            cancel.arm()
+
+    with pytest.raises(DownloadCancelled, match=r"translate-vi_en-2\.0\.argosmodel cancelled"):
+        download_and_install(
+            entry, progress=progress, cancelled=cancel, timeout=SOCKET_TIMEOUT, retry_delay=0.0
+        )
+
+    assert cancel.seconds_since() < 5  # not the 30 s socket timeout
+    assert list_installed() == []
+    [part] = downloads_dir().iterdir()  # the partial file, and no lock file left
+    assert part.name == "translate-vi_en-2.0.argosmodel.part"
+    assert part.stat().st_size == 100_000  # every byte received before the stall is kept
+
+    server.behaviour.release.set()
+    download_and_install(entry, **FAST)
+    assert server.behaviour.requests[-1] == ("/pkg.argosmodel", "bytes=100000-")
+    assert [m.version for m in list_installed()] == ["2.0"]
+
+
+def test_cancel_while_the_server_sends_no_headers_is_prompt(server, package_bytes, previous):
+    entry = entry_for(server, package_bytes)
+    server.behaviour.stall_after = [-1]  # accepts the request, answers nothing
+    cancel = Canceller()
+    cancel.arm()
+
+    with pytest.raises(DownloadCancelled):
+        download_and_install(entry, cancelled=cancel, timeout=SOCKET_TIMEOUT, retry_delay=0.0)
+
+    assert cancel.seconds_since() < 5
+    assert len(server.behaviour.requests) == 1
+    assert_previous_intact(previous)
+    assert list(downloads_dir().iterdir()) == []
+
+
+def test_a_silent_server_counts_as_a_cut_after_the_timeout_and_the_retry_resumes(
+    server, package_bytes
+) -> None:
+    entry = entry_for(server, package_bytes)
+    server.behaviour.stall_after = [100_000]
+
+    outcome = download_and_install(entry, timeout=1.0, retry_delay=0.0)
+
+    assert server.behaviour.requests == [  # nothing received before the silence was lost
+        ("/pkg.argosmodel", None),
+        ("/pkg.argosmodel", "bytes=100000-"),
+    ]
+    assert outcome.download.sha256 == entry.sha256
+    assert [m.version for m in list_installed()] == ["2.0"]
+
+
+# --- two processes downloading the same package ------------------------------------------------
+
+# Downloads the entry given as JSON in another process; says "checking" the first time it asks
+# whether it is cancelled (while waiting for the other download, if there is one).
+DOWNLOADER = r"""
+import json, sys
+from reader.core.translate.catalogue import CatalogueEntry
+from reader.core.translate.download import download_and_install
+
+raw = json.loads(sys.argv[1])
+entry = CatalogueEntry(**{**raw, "links": tuple(raw["links"])})
+asked = []
+
+def cancelled():
+    if not asked:
+        asked.append(True)
+        print("checking", flush=True)
+    return False
+
+outcome = download_and_install(entry, cancelled=cancelled, timeout=30.0, retry_delay=0.0)
+print(json.dumps({"version": outcome.model.version, "meanwhile": outcome.installed_meanwhile}))
+"""
+
+
+def start_download(entry: CatalogueEntry) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # BIREADER_HOME, NO_PROXY: this test's
+    raw = json.dumps({**entry.__dict__, "links": list(entry.links)})
+    return subprocess.Popen(
+        [sys.executable, "-c", DOWNLOADER, raw],
+        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def finish(process: subprocess.Popen) -> dict:
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err[-3000:]
+    return json.loads(out.splitlines()[-1])
+
+
+def wait_for_requests(server: RangeServer, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(server.behaviour.requests) < count:
+        assert time.monotonic() < deadline, "the download process never asked the server"
+        time.sleep(0.05)
+
+
+def test_two_processes_downloading_one_package_take_turns(server, package_bytes) -> None:
+    entry = entry_for(server, package_bytes)
+    server.behaviour.stall_after = [100_000]  # the first download stops half-way...
+    first = start_download(entry)
+    wait_for_requests(server, 1)
+    second = start_download(entry)
+    assert second.stdout.readline().strip() == "checking"  # ...while the second one waits
+    server.behaviour.release.set()
+
+    assert finish(first) == {"version": "2.0", "meanwhile": False}
+    assert finish(second) == {"version": "2.0", "meanwhile": True}  # and finds it installed
+    assert len(server.behaviour.requests) == 1  # downloaded once, never written by two
+    assert [m.version for m in list_installed()] == ["2.0"]
+    assert list(downloads_dir().iterdir()) == []
+
+
+def test_waiting_for_another_process_download_can_be_cancelled_or_time_out(
+    server, package_bytes
+) -> None:
+    entry = entry_for(server, package_bytes)
+    server.behaviour.stall_after = [100_000]
+    other = start_download(entry)
+    wait_for_requests(server, 1)
+
+    cancel = Canceller()
+    cancel.arm()
+    with pytest.raises(DownloadCancelled):
+        download_and_install(entry, cancelled=cancel, **FAST)
+    assert cancel.seconds_since() < 5
+    with pytest.raises(ReaderError, match=r"translate-vi_en-2\.0\.argosmodel is being downloaded"):
+        download_and_install(entry, lock_timeout=0.3, **FAST)
+    assert len(server.behaviour.requests) == 1  # neither touched the other's partial file
+
+    server.behaviour.release.set()
+    assert finish(other) == {"version": "2.0", "meanwhile": False}
+    assert [m.version for m in list_installed()] == ["2.0"]

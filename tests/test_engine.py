@@ -4,6 +4,7 @@ detokenisation."""
 from __future__ import annotations
 
 import math
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -66,10 +67,16 @@ def test_greedy_decoding_is_available(installed_vi_en) -> None:
     assert len(greedy) == len(SENTENCES) and all(greedy)
 
 
-def test_translator_is_loaded_once_per_model(installed_vi_en) -> None:
+def test_translator_and_tokenizer_are_loaded_once_per_model_version(installed_vi_en) -> None:
     first = TranslationEngine().model(installed_vi_en)
     second = TranslationEngine().model(installed_vi_en)
     assert first.translator is second.translator is load_translator(installed_vi_en)
+    assert first.tokenizer is second.tokenizer
+    model_bin = installed_vi_en.path / "model" / "model.bin"
+    stamp = model_bin.stat().st_mtime_ns
+    os.utime(model_bin, ns=(stamp + 10**9, stamp + 10**9))  # as a reinstall would
+    third = TranslationEngine().model(installed_vi_en)
+    assert third.translator is not first.translator and third.tokenizer is not first.tokenizer
 
 
 def test_target_prefix_is_given_to_the_model_and_stripped(installed_en_fr) -> None:

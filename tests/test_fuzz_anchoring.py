@@ -5,6 +5,8 @@ text keeps every anchor in place; quote lookups fail only with our clear errors.
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
@@ -18,6 +20,7 @@ from reader.core.notes.anchoring import (
     reanchor,
 )
 from reader.core.notes.search import fold, query_terms
+from reader.core.notes.service import TranslationQuote, place_translation_quote
 from tests.fuzz_support import collecting, count, fuzz_settings
 
 _ALPHABET = st.sampled_from(
@@ -172,3 +175,48 @@ def test_folding_keeps_every_offset(value: str) -> None:
     assert fold(folded) == folded
     for term in query_terms(value):
         assert term and term == fold(term)
+
+
+@st.composite
+def sentence_and_span(draw):
+    """A sentence's translation (any characters, several lines even) and a span of it, as a
+    translation-side annotation stores its quote."""
+    text = draw(st.lists(_ALPHABET, min_size=1, max_size=40).map("".join))
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, len(text)))
+    return text, start, end
+
+
+def _quote(text: str, start: int, end: int) -> TranslationQuote:
+    return TranslationQuote(0, start, end, text[start:end], text[max(0, start - 32) : start],
+                            text[end : end + 32], "edited")
+
+
+def _word_edges(text: str, start: int, end: int) -> tuple[bool, bool]:
+    def word(character: str) -> bool:
+        return character.isalnum() or unicodedata.category(character).startswith("M")
+
+    return (start > 0 and word(text[start - 1]) and word(text[start]),
+            end < len(text) and word(text[end - 1]) and word(text[end]))
+
+
+@fuzz_settings(3)
+@given(case=sentence_and_span(), changes=st.lists(edit, max_size=3))
+@example(case=("I saw a cat yesterday.", 8, 11), changes=[("insert", 0, 11, 0, "alogue")])
+def test_translation_quote_is_placed_on_its_words_or_nowhere(case, changes) -> None:
+    """Whatever became of the sentence's translation, its quote is placed on a valid span with
+    its context, never starting or ending inside a word unless it did, or nowhere; and exactly
+    where it was when nothing changed."""
+    count("translation-quote")
+    text, start, end = case
+    quote = _quote(text, start, end)
+    new = text
+    for change in changes:
+        new = " ".join(apply_edit([new], change))
+    with collecting(repr((text, start, end, new))):
+        assert place_translation_quote(quote, text) == quote
+        placed = place_translation_quote(quote, new)
+        if placed is None:
+            return
+        assert placed == _quote(new, placed.start, placed.end)
+        assert _word_edges(new, placed.start, placed.end) == _word_edges(text, start, end)

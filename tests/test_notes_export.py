@@ -212,3 +212,26 @@ def test_translation_side_note_exported_with_its_translation_marked(
     exported = json.loads(export_annotations(database, "json"))["first"]["items"][0]
     assert exported["bireader:side"] == "translation"
     assert exported["bireader:translation"]["exact"] == "economy"
+
+
+def test_translation_side_note_follows_an_edited_translation_or_is_exported_as_an_orphan(
+    database, small_document, installed_vi_en
+):
+    service = _translate(database, small_document)
+    note = annotate_quote(database, small_document, "economy", side="translation",
+                          note="kinh tế")
+    document = get_document(database, small_document)
+    service.save_edit(document, 2, 0, "Its economy is what Vietnam keeps developing.",
+                      to_code="en")
+    row = list(csv.reader(io.StringIO(export_annotations(database, "csv"))))[-1]
+    assert row[2].startswith("Its <b>economy</b> is what Vietnam keeps developing.")
+    service.save_edit(document, 2, 0, "Vietnam keeps growing.", to_code="en")
+    row = list(csv.reader(io.StringIO(export_annotations(database, "csv"))))[-1]
+    assert "<b>" not in row[2] and row[2] == "kinh tế"  # no words of another translation
+    markdown = export_annotations(database, "md")
+    orphans = markdown.split("### Orphaned annotations")[1]
+    assert "> economy" in orphans and "kinh tế" in orphans
+    exported = json.loads(export_annotations(database, "json"))["first"]["items"][0]
+    assert exported["bireader:status"] == "anchored"  # the backup keeps what is stored
+    assert exported["bireader:translation"]["exact"] == "economy"
+    assert list_annotations(database, small_document) == [note]

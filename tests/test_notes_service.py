@@ -21,7 +21,10 @@ from reader.core.notes.service import (
     highlights,
     list_annotations,
     list_tags,
+    on_current_translations,
+    place_on_translations,
     restore_annotation,
+    translation_highlight_span,
     update_annotation,
 )
 from reader.core.notes.translations import SentenceTranslation
@@ -208,3 +211,78 @@ def test_highlights_per_block_mark_the_touched_sentences(database, document_id):
     assert (by_uuid[on_target.uuid].side, by_uuid[on_target.uuid].sentences) == (
         "translation", (1,))
     assert (by_uuid[on_target.uuid].start, by_uuid[on_target.uuid].end) == (2, 12)
+
+
+# --- translation-side annotations on a translation that changed --------------------------------
+
+MADE_ON = "Internal political protection is a key part of the work."
+MOVED = "A key part of the work is internal political protection."  # the user reworded it
+GONE = "Protecting internal politics matters a great deal."  # another model: other words
+
+
+def _on_translation(database, document_id, quote: str, translation: str = MADE_ON):
+    start = translation.index(quote)
+    return annotate_translation_selection(
+        database, document_id, 3, 0, SentenceTranslation(translation, "translate-vi_en@1.9"),
+        start, start + len(quote), colour="green",
+    )
+
+
+def test_translation_highlight_is_painted_where_its_words_are_in_the_translation_shown(
+    database, document_id
+):
+    note = _on_translation(database, document_id, "key part")
+    document = get_document(database, document_id)
+    (mark,) = highlights(document, list_annotations(database, document_id))[3]
+    assert translation_highlight_span(mark, MADE_ON) == (35, 43)  # unchanged: as stored
+    start, end = translation_highlight_span(mark, MOVED)
+    assert MOVED[start:end] == "key part"
+    assert translation_highlight_span(mark, GONE) is None  # an orphan: nothing painted
+    assert get_annotation(database, note.uuid) == note  # placing writes nothing
+
+
+def test_placing_on_known_translations_moves_or_orphans_only_translation_side_notes(
+    database, document_id
+):
+    moved = _on_translation(database, document_id, "key part")
+    other = annotate_translation_selection(
+        database, document_id, 4, 0, SentenceTranslation("Not known here.", "edited"), 0, 3
+    )
+    original = annotate_quote(database, document_id, "cản bộ")
+    notes = list_annotations(database, document_id)
+    by_uuid = {n.uuid: n for n in place_on_translations(notes, {(3, 0): SentenceTranslation(
+        MOVED, "edited")})}
+    placed = by_uuid[moved.uuid]
+    assert placed.status == "anchored" and placed.quote == "key part"
+    assert MOVED[placed.translation.start : placed.translation.end] == "key part"
+    assert by_uuid[other.uuid] == other  # its sentence's translation is not known: as stored
+    assert by_uuid[original.uuid] == original
+    gone = place_on_translations(notes, {(3, 0): SentenceTranslation(GONE, "edited")})
+    assert {n.uuid: n.status for n in gone}[moved.uuid] == "orphan"
+
+
+def test_the_users_edit_of_the_translation_moves_or_orphans_its_notes(
+    database, document_id, installed_vi_en
+):
+    from reader.core.translate.service import TranslationService
+
+    note = _on_translation(database, document_id, "key part")
+    document = get_document(database, document_id)
+    service = TranslationService(database)
+
+    def current():
+        (found,) = on_current_translations(
+            database, document_id, list_annotations(database, document_id)
+        )
+        return found
+
+    service.save_edit(document, 3, 0, MADE_ON, to_code="en")
+    assert current() == note  # nothing changed: in place, untouched
+    service.save_edit(document, 3, 0, MOVED, to_code="en")
+    assert (current().status, current().quote) == ("anchored", "key part")
+    assert current().translation.start == MOVED.index("key part")
+    service.save_edit(document, 3, 0, GONE, to_code="en")
+    assert current().status == "orphan"
+    service.save_edit(document, 3, 0, MADE_ON, to_code="en")  # the edit undone: back in place
+    assert current() == note
+    assert get_annotation(database, note.uuid) == note

@@ -6,6 +6,9 @@ import json
 import os
 import stat
 import struct
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from reader.core.translate.packages import (
     read_package_metadata,
     remove_installed,
 )
+from tests.conftest import REPO
 from tests.package_zips import (
     metadata_for,
     minimal_package,
@@ -294,3 +298,150 @@ def _member_data_offset(archive: Path, suffix: str) -> int:
         "<HH", raw[info.header_offset + 26 : info.header_offset + 30]
     )
     return info.header_offset + 30 + name_length + extra_length
+
+
+# --- two processes at once (a window and `bireader models`, or two windows) ---------------------
+
+# Installs a package in another process, holding the install lock for a while: it says
+# "installing" once its staging directory is extracted, then sleeps before the load check.
+SLOW_INSTALLER = r"""
+import sys, time
+from pathlib import Path
+from reader.core.translate import packages
+
+real_check = packages._check_loads
+
+def slow_check(package_dir, archive):
+    print("installing", flush=True)
+    time.sleep(float(sys.argv[2]))
+    real_check(package_dir, archive)
+
+packages._check_loads = slow_check
+model = packages.install_package_file(Path(sys.argv[1]))
+print("installed", model.version, flush=True)
+"""
+
+
+def start_slow_install(package: Path, hold_seconds: float) -> subprocess.Popen:
+    """Another process installing `package`; returns once it holds the lock, mid-install."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # BIREADER_HOME: this test's data dir
+    installer = subprocess.Popen(
+        [sys.executable, "-c", SLOW_INSTALLER, str(package), str(hold_seconds)],
+        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    line = installer.stdout.readline()
+    if line.strip() != "installing":
+        installer.kill()
+        pytest.fail(f"the installer process did not start: {line!r} {installer.stderr.read()}")
+    return installer
+
+
+def finish(process: subprocess.Popen) -> str:
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err[-3000:]
+    return out.strip()
+
+
+def assert_only_installed(*versions: str) -> None:
+    assert [model.version for model in list_installed()] == list(versions)
+    assert sorted(p.name for p in models_dir().iterdir()) == (
+        ["translate-vi_en"] if versions else []
+    )  # no staging, aside or lock leftovers
+
+
+def test_install_of_the_same_version_waits_for_the_other_process_and_keeps_its_work(
+    tmp_path, monkeypatch
+) -> None:
+    package = minimal_package(tmp_path, version="2.0")
+    other = start_slow_install(package, hold_seconds=2)
+    extracted = []
+    real_extract = packages._extract_all
+    monkeypatch.setattr(
+        packages, "_extract_all", lambda *args: extracted.append(1) or real_extract(*args)
+    )
+
+    started = time.monotonic()
+    model = install_package_file(package)
+
+    assert time.monotonic() - started > 0.5  # it waited for the other install to finish
+    assert finish(other) == "installed 2.0"
+    assert extracted == []  # and found it done: nothing installed twice
+    assert model == find_installed("vi", "en")
+    assert model.version == "2.0"
+    assert_only_installed("2.0")
+
+
+def test_install_and_remove_give_up_clearly_when_another_process_keeps_the_lock(
+    tmp_path, monkeypatch
+) -> None:
+    other = start_slow_install(minimal_package(tmp_path / "v2", version="2.0"), hold_seconds=3)
+    monkeypatch.setattr(packages, "LOCK_TIMEOUT_SECONDS", 0.3)
+    mine = minimal_package(tmp_path / "v1", version="1.0")
+
+    started = time.monotonic()
+    with pytest.raises(ReaderError, match="another Bilingual Reader window") as error:
+        install_package_file(mine)
+    assert f"cannot install translate-vi_en 1.0 from {mine}" in str(error.value)
+    with pytest.raises(ReaderError, match="cannot remove translate-vi_en: another"):
+        remove_installed("vi_en")
+    assert time.monotonic() - started < 2.5  # gave up, did not wait for the other to finish
+
+    assert finish(other) == "installed 2.0"
+    assert_only_installed("2.0")  # the other install is whole
+
+
+def test_remove_waits_for_an_install_in_another_process_then_removes_what_it_installed(
+    tmp_path,
+) -> None:
+    install_package_file(minimal_package(tmp_path / "v1", version="1.0"))
+    other = start_slow_install(minimal_package(tmp_path / "v2", version="2.0"), hold_seconds=1)
+
+    removed = remove_installed("vi_en")
+
+    assert finish(other) == "installed 2.0"
+    assert removed.version == "2.0"  # not 1.0 removed under the other process's feet
+    assert_only_installed()
+
+
+def test_remove_after_another_process_removed_it_says_so(tmp_path) -> None:
+    install_package_file(minimal_package(tmp_path / "v1", version="1.0"))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    remover = subprocess.Popen(
+        [sys.executable, "-c", REMOVER], env=env, cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert remover.stdout.readline().strip() == "removing"
+
+    with pytest.raises(ReaderError, match="another Bilingual Reader process removed it meanwhile"):
+        remove_installed("translate-vi_en")
+    assert finish(remover) == "removed 1.0"
+    assert_only_installed()
+
+
+# Removes vi_en in another process, pausing with the lock held just before the removal.
+REMOVER = r"""
+import time
+from reader.core.translate import packages
+
+real_token_hex = packages.secrets.token_hex
+
+def slow_token_hex(*args):
+    print("removing", flush=True)
+    time.sleep(1.5)
+    return real_token_hex(*args)
+
+packages.secrets.token_hex = slow_token_hex
+print("removed", packages.remove_installed("vi_en").version, flush=True)
+"""
+
+
+def test_tidying_never_takes_a_running_install_in_another_process_for_a_crash(
+    tmp_path, monkeypatch
+) -> None:
+    other = start_slow_install(minimal_package(tmp_path, version="2.0"), hold_seconds=1.5)
+    monkeypatch.setattr(packages, "STALE_WORK_DIR_SECONDS", -1)  # every work dir looks stale
+
+    assert list_installed() == []  # the other install's staging directory is left alone
+
+    assert finish(other) == "installed 2.0"
+    assert_only_installed("2.0")

@@ -1,29 +1,23 @@
-"""The main window: library or reading view, menus, status bar, and the translation lifecycle."""
+"""The main window: library or reading view, docks, status bar, notes, search and export.
+
+The rest of its behaviour lives in mixins it composes: `window_actions` (actions, menus, View and
+Help commands), `window_opening` (opening a document, going back to the library),
+`window_translation` (translation jobs, target language, editing a translation) and
+`window_models` (downloading or installing a missing model)."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QProgressBar,
     QProgressDialog,
@@ -31,51 +25,27 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from reader.app import theme
-from reader.app.dialogs import (
-    EditTranslationDialog,
-    ExportDialog,
-    NoteDialog,
-    PreferencesDialog,
-    TranslationPopup,
-)
-from reader.app.document_view import SOURCE, TARGET, DocumentView, language_name
-from reader.app.library_view import LibraryView, load_library_rows
-from reader.app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, AppSettings
+from reader.app.dialogs import ExportDialog, NoteDialog, TranslationPopup
+from reader.app.document_view import SOURCE, TARGET, DocumentView
+from reader.app.library_view import LibraryView
+from reader.app.settings import AppSettings
 from reader.app.side_panels import SearchPanel, TocPanel
-from reader.app.workers import (
-    AppContext,
-    EarlyTranslation,
-    OpenedDocument,
-    TranslationRunner,
-    Workers,
-    error_message,
-    find_download,
-    open_file,
-    open_library_document,
-    save_reading_position,
-)
+from reader.app.window_actions import HIGHLIGHT_COLOURS, WindowActions
+from reader.app.window_models import ModelInstaller, ProgressRelay
+from reader.app.window_opening import APP_TITLE, DocumentOpening
+from reader.app.window_translation import EarlyStart, TranslationControl
+from reader.app.workers import AppContext, OpenedDocument, TranslationRunner, Workers, error_message
 
 if TYPE_CHECKING:  # the notes panel imports the core (SQLAlchemy...): not at start-up
     from reader.app.notes_panel import NotesPanel
 
 log = logging.getLogger(__name__)
 
-APP_TITLE = "Bilingual Reader"
-DOCUMENT_FILTER = (
-    "Documents (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub *.docx *.pdf);;"
-    "All files (*)"
-)
-# The annotation palette, keys 1-5 (the same names as reader.core.notes.service.COLOURS,
-# which is not imported at start-up).
-HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "purple")
 SEARCH_LIMIT = 50
 DOCK_WIDTH = 240  # px, the side panels' first width
-MODEL_FILTER = "Argos Translate models (*.argosmodel);;All files (*)"
-ZOOM_STEP = 1.0
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstaller, QMainWindow):
     document_opened = Signal(object)  # OpenedDocument
     open_failed = Signal(str)
     visible_translation_ready = Signal()  # the screen's blocks are translated (or cannot be)
@@ -102,7 +72,7 @@ class MainWindow(QMainWindow):
         # and which `open_path` call it belongs to.
         self._early_runner: TranslationRunner | None = None
         self._open_generation = 0
-        self._early_start = _EarlyStart(self)
+        self._early_start = EarlyStart(self)
         self._early_start.route_known.connect(self._load_models)
         self._early_start.ready.connect(self._start_early_translation)
         self._visible_ready_sent = False
@@ -114,7 +84,7 @@ class MainWindow(QMainWindow):
         self._pending_hit = None  # a search hit to show once its document is open
         self._search_generation = 0
         self._search_query = ""
-        self._export_relay: _ProgressRelay | None = None
+        self._export_relay: ProgressRelay | None = None
         self._panels_wanted = {"notes": True, "toc": True}
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
@@ -159,171 +129,6 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(widget)
         self._show_progress(False)
 
-    def _action(self, text: str, slot, shortcut=None, *, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcuts(_key_sequences(shortcut))
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden (full screen)
-        return action
-
-    def _build_actions(self) -> None:
-        key = QKeySequence.StandardKey
-        self.open_action = self._action("&Open…", self.choose_file, [key.Open, "Ctrl+O"])
-        self.library_action = self._action("&Library", self.show_library, "Ctrl+L")
-        self.install_action = self._action("&Install Model from File…", self.choose_model_file)
-        self.quit_action = self._action("&Quit", self.close, [key.Quit, "Ctrl+Q"])
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.copy_action = self._action("&Copy", self.copy, [key.Copy, "Ctrl+C"])
-        self.find_action = self._action(
-            "&Find…", self.document_view.open_find, [key.Find, "Ctrl+F"]
-        )
-        self.translate_selection_action = self._action(
-            "&Translate Selection", self.translate_selection, "Ctrl+T"
-        )
-        self.edit_action = self._action("&Edit Translation…", self.edit_current, "F2")
-        self.preferences_action = self._action(
-            "&Preferences…", self.edit_preferences, [key.Preferences, "Ctrl+,"]
-        )
-        self.sync_action = self._action("&Synced Scrolling", self.set_synced, checkable=True)
-        self.zoom_in_action = self._action(
-            "Zoom &In", lambda: self.zoom(+ZOOM_STEP), [key.ZoomIn, "Ctrl++", "Ctrl+="]
-        )
-        self.zoom_out_action = self._action(
-            "Zoom &Out", lambda: self.zoom(-ZOOM_STEP), [key.ZoomOut, "Ctrl+-"]
-        )
-        self.zoom_reset_action = self._action("&Actual Size", self.zoom_reset, "Ctrl+0")
-        self.full_screen_action = self._action(
-            "&Full Screen", self.toggle_full_screen, [key.FullScreen, "F11"], checkable=True
-        )
-        # The arrow keys do the same (the panes handle them): a tab in the text makes the menu
-        # show both instead of the action's one shortcut.
-        self.next_action = self._action(
-            "&Next Sentence\tJ or ↓", lambda: self.document_view.move_current(+1), "J"
-        )
-        self.previous_action = self._action(
-            "&Previous Sentence\tK or ↑", lambda: self.document_view.move_current(-1), "K"
-        )
-        for action in (self.next_action, self.previous_action):
-            # Only while reading: J and K stay ordinary letters in text fields elsewhere.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.removeAction(action)
-            self.document_view.addAction(action)
-        # Keys 1-5 and J/K only while reading: elsewhere they stay ordinary characters.
-        self.highlight_actions = []
-        for number, colour in enumerate(HIGHLIGHT_COLOURS, start=1):
-            action = self._action(
-                f"{colour.capitalize()}",
-                lambda _checked=False, colour=colour: self.highlight_selection(colour),
-                str(number),
-            )
-            action.setIcon(_swatch_icon(colour))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.removeAction(action)
-            self.document_view.addAction(action)
-            self.highlight_actions.append(action)
-        self.undo_action = self._action("&Undo", lambda: self._undo_stack_call("undo"))
-        self.redo_action = self._action("&Redo", lambda: self._undo_stack_call("redo"))
-        for action, standard in ((self.undo_action, key.Undo), (self.redo_action, key.Redo)):
-            # In the reading panes; the notes panel has its own (same keys, its own focus).
-            action.setShortcuts(_key_sequences(standard))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.removeAction(action)
-            self.document_view.addAction(action)
-        self.note_action = self._action("Add &Note…", self.add_note, "Ctrl+Shift+N")
-        self.search_action = self._action(
-            "&Search Library…", self.search_panel.open_panel, "Ctrl+Shift+F"
-        )
-        self.export_action = self._action("&Export Bilingual…", self.export_bilingual, "Ctrl+E")
-        self.notes_action = self._action(
-            "&Notes", lambda on: self._set_panel_wanted("notes", on), checkable=True
-        )
-        self.toc_action = self._action(
-            "&Contents", lambda on: self._set_panel_wanted("toc", on), checkable=True
-        )
-        self.notes_action.setChecked(True)
-        self.toc_action.setChecked(True)
-        self.cancel_action = self._action("&Cancel Translation", self.cancel_translation)
-        self.resume_action = self._action("&Translate the Rest", self.resume_translation)
-        self.download_action = self._action("&Download Model…", self.download_model)
-        self.theme_group = QActionGroup(self)
-        self.theme_actions = {}
-        for name, label in (
-            ("system", "Follow the &System"),
-            ("light", "&Light"),
-            ("dark", "&Dark"),
-        ):
-            action = QAction(label, self, checkable=True)
-            action.triggered.connect(lambda _checked=False, name=name: self.set_theme(name))
-            self.theme_group.addAction(action)
-            self.theme_actions[name] = action
-
-    def _build_menus(self) -> None:
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addAction(self.library_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.install_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = menus.addMenu("&Edit")
-        edit_menu.aboutToShow.connect(self._name_undo_actions)
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        edit_menu.addSeparator()
-        for action in (
-            self.copy_action,
-            self.find_action,
-            self.translate_selection_action,
-            self.edit_action,
-        ):
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        self.highlight_menu = edit_menu.addMenu("&Highlight")
-        self.highlight_menu.addActions(self.highlight_actions)
-        edit_menu.addAction(self.note_action)
-        edit_menu.addAction(self.search_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.preferences_action)
-        view_menu = menus.addMenu("&View")
-        view_menu.addAction(self.sync_action)
-        view_menu.addSeparator()
-        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.next_action)
-        view_menu.addAction(self.previous_action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.notes_action)
-        view_menu.addAction(self.toc_action)
-        search_results = self.search_panel.toggleViewAction()
-        search_results.setText("Search &Results")  # Edit ▸ Search Library… starts a search
-        view_menu.addAction(search_results)
-        view_menu.addSeparator()
-        theme_menu = view_menu.addMenu("&Theme")
-        for action in self.theme_actions.values():
-            theme_menu.addAction(action)
-        view_menu.addAction(self.full_screen_action)
-        translation_menu = menus.addMenu("&Translation")
-        self.target_menu = translation_menu.addMenu("Translate &Into")
-        self.target_menu.aboutToShow.connect(self._fill_target_menu)
-        translation_menu.addSeparator()
-        for action in (
-            self.cancel_action,
-            self.resume_action,
-            self.download_action,
-            self.install_action,
-        ):
-            translation_menu.addAction(action)
-        help_menu = menus.addMenu("&Help")
-        help_menu.addAction("&About", self.about)
-        self._update_actions()
-
     def _connect_views(self) -> None:
         view = self.document_view
         view.visible_blocks_changed.connect(self._prioritise)
@@ -352,176 +157,6 @@ class MainWindow(QMainWindow):
         self._docks_restored = docks is not None and self.restoreState(docks)
         self._dock_sizes_pending = not self._docks_restored
         self.toc_panel.hide()  # shown with a document that has contents
-
-    # --- opening --------------------------------------------------------------------------------
-
-    def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a document", "", DOCUMENT_FILTER)
-        if path:
-            self.open_path(Path(path))
-
-    def open_sample(self) -> None:
-        from reader.core.paths import sample_document
-
-        self.open_path(sample_document())
-
-    def open_path(
-        self, path: Path, source_language: str | None = None, target_language: str | None = None
-    ) -> None:
-        """Import and show a file; the work happens in the pool, the window stays responsive.
-        The translation starts as soon as the file is segmented, while it is stored and shown."""
-        self.statusBar().showMessage(f"Opening {path.name}…")
-        preferred = self.settings.target_language
-        self.settings.add_recent_file(path)
-        self._open_generation += 1
-        generation, relay = self._open_generation, self._early_start
-        self._drop_early_translation()
-
-        def open_it() -> OpenedDocument:
-            return open_file(
-                self.context,
-                path,
-                source_language,
-                target_language,
-                preferred,
-                on_route=lambda route: relay.route_known.emit(generation, route),
-                on_translatable=lambda early: relay.ready.emit(generation, early),
-            )
-
-        def failed(error: BaseException) -> None:
-            if generation == self._open_generation:
-                self._drop_early_translation()
-            self._open_failed(error)
-
-        self.workers.submit(open_it, self._show_document, failed)
-
-    def _load_models(self, generation: int, route) -> None:
-        """Load the route's models in the translation thread (as the job would: its threads
-        get that thread's priority) while the document is segmented."""
-        if generation != self._open_generation:
-            return
-        models, service = route.models, self.context.service()
-        # A model that fails to load fails the job too, which says so.
-        self.workers.submit(
-            lambda: [service.engine.model(model) for model in models],
-            on_failure=lambda _error: None,
-            translation=True,
-        )
-
-    def _start_early_translation(self, generation: int, early: EarlyTranslation) -> None:
-        if generation != self._open_generation:
-            return  # another file was asked for since
-        self._drop_early_translation()
-        if self.runner is not None:  # the shown document's: it is about to make way
-            self.runner.cancel()  # (the translation thread is free sooner)
-        runner = TranslationRunner(
-            self.workers,
-            self.context.service(),
-            early.document,
-            early.route,
-            self,
-            known=early.cached,
-        )
-        runner.start(early.priority, hold=True)
-        self._early_runner = runner
-
-    def _take_early_translation(self, document) -> TranslationRunner | None:
-        """The job started early for this very document, if any (any other is dropped)."""
-        runner, self._early_runner = self._early_runner, None
-        if runner is not None and runner.document is not document:
-            runner.discard()
-            return None
-        return runner
-
-    def _drop_early_translation(self) -> None:
-        if self._early_runner is not None:
-            self._early_runner.discard()
-            self._early_runner = None
-
-    def open_library_entry(self, document_id: int) -> None:
-        self.statusBar().showMessage("Opening…")
-        preferred = self.settings.target_language
-        self.workers.submit(
-            lambda: open_library_document(self.context, document_id, None, preferred),
-            self._show_document,
-            self._open_failed,
-        )
-
-    def _open_failed(self, error: BaseException) -> None:
-        message = error_message(error)
-        self.statusBar().showMessage(message, 10_000)
-        self.open_failed.emit(message)
-        if self.isVisible() and QApplication.platformName() != "offscreen":
-            QMessageBox.warning(self, "Cannot open the document", message)
-
-    def _show_document(self, opened: OpenedDocument) -> None:
-        early = self._take_early_translation(opened.document)
-        self._leave_document()
-        # The new document's objects live as long as it is shown: keep them out of the
-        # cyclic GC's full passes, which would otherwise stall the event loop for 100s of ms.
-        gc.freeze()
-        self.opened = opened
-        document = opened.document
-        view = self.document_view
-        view.pause_measuring()  # until the screen is translated: see _emit_visible_ready
-        view.set_document(document, opened.cached.values())
-        view.set_languages(document.language, opened.target_language)
-        self.stack.setCurrentWidget(view)
-        view.scroll_to_block(opened.reading_block)
-        view.source_pane.setFocus()
-        self.setWindowTitle(f"{document.title} — {APP_TITLE}")
-        self.statusBar().showMessage(
-            f"{len(document.blocks)} blocks, {document.sentence_count} sentences", 5000
-        )
-        self._visible_ready_sent = False
-        if opened.route is None:
-            entry = opened.download
-            view.show_missing_model(
-                document.language,
-                opened.target_language,
-                entry.size if entry else None,
-                entry is not None,
-            )
-            self._emit_visible_ready()
-        else:
-            view.show_translation()
-            self._start_translation(early, known=opened.cached)
-        self._show_panels(opened)
-        self._update_actions()
-        self.document_opened.emit(opened)
-        if self._pending_hit is not None and self._pending_hit.document_id == opened.document_id:
-            hit, self._pending_hit = self._pending_hit, None
-            self._reveal_hit(hit)
-
-    def _leave_document(self) -> None:
-        """Stop translating the current document and remember where the reader was."""
-        if self.runner is not None:
-            self.runner.cancel()
-            self.runner.sentences_ready.disconnect()
-            self.runner = None
-        if self.opened is not None:
-            document_id, block = self.opened.document_id, self.document_view.top_block()
-            self.workers.submit(lambda: save_reading_position(self.context, document_id, block))
-        self._show_progress(False)
-
-    def show_library(self) -> None:
-        self._leave_document()
-        self.opened = None
-        self.document_view.clear_document()
-        self._hide_panels()
-        self.stack.setCurrentWidget(self.library_view)
-        self.setWindowTitle(APP_TITLE)
-        self._update_actions()
-        self.refresh_library()
-
-    def refresh_library(self) -> None:
-        self.workers.submit(
-            lambda: load_library_rows(self.context), self._library_rows, self._open_failed
-        )
-
-    def _library_rows(self, rows) -> None:
-        self.library_view.set_rows(rows)
-        self.library_loaded.emit()
 
     # --- side panels: notes, contents ----------------------------------------------------------
 
@@ -807,7 +442,7 @@ class MainWindow(QMainWindow):
         opened = self.opened
         if opened is None:
             return
-        relay = _ProgressRelay(self)
+        relay = ProgressRelay(self)
         relay.changed.connect(
             lambda done, total: self.statusBar().showMessage(
                 f"Exporting {output.name}: {done} / {total} sentences translated"
@@ -847,444 +482,10 @@ class MainWindow(QMainWindow):
             self._export_relay = None
         self._update_actions()
 
-    # --- translation ----------------------------------------------------------------------------
-
-    def _start_translation(
-        self, early: TranslationRunner | None = None, known: dict | None = None
-    ) -> None:
-        """Translate the shown document: adopt the job `open_path` started early for it, or
-        start one, told what `known` translations the view shows already (if it was just
-        filled from `opened.cached`; else the job reads the cache itself)."""
-        opened = self.opened
-        if opened is None or opened.route is None:
-            if early is not None:
-                early.discard()
-            return
-        if opened.document.sentence_count == len(self.document_view.text.sentences):
-            if early is not None:
-                early.discard()
-            self._emit_visible_ready()
-            self._show_progress(False)
-            self.statusBar().showMessage("Translated (from the cache)", 5000)
-            return
-        runner = early or TranslationRunner(
-            self.workers,
-            self.context.service(),
-            opened.document,
-            opened.route,
-            self,
-            known=known,
-        )
-        runner.sentences_ready.connect(self._on_sentences)
-        runner.progress.connect(self._on_progress)
-        runner.finished.connect(
-            lambda stats, runner=runner: self._on_translation_done(runner, stats)
-        )
-        runner.failed.connect(
-            lambda message, runner=runner: self._on_translation_failed(runner, message)
-        )
-        self.runner = runner
-        self._show_progress(True)
-        self._on_progress(len(self.document_view.text.sentences), opened.document.sentence_count)
-        if early is not None:
-            runner.prioritise(self.document_view.visible_blocks())
-            runner.release()
-        else:
-            runner.start(self.document_view.visible_blocks())
-        self._update_actions()
-
-    def _on_sentences(self, sentences: list) -> None:
-        self.document_view.add_translations(sentences)
-        if not self._visible_ready_sent and self.document_view.visible_translated():
-            self._emit_visible_ready()
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
-        self.progress_label.setText(f"Translating: {done} / {total} sentences")
-
-    def _on_translation_done(self, runner: TranslationRunner, stats) -> None:
-        runner.deleteLater()
-        if runner is not self.runner:  # a job of a document no longer shown
-            return
-        self.runner = None
-        self._show_progress(False)
-        if getattr(stats, "cancelled", False):
-            self.statusBar().showMessage(
-                f"Translation cancelled ({stats.done} of {stats.sentences} sentences translated)"
-            )
-        else:
-            self.statusBar().showMessage("Translation finished", 5000)
-        self._emit_visible_ready()
-        self._update_actions()
-        self.translation_finished.emit(stats)
-
-    def _on_translation_failed(self, runner: TranslationRunner, message: str) -> None:
-        runner.deleteLater()
-        if runner is not self.runner:
-            return
-        self.runner = None
-        self._show_progress(False)
-        self.statusBar().showMessage(f"Translation failed: {message}")
-        self._emit_visible_ready()
-        self._update_actions()
-        self.translation_finished.emit(message)
-
-    def _emit_visible_ready(self) -> None:
-        if not self._visible_ready_sent:
-            self._visible_ready_sent = True
-            self.document_view.resume_measuring()
-            self.visible_translation_ready.emit()
-
-    def _prioritise(self, blocks: list[int]) -> None:
-        if self.runner is not None:
-            self.runner.prioritise(blocks)
-
-    def cancel_translation(self) -> None:
-        if self.runner is not None:
-            self.runner.cancel()
-            self.progress_label.setText("Cancelling…")
-
-    def resume_translation(self) -> None:
-        if self.runner is None and self.opened is not None:
-            self._start_translation()
-
-    def _show_progress(self, visible: bool) -> None:
-        for widget in (self.progress_label, self.progress_bar, self.cancel_button):
-            widget.setVisible(visible)
-
-    # --- missing model: download or install ---------------------------------------------------
-
-    def choose_model_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Install a translation model", "", MODEL_FILTER)
-        if path:
-            self.install_model_file(Path(path))
-
-    def install_model_file(self, path: Path) -> None:
-        from reader.core.translate.packages import install_package_file
-
-        self.statusBar().showMessage(f"Installing {path.name}…")
-        self.workers.submit(
-            lambda: install_package_file(path), self._model_installed, self._model_failed
-        )
-
-    def download_model(self) -> None:
-        opened = self.opened
-        if opened is None or opened.route is not None:
-            return
-        entry = opened.download or find_download(opened.document.language, opened.target_language)
-        if entry is None:
-            self.document_view.missing_panel.set_error(
-                "The model catalogue lists no package for this pair."
-            )
-            return
-        from reader.core.translate.download import download_and_install
-
-        dialog = QProgressDialog(
-            f"Downloading {entry.code} {entry.version}…", "Cancel", 0, 100, self
-        )
-        dialog.setWindowTitle("Downloading a translation model")
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        self._download_dialog = dialog
-        self._download_cancelled = False
-        dialog.canceled.connect(self._cancel_download)
-        progress = _ProgressRelay(self)
-        progress.changed.connect(self._download_progress)
-        self.document_view.missing_panel.set_error(None)
-        self.workers.submit(
-            lambda: download_and_install(
-                entry, progress=progress.report, cancelled=lambda: self._download_cancelled
-            ),
-            self._model_installed,
-            self._model_failed,
-        )
-        dialog.show()
-
-    def _cancel_download(self) -> None:
-        self._download_cancelled = True
-
-    def _download_progress(self, done: int, total: int) -> None:
-        dialog = self._download_dialog
-        if dialog is None:
-            return
-        if total > 0:
-            dialog.setMaximum(100)
-            dialog.setValue(min(100, done * 100 // total))
-            dialog.setLabelText(f"Downloading… {done // 2**20} of {total // 2**20} MB")
-        else:
-            dialog.setMaximum(0)
-            dialog.setLabelText(f"Downloading… {done // 2**20} MB")
-
-    def _close_download_dialog(self) -> None:
-        if self._download_dialog is not None:
-            self._download_dialog.close()
-            self._download_dialog.deleteLater()
-            self._download_dialog = None
-
-    def _model_installed(self, _result) -> None:
-        self._close_download_dialog()
-        self.statusBar().showMessage("Model installed", 5000)
-        if self.opened is not None and self.opened.route is None:
-            opened = self.opened
-            self.workers.submit(
-                lambda: open_library_document(
-                    self.context, opened.document_id, opened.target_language, opened.target_language
-                ),
-                self._show_document,
-                self._open_failed,
-            )
-
     def _show_error(self, error: BaseException) -> None:
         self.statusBar().showMessage(error_message(error), 10_000)
 
-    def _model_failed(self, error: BaseException) -> None:
-        self._close_download_dialog()
-        message = error_message(error)
-        self.statusBar().showMessage(message, 10_000)
-        self.document_view.missing_panel.set_error(f"{message}\nYou can try again.")
-
-    # --- editing, selection, copy ---------------------------------------------------------------
-
-    def edit_current(self) -> None:
-        if self.document_view.current is not None:
-            self.document_view.request_edit(*self.document_view.current)
-
-    def edit_translation(self, block_index: int, sentence_index: int) -> None:
-        view = self.document_view
-        if self.opened is None or view.text is None:
-            return
-        sentence = view.text.sentences.get((block_index, sentence_index))
-        if sentence is None:
-            return
-        dialog = EditTranslationDialog(sentence.source, sentence.translation, sentence.edited, self)
-        if dialog.exec() == EditTranslationDialog.DialogCode.Accepted:
-            self.save_translation(block_index, sentence_index, dialog.translation())
-
-    def save_translation(self, block_index: int, sentence_index: int, translation: str) -> None:
-        """Store the user's translation (empty: back to the machine's) and show it."""
-        opened = self.opened
-        if opened is None or opened.route is None:
-            return
-
-        def save():
-            from reader.core.translate.service import TranslatedSentence
-
-            service = self.context.service()
-            service.save_edit(
-                opened.document, block_index, sentence_index, translation,
-                to_code=opened.route.to_code,
-            )
-            source = opened.document.blocks[block_index].sentences[sentence_index].text
-            edited = bool(translation)
-            if not edited:  # reverted: the machine's translation (from the cache if it has it)
-                translation_shown = service.translate_sentences(opened.route, [source])[0]
-            else:
-                translation_shown = translation
-            return TranslatedSentence(
-                block_index, sentence_index, source, translation_shown, cached=True, edited=edited
-            )
-
-        def show(sentence) -> None:
-            if (
-                sentence is not None
-                and self.opened is opened
-                and self.document_view.text is not None
-            ):
-                self.document_view.text.sentences.pop((block_index, sentence_index), None)
-                self.document_view.add_translations([sentence])
-                self.statusBar().showMessage("Translation saved", 3000)
-
-        self.workers.submit(save, show, self._show_error)
-
-    def translate_selection(self) -> None:
-        text = self.document_view.selected_text(
-            SOURCE
-        ) or self.document_view.current_sentence_text(SOURCE)
-        opened = self.opened
-        if not text.strip() or opened is None or opened.route is None:
-            self.statusBar().showMessage("Select some original text to translate", 3000)
-            return
-        route = opened.route
-        at = self.cursor().pos() + QPoint(12, 12)
-        self.popup.show_text("Translating…", at)
-        self.workers.submit(
-            lambda: self.context.service().translate_text(text, route),
-            lambda translation: self.popup.show_text(translation, at),
-            lambda error: self.popup.show_text(error_message(error), at),
-        )
-
-    def copy(self) -> None:
-        view = self.document_view
-        text = view.selected_text()
-        if not text and view.current is not None:
-            side = TARGET if view.target_pane.hasFocus() else SOURCE
-            text = view.current_sentence_text(side)
-        if text:
-            QApplication.clipboard().setText(text)
-
-    def _context_menu(self, side: int, position: QPoint) -> None:
-        menu = QMenu(self)
-        menu.addAction(self.copy_action)
-        if side == SOURCE:
-            menu.addAction(self.translate_selection_action)
-        else:
-            menu.addAction(self.edit_action)
-        menu.addSeparator()
-        menu.addMenu(self.highlight_menu)
-        menu.addAction(self.note_action)
-        menu.exec(position)
-
-    # --- view -----------------------------------------------------------------------------------
-
-    def set_synced(self, on: bool) -> None:
-        self.document_view.set_synced(on)
-        self.settings.synced_scrolling = on
-
-    def zoom(self, step: float) -> None:
-        size = min(MAX_FONT_SIZE, max(MIN_FONT_SIZE, self.settings.font_size + step))
-        self.settings.font_size = size
-        self.document_view.set_base_font(self.settings.font_family, size)
-        self.statusBar().showMessage(f"Text size {size:g} pt", 2000)
-
-    def zoom_reset(self) -> None:
-        from reader.app.settings import DEFAULT_FONT_SIZE
-
-        self.zoom(DEFAULT_FONT_SIZE - self.settings.font_size)
-
-    def toggle_full_screen(self) -> None:
-        if self.isFullScreen():
-            self.showNormal()
-        else:
-            self.showFullScreen()
-        self.full_screen_action.setChecked(self.isFullScreen())
-
-    def set_theme(self, name: str) -> None:
-        self.settings.theme = name
-        theme.apply_theme(QApplication.instance(), name)
-        self.theme_actions[name].setChecked(True)
-
-    def edit_preferences(self) -> None:
-        settings = self.settings
-        family = settings.font_family or self.document_view.base_font.family()
-        dialog = PreferencesDialog(family, settings.font_size, settings.theme, self)
-        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
-            family, size, theme_name = dialog.values()
-            settings.font_family, settings.font_size = family, size
-            self.document_view.set_base_font(family, size)
-            self.set_theme(theme_name)
-
-    def about(self) -> None:
-        from reader import __version__
-
-        QMessageBox.about(
-            self,
-            APP_TITLE,
-            f"<b>{APP_TITLE}</b> {__version__}<br>"
-            "Read a document beside its offline machine translation.",
-        )
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.settings.recent_files:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.triggered.connect(lambda _checked=False, path=path: self.open_path(Path(path)))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none)").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear", self.settings.clear_recent_files)
-
-    def _fill_target_menu(self) -> None:
-        """Languages the installed models reach from the document's language (directly or
-        through English), and "Other…" for any code (the missing-model panel then offers it)."""
-        from reader.core.translate.packages import list_installed
-
-        self.target_menu.clear()
-        opened = self.opened
-        if opened is None:
-            self.target_menu.addAction("(open a document first)").setEnabled(False)
-            return
-        source = opened.document.language
-        installed = list_installed()
-        targets = {model.to_code for model in installed if model.from_code == source}
-        if source != "en" and "en" in targets:
-            targets |= {model.to_code for model in installed if model.from_code == "en"}
-        targets |= {opened.target_language}
-        targets.discard(source)
-        for code in sorted(targets, key=language_name):
-            action = self.target_menu.addAction(f"{language_name(code)} ({code})")
-            action.setCheckable(True)
-            action.setChecked(code == opened.target_language)
-            action.triggered.connect(
-                lambda _checked=False, code=code: self.set_target_language(code)
-            )
-        self.target_menu.addSeparator()
-        self.target_menu.addAction("&Other…", self._ask_target_language)
-
-    def _ask_target_language(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        code, ok = QInputDialog.getText(self, "Translate into", "Language code (e.g. en, fr, vi):")
-        code = code.strip().lower()
-        if ok and code.isalpha() and 2 <= len(code) <= 3:
-            self.set_target_language(code)
-
-    def set_target_language(self, code: str) -> None:
-        """Show the current document translated into another language (remembered per document)."""
-        opened = self.opened
-        if opened is None or code == opened.target_language:
-            return
-        self.settings.target_language = code
-        self.workers.submit(
-            lambda: open_library_document(self.context, opened.document_id, code, code),
-            self._show_document,
-            self._open_failed,
-        )
-
-    def _update_actions(self) -> None:
-        reading = self.opened is not None
-        has_route = reading and self.opened.route is not None
-        for action in (self.find_action, self.copy_action, self.next_action, self.previous_action):
-            action.setEnabled(reading)
-        for action in (
-            self.note_action,
-            self.highlight_menu.menuAction(),
-            *self.highlight_actions,
-            self.undo_action,
-            self.redo_action,
-        ):
-            action.setEnabled(reading)
-        for action in (self.translate_selection_action, self.edit_action):
-            action.setEnabled(has_route)
-        self.export_action.setEnabled(has_route and self._export_relay is None)
-        self.notes_action.setEnabled(reading)
-        self.toc_action.setEnabled(reading and bool(self.opened.document.toc))
-        self.cancel_action.setEnabled(self.runner is not None)
-        self.resume_action.setEnabled(has_route and self.runner is None)
-        self.download_action.setEnabled(reading and not has_route)
-
-    # --- drag and drop, closing -----------------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _dropped_file(event) is not None:
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event) -> None:
-        if _dropped_file(event) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        path = _dropped_file(event)
-        if path is None:
-            return
-        event.acceptProposedAction()
-        if path.suffix == ".argosmodel":
-            self.install_model_file(path)
-        else:
-            self.open_path(path)
+    # --- closing --------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry("main", self.saveGeometry())
@@ -1297,51 +498,6 @@ class MainWindow(QMainWindow):
         self.workers.wait()
         self.context.close()
         super().closeEvent(event)
-
-
-class _EarlyStart(QObject):
-    """Carries what the worker opening a file learns early (its `Route`, then the document
-    ready to translate: `EarlyTranslation`) to the GUI thread (queued signals), with the number
-    of the `open_path` call it answers."""
-
-    route_known = Signal(int, object)
-    ready = Signal(int, object)
-
-
-class _ProgressRelay(QObject):
-    """Carries download progress from a worker thread to the GUI thread (a queued signal)."""
-
-    changed = Signal(int, int)
-
-    def report(self, done: int, total: int | None) -> None:
-        self.changed.emit(done, total or 0)
-
-
-def _key_sequences(shortcut) -> list[QKeySequence]:
-    """Platform-standard keys first, then the usual ones where the platform defines none;
-    each sequence once (a duplicate would make the shortcut ambiguous)."""
-    items = shortcut if isinstance(shortcut, list) else [shortcut]
-    sequences: list[QKeySequence] = []
-    for item in items:
-        found = (
-            QKeySequence.keyBindings(item)
-            if isinstance(item, QKeySequence.StandardKey)
-            else [QKeySequence(item)]
-        )
-        for sequence in found:
-            if not sequence.isEmpty() and sequence not in sequences:
-                sequences.append(sequence)
-    return sequences
-
-
-def _dropped_file(event) -> Path | None:
-    mime = event.mimeData()
-    if not mime.hasUrls():
-        return None
-    for url in mime.urls():
-        if url.isLocalFile():
-            return Path(url.toLocalFile())
-    return None
 
 
 def load_highlights(context: AppContext, opened: OpenedDocument) -> dict:
@@ -1388,13 +544,3 @@ def first_match(text: str, query: str) -> tuple[int, int] | None:
     alternatives = "|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True))
     found = re.search(rf"(?<![^\W_])(?:{alternatives}){_WORD}", fold(text))
     return found.span() if found else None
-
-
-def _swatch_icon(colour: str):
-    from PySide6.QtGui import QColor, QIcon, QPixmap
-
-    from reader.app.theme import SWATCHES
-
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(SWATCHES[colour]))
-    return QIcon(pixmap)

@@ -37,6 +37,7 @@ from reader.core.notes.service import (
     get_annotation,
     list_annotations,
     list_tags,
+    on_current_translations,
     restore_annotation,
     update_annotation,
 )
@@ -126,7 +127,8 @@ class NotesPanel(QDockWidget):
         def load() -> list[Annotation]:
             if document_id is None:
                 return []
-            return list_annotations(database, document_id, colour=colour, tag=tag)
+            found = list_annotations(database, document_id, colour=colour, tag=tag)
+            return on_current_translations(database, document_id, found)  # words gone: orphans
 
         self._generation += 1
         generation = self._generation

@@ -188,6 +188,12 @@ def _download(code: str) -> InstalledModel:
         outcome = download_and_install(entry, progress=bar)
     finally:
         bar.close()
+    if outcome.installed_meanwhile:
+        print(
+            f"{entry.code} {entry.version} was downloaded and installed meanwhile by another "
+            "Bilingual Reader window or command",
+            file=sys.stderr,
+        )
     if outcome.first_use:
         print(
             f"{entry.code} {entry.version}: the catalogue has no checksum; this download "

@@ -13,6 +13,7 @@ is a lie, so every threshold below errs towards orphaning.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -150,6 +151,57 @@ def reanchor(anchor: Anchor, new: DocumentText, *, old: DocumentText | None = No
     return Reanchorer(new, old).resolve(anchor)
 
 
+def reanchor_in_text(anchor: Anchor, text: str) -> Resolution:
+    """Find a quote again in the one short text it was made on, as that text is now: a sentence's
+    translation after the user edited it, or after another model or beam translated it again. The
+    anchor is a position + quote selector in that text alone (block 0, `doc_start == start`).
+
+    As `Reanchorer` (position, exact quote, fuzzy, else orphan), knowing the old text when the
+    context shows all of it (a quote within 32 characters of both ends: most sentences). Two more
+    rules, since the place searched is one sentence and not a book. Words that were there once
+    and are there once again are the same words moved, even when both neighbours changed and the
+    quote is short. And a quote never starts or ends inside a word unless it did: "cat" is not
+    found again in "catalogue"."""
+    if not anchor.exact:
+        return Resolution(None, "orphan")
+    new = DocumentText([text])
+    old = _whole_old_text(anchor)
+    resolution = Reanchorer(new, old).resolve(anchor)
+    if resolution.anchor is None and old is not None:
+        starts = new.occurrences(anchor.exact)
+        if len(starts) == 1 and len(old.occurrences(anchor.exact)) == 1:
+            resolution = Resolution(
+                new.anchor(starts[0], starts[0] + len(anchor.exact)), "unique-quote"
+            )
+    found = resolution.anchor
+    if found is not None and _word_edges(text, found.start, found.end) != (
+        _joins(anchor.prefix[-1:], anchor.exact[0]), _joins(anchor.exact[-1], anchor.suffix[:1])
+    ):
+        return Resolution(None, "orphan")
+    return resolution
+
+
+def _whole_old_text(anchor: Anchor) -> DocumentText | None:
+    """The text an anchor in a single short text was made on, when its context reaches both
+    ends (a suffix of exactly `CONTEXT_CHARS` may have been cut: then it is not known)."""
+    if anchor.doc_start != len(anchor.prefix) or len(anchor.suffix) >= CONTEXT_CHARS:
+        return None
+    return DocumentText([anchor.prefix + anchor.exact + anchor.suffix])
+
+
+def _word_edges(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether a span's first and last characters run on into a word outside it."""
+    return _joins(text[start - 1 : start], text[start]), _joins(text[end - 1], text[end : end + 1])
+
+
+def _joins(before: str, after: str) -> bool:
+    """Two neighbouring characters (either may be "", the end of the text) inside one word:
+    letters, digits and combining marks (a decomposed "ệ" is "e" and two marks)."""
+    return bool(before and after) and all(
+        c.isalnum() or unicodedata.category(c).startswith("M") for c in (before, after)
+    )
+
+
 class Reanchorer:
     """Re-anchors annotations from one text onto its new version.
 
@@ -210,7 +262,8 @@ class Reanchorer:
         if not 0 <= hint < end <= len(self.new.text):  # the text got shorter than the old place
             return None
         contexts = _context_scores(anchor, self.new.text, hint, end)
-        if self.new.text[hint:end] != anchor.exact and not (
+        typo = self.new.text[hint:end] != anchor.exact
+        if typo and not (
             # a typo fixed inside a short quote, in a paragraph known to be this one
             self._knows_block(anchor)
             and min(contexts) >= TYPO_CONTEXT_MIN
@@ -220,9 +273,20 @@ class Reanchorer:
             return None
         if max(contexts) < CONTEXT_CONFIRMS:
             return None  # the same words, but other neighbours: maybe another occurrence
+        if typo:  # a letter more or fewer moves the end: where the suffix agrees best
+            hint, end = _refine_edges(anchor, self.new.text, hint, end, self._bounds(anchor, hint))
         if not self._points_back(anchor, hint, end):
             return None
         return self.new.anchor(hint, end)
+
+    def _bounds(self, anchor: Anchor, start: int) -> tuple[int, int]:
+        """The text an edge may move in: the block at `start` (the whole text for a quote that
+        spans blocks), as `_fuzzy_windows` searches."""
+        if BLOCK_SEPARATOR in anchor.exact:
+            return 0, len(self.new.text)
+        block = self.new.block_at(start)
+        base = self.new.block_starts[block]
+        return base, base + len(self.new.blocks[block])
 
     def _exact_candidates(self, anchor: Anchor, hint: int) -> list[_Candidate]:
         length = len(anchor.exact)

@@ -26,7 +26,7 @@ from reader import __version__
 from reader.core.documents import Block, BlockKind, Document, Sentence
 from reader.core.errors import ReaderError
 from reader.core.library import get_document
-from reader.core.notes.service import Annotation, list_annotations
+from reader.core.notes.service import Annotation, list_annotations, place_on_translations
 from reader.core.notes.translations import CachedTranslations, SentenceTranslation
 from reader.core.storage.db import Database
 from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow
@@ -77,7 +77,9 @@ def collect(
     database: Database, document_id: int | None = None, *, with_text: bool = True
 ) -> list[DocumentNotes]:
     """Annotations grouped by document; `with_text` loads the documents' blocks and cached
-    translations too (Markdown and CSV show sentences; JSON needs only selectors)."""
+    translations too (Markdown and CSV show sentences; JSON needs only selectors), and places
+    translation-side annotations on those translations: where their words went since, or
+    orphans when they are gone (JSON, a backup, keeps them as stored)."""
     annotations = list_annotations(database, document_id)
     by_document: dict[int, list[Annotation]] = {}
     for annotation in annotations:
@@ -92,6 +94,7 @@ def collect(
     for doc_id, notes in sorted(by_document.items()):
         document = documents[doc_id]
         translations = lookup.of(document, targets[doc_id]) if lookup and notes else {}
+        notes = place_on_translations(notes, translations) if translations else notes
         groups.append(DocumentNotes(doc_id, document, targets[doc_id], notes, translations))
     return groups
 
@@ -243,7 +246,8 @@ def _markdown_document(group: DocumentNotes) -> list[str]:
             lines += [f"### ¶ {current_block + 1} — {heading}", ""]
         lines += _markdown_note(group, note)
     if orphans:
-        lines += ["### Orphaned annotations (their text is no longer in the document)", ""]
+        lines += ["### Orphaned annotations (their text is no longer in the document or its "
+                  "translation)", ""]
         for note in orphans:
             lines += [f"> {_one_line(note.quote)}", "", *_markdown_note_text(note)]
     return lines

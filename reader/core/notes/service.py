@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid as uuid_module
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import String, delete, select, type_coerce
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from reader.core.notes.anchoring import (
     DocumentText,
     QuoteNotFoundError,
     anchor_quote,
+    reanchor_in_text,
 )
 from reader.core.notes.models import AnnotationRow, AnnotationTagRow
 from reader.core.notes.reanchor import ANCHORED, ORPHAN, anchor_of
@@ -112,8 +114,9 @@ class Annotation:
 class Highlight:
     """What the window paints for one anchored annotation in one block. On the original side
     `start`/`end` are offsets in the block text and `sentences` the sentences they touch (whose
-    translations get a light mark); on the translation side they are offsets in the translation
-    of sentence `sentences[0]`."""
+    translations get a light mark); on the translation side they are the stored offsets in the
+    translation of sentence `sentences[0]`, and `quote` is checked against that translation as
+    shown before anything is painted (`translation_highlight_span`)."""
 
     uuid: str
     side: str
@@ -122,6 +125,7 @@ class Highlight:
     start: int
     end: int
     sentences: tuple[int, ...]
+    quote: TranslationQuote | None = None
 
 
 def highlights(document: Document, annotations: Iterable[Annotation]) -> dict[int, list[Highlight]]:
@@ -132,8 +136,8 @@ def highlights(document: Document, annotations: Iterable[Annotation]) -> dict[in
         if note.status != ANCHORED or not 0 <= anchor.block_index < len(document.blocks):
             continue
         block = document.blocks[anchor.block_index]
-        if note.translation is not None:
-            quote = note.translation
+        quote = note.translation
+        if quote is not None:
             start, end, sentences = quote.start, quote.end, (quote.sentence_index,)
         else:
             start, end = anchor.start, min(anchor.end, len(block.text))  # this block's part
@@ -141,9 +145,96 @@ def highlights(document: Document, annotations: Iterable[Annotation]) -> dict[in
                 s.index for s in block.sentences if s.start < end and start < s.end
             )
         found.setdefault(block.index, []).append(
-            Highlight(note.uuid, note.side, note.colour, block.index, start, end, sentences)
+            Highlight(note.uuid, note.side, note.colour, block.index, start, end, sentences, quote)
         )
     return found
+
+
+# --- translation-side annotations on the translation as it is now ----------------------------
+#
+# A translation-side annotation stores its quote in the translation it was made on. That text
+# changes under it: the user edits the sentence (edits always win), another model version or
+# beam translates it again. So wherever a translation is at hand, the quote is checked against it
+# and found again (the position, the exact quote, then fuzzy, within the sentence's translation;
+# see `anchoring.reanchor_in_text`), or the annotation is an orphan: never painted on other words.
+# Nothing is written back: the stored quote stays the user's words, and reverting the edit puts
+# the highlight back. Where no translation is known (the CLI's `notes list`, JSON export) the
+# stored quote is shown as it is, placed nowhere.
+
+
+def place_translation_quote(quote: TranslationQuote, translation: str) -> TranslationQuote | None:
+    """The quote located in `translation` (its sentence's translation as it is now): itself when
+    that text is still the one it was made on around it, moved (and its words updated, when found
+    approximately) when the translation changed, None when its words are gone."""
+    start, end = quote.start, quote.end
+    if (
+        translation[start:end] == quote.exact
+        and translation[max(0, start - CONTEXT_CHARS) : start] == quote.prefix
+        and translation[end : end + CONTEXT_CHARS] == quote.suffix
+    ):
+        return quote  # unchanged around it (nearly always): no search, no cache
+    return _placed_quote(quote, translation)
+
+
+@lru_cache(maxsize=4096)  # painting asks again at every repaint of the pane
+def _placed_quote(quote: TranslationQuote, translation: str) -> TranslationQuote | None:
+    anchor = Anchor(0, quote.start, quote.end, quote.start, quote.end, quote.exact, quote.prefix,
+                    quote.suffix)
+    found = reanchor_in_text(anchor, translation).anchor
+    if found is None:
+        return None
+    return replace(quote, start=found.start, end=found.end, exact=found.exact,
+                   prefix=found.prefix, suffix=found.suffix)
+
+
+def translation_highlight_span(highlight, translation: str) -> tuple[int, int] | None:
+    """Where the window paints a translation-side `Highlight` in its sentence's translation as
+    shown: offsets in that text, or None when its words are gone (an orphan: nothing painted).
+    A highlight without a quote (made by hand) is placed at its offsets."""
+    quote = getattr(highlight, "quote", None)
+    if quote is None:
+        return highlight.start, highlight.end
+    placed = place_translation_quote(quote, translation)
+    return None if placed is None else (placed.start, placed.end)
+
+
+def place_on_translations(
+    annotations: Iterable[Annotation],
+    translations: Mapping[tuple[int, int], SentenceTranslation],
+) -> list[Annotation]:
+    """The annotations, each anchored translation-side one whose sentence's translation is in
+    `translations` ({(block, sentence): translation}) placed on it: moved with its words, or
+    an orphan when they are gone. The others, and those of an untranslated sentence, as they
+    are."""
+    placed = []
+    for note in annotations:
+        quote = note.translation
+        known = (
+            translations.get((note.anchor.block_index, quote.sentence_index))
+            if quote is not None and note.status == ANCHORED
+            else None
+        )
+        if known is not None:
+            found = place_translation_quote(quote, known.text)
+            if found is None:
+                note = replace(note, status=ORPHAN)
+            elif found != quote:
+                note = replace(note, translation=found)
+        placed.append(note)
+    return placed
+
+
+def on_current_translations(
+    database: Database, document_id: int, annotations: list[Annotation]
+) -> list[Annotation]:
+    """`place_on_translations` with the document's translations from the database: the user's
+    edits, then the cached machine translations of the installed models (what the window shows
+    once translated). Never runs a model. Costs nothing without translation-side annotations."""
+    if not any(note.translation is not None and note.status == ANCHORED for note in annotations):
+        return annotations
+    document = get_document(database, document_id)
+    translations = cached_sentence_translations(database, document, _target(database, document_id))
+    return place_on_translations(annotations, translations)
 
 
 def annotate_selection(

@@ -5,6 +5,15 @@ call or a later one) asks for the rest with an HTTP Range request and starts ove
 ignores it. The finished file is checked (size, sha256 when known, package structure and code)
 before `install_package_file` touches `models_dir()`, so a failed, cut or forged download never
 installs anything.
+
+One partial file per package version, shared by every process, so that any later run resumes it:
+a process downloading it holds `<file>.lock` beside it (`process_lock`) from the first byte to the
+install, and a second one waits (cancellable) and then finds that version installed instead of
+downloading it again.
+
+Cancelling never waits on the network: the request is opened in a helper thread while we poll the
+cancel hook, and the body is read only once `select` says bytes are there, polling the hook every
+`CANCEL_POLL_SECONDS`; `timeout` seconds without a byte count as a cut connection (retried).
 """
 
 from __future__ import annotations
@@ -13,12 +22,21 @@ import hashlib
 import http.client
 import logging
 import re
+import select
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import ssl
+except ImportError:  # Python built without OpenSSL: http only
+    ssl = None
 
 from reader import __version__
 from reader.core.errors import InputError, ReaderError
@@ -27,7 +45,10 @@ from reader.core.translate.catalogue import CatalogueEntry, record_verified
 from reader.core.translate.packages import (
     InstalledModel,
     install_package_file,
+    list_installed,
+    process_lock,
     read_package_metadata,
+    version_key,
 )
 
 log = logging.getLogger(__name__)
@@ -37,10 +58,14 @@ CancelCheck = Callable[[], bool]  # True: stop as soon as possible
 
 CHUNK_BYTES = 64 * 1024
 DEFAULT_ATTEMPTS = 4
-DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_TIMEOUT_SECONDS = 30.0  # to connect, for the headers, and without a byte of the body
 RETRY_DELAY_SECONDS = 1.0
+CANCEL_POLL_SECONDS = 0.2  # a cancel takes effect within this, even while the server is silent
+DOWNLOAD_LOCK_TIMEOUT_SECONDS = 30 * 60.0  # another process downloading the same file: wait
 USER_AGENT = f"BilingualReader/{__version__}"
 CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+# A non-blocking read with nothing to hand raises one of these (TLS ones from ssl).
+_NOTHING_YET = (BlockingIOError,) + ((ssl.SSLWantReadError, ssl.SSLWantWriteError) if ssl else ())
 
 
 class DownloadError(ReaderError):
@@ -65,8 +90,9 @@ class DownloadedFile:
 @dataclass(frozen=True)
 class InstallOutcome:
     model: InstalledModel
-    download: DownloadedFile
+    download: DownloadedFile | None  # None when another process installed it while we waited
     first_use: bool  # the catalogue had no hash: this one was trusted and recorded
+    installed_meanwhile: bool = False  # another process downloaded and installed this version
 
 
 def downloads_dir() -> Path:
@@ -94,18 +120,63 @@ def download_file(
     attempts: int = DEFAULT_ATTEMPTS,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     retry_delay: float = RETRY_DELAY_SECONDS,
+    lock_timeout: float = DOWNLOAD_LOCK_TIMEOUT_SECONDS,
 ) -> DownloadedFile:
     """Fetch `url` into `dest`, resuming `dest.part` if present; verify size and sha256 if given.
 
+    Another process fetching into the same `dest` is waited for (up to `lock_timeout` seconds).
     Raises DownloadError (nothing at `dest`) or DownloadCancelled (partial file kept).
     """
+    with _download_lock(dest, lock_timeout, cancelled):
+        return _download_locked(
+            url, dest, expected_size, expected_sha256, progress, cancelled, attempts, timeout,
+            retry_delay,
+        )
+
+
+@contextmanager
+def _download_lock(dest: Path, lock_timeout: float, cancelled: CancelCheck | None):
+    """Hold `dest.lock` (the partial and the finished file are ours); yield True if we waited.
+    Raises DownloadCancelled if cancelled while waiting, LockTimeout after `lock_timeout`."""
+
+    def stop_if_cancelled() -> None:
+        if cancelled and cancelled():
+            raise _cancelled(dest)
+
+    waited_for = f"{lock_timeout / 60:g} min" if lock_timeout >= 120 else f"{lock_timeout:g} s"
+    busy = (
+        f"{dest.name} is being downloaded by another Bilingual Reader window or `bireader models` "
+        f"command (waited {waited_for}); try again when it has finished"
+    )
+    lock = dest.with_name(dest.name + ".lock")
+    with process_lock(lock, timeout=lock_timeout, busy=busy, poll=stop_if_cancelled) as waited:
+        yield waited
+
+
+def _cancelled(dest: Path) -> DownloadCancelled:
+    return DownloadCancelled(
+        f"download of {dest.name} cancelled (what has arrived is kept: the next attempt resumes)"
+    )
+
+
+def _download_locked(
+    url: str,
+    dest: Path,
+    expected_size: int | None,
+    expected_sha256: str | None,
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+    attempts: int,
+    timeout: float,
+    retry_delay: float,
+) -> DownloadedFile:
     part = dest.with_name(dest.name + ".part")
     last_problem = "no attempt made"
     for attempt in range(attempts):
         if attempt:
-            time.sleep(retry_delay * attempt)
+            _pause(retry_delay * attempt, cancelled, dest)
         try:
-            _fetch_into(url, part, expected_size, progress, cancelled, timeout)
+            _fetch_into(url, part, expected_size, progress, cancelled, timeout, dest)
             break
         except _Retryable as problem:
             last_problem = str(problem)
@@ -113,6 +184,15 @@ def download_file(
     else:
         raise DownloadError(f"{url}: download failed after {attempts} attempts ({last_problem})")
     return _verified(url, part, dest, expected_size, expected_sha256)
+
+
+def _pause(seconds: float, cancelled: CancelCheck | None, dest: Path) -> None:
+    """Sleep before a retry; a cancel ends it."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if cancelled and cancelled():
+            raise _cancelled(dest)
+        time.sleep(min(left, CANCEL_POLL_SECONDS))
 
 
 def _verified(
@@ -150,6 +230,56 @@ def _open(url: str, offset: int, timeout: float) -> http.client.HTTPResponse | N
         raise _Retryable(str(error) or type(error).__name__) from error
 
 
+class _Opener(threading.Thread):
+    """Runs `_open` (connect, request, headers: up to `timeout` each) so the caller can poll its
+    cancel hook meanwhile. Abandoned on cancel: it then closes whatever it gets, and ends within
+    `timeout`."""
+
+    def __init__(self, url: str, offset: int, timeout: float) -> None:
+        super().__init__(name="model-download-open", daemon=True)
+        self.request = (url, offset, timeout)
+        self.done = threading.Event()
+        self.response: http.client.HTTPResponse | None = None
+        self.error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._abandoned = False
+
+    def run(self) -> None:
+        response = error = None
+        try:
+            response = _open(*self.request)
+        except BaseException as raised:  # handed over to the caller's thread
+            error = raised
+        with self._lock:
+            if not self._abandoned:
+                self.response, self.error = response, error
+                self.done.set()
+                return
+        if response is not None:
+            response.close()
+
+    def abandon(self) -> bool:
+        """Give up on the request; False if it has already finished (the result is then ours)."""
+        with self._lock:
+            self._abandoned = not self.done.is_set()
+            return self._abandoned
+
+
+def _open_cancellable(
+    url: str, offset: int, timeout: float, cancelled: CancelCheck | None, dest: Path
+) -> http.client.HTTPResponse | None:
+    if cancelled is None:
+        return _open(url, offset, timeout)
+    opener = _Opener(url, offset, timeout)
+    opener.start()
+    while not opener.done.wait(CANCEL_POLL_SECONDS):
+        if cancelled() and opener.abandon():
+            raise _cancelled(dest)
+    if opener.error is not None:
+        raise opener.error
+    return opener.response
+
+
 def _resume_offset(response: http.client.HTTPResponse, offset: int) -> tuple[int, int | None]:
     """Where the body starts in the file and the file's total size (None if unknown)."""
     length = response.headers.get("Content-Length")
@@ -169,12 +299,15 @@ def _fetch_into(
     progress: ProgressCallback | None,
     cancelled: CancelCheck | None,
     timeout: float,
+    dest: Path,
 ) -> None:
+    if cancelled and cancelled():
+        raise _cancelled(dest)
     offset = part.stat().st_size if part.exists() else 0
     if expected_size is not None and offset > expected_size:
         part.unlink()
         offset = 0
-    response = _open(url, offset, timeout)
+    response = _open_cancellable(url, offset, timeout, cancelled, dest)
     if response is None:  # 416: we already hold the whole file, or garbage: verification decides
         if expected_size is None or offset == expected_size:
             return
@@ -189,7 +322,7 @@ def _fetch_into(
         if expected_size is not None and total is not None and total != expected_size:
             part.unlink(missing_ok=True)
             raise DownloadError(f"{url}: server offers {total} bytes, expected {expected_size}")
-        _copy_body(response, part, start, total, progress, cancelled)
+        _copy_body(response, part, start, total, progress, cancelled, timeout, dest)
 
 
 def _copy_body(
@@ -199,6 +332,8 @@ def _copy_body(
     total: int | None,
     progress: ProgressCallback | None,
     cancelled: CancelCheck | None,
+    timeout: float,
+    dest: Path,
 ) -> None:
     done = start
     try:
@@ -212,9 +347,10 @@ def _copy_body(
             progress(done, total)
         while True:
             if cancelled and cancelled():
-                raise DownloadCancelled("download cancelled (the partial file is kept to resume)")
+                raise _cancelled(dest)
+            _wait_for_bytes(response, cancelled, timeout, dest)
             try:
-                chunk = response.read(CHUNK_BYTES)
+                chunk = response.read1(CHUNK_BYTES)  # what has arrived: never waits for more
             except (OSError, http.client.HTTPException) as error:
                 raise _Retryable(str(error) or type(error).__name__) from error
             if not chunk:
@@ -227,6 +363,49 @@ def _copy_body(
         raise _Retryable(f"connection closed after {done} of {total} bytes")
 
 
+def _wait_for_bytes(
+    response: http.client.HTTPResponse, cancelled: CancelCheck | None, timeout: float, dest: Path
+) -> None:
+    """Return once a read of `response` will not block; meanwhile honour a cancel within
+    CANCEL_POLL_SECONDS. `timeout` seconds of silence raise _Retryable (the retry resumes)."""
+    deadline = time.monotonic() + timeout
+    wait = 0.0  # first just look: while bytes flow, this costs one select per chunk
+    while True:
+        try:
+            readable, _, _ = select.select([response.fileno()], [], [], wait)
+        except (OSError, ValueError):
+            return  # the read reports it
+        if readable or _bytes_buffered(response):
+            return  # bytes (on the socket, or already taken off it), or the end of the stream
+        if cancelled and cancelled():
+            raise _cancelled(dest)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _Retryable(f"no data for {timeout:g} s")
+        wait = min(left, CANCEL_POLL_SECONDS)
+
+
+def _bytes_buffered(response: http.client.HTTPResponse) -> bool:
+    """True if reading will not block although the socket has nothing new: bytes already taken
+    off it (buffered by http.client or TLS), or we cannot tell (the read then waits up to the
+    socket timeout, as a plain read would)."""
+    buffered = response.fp
+    sock = getattr(getattr(buffered, "raw", None), "_sock", None)  # socket.SocketIO's socket
+    if buffered is None or not isinstance(sock, socket.socket):
+        return True
+    timeout = sock.gettimeout()
+    try:
+        sock.settimeout(0)  # peek takes what is buffered, or one non-blocking read
+        try:
+            return bool(buffered.peek(1))  # b"": nothing yet, or the end (select then says so)
+        finally:
+            sock.settimeout(timeout)
+    except _NOTHING_YET:
+        return False
+    except (OSError, ValueError):
+        return True
+
+
 def download_and_install(
     entry: CatalogueEntry,
     *,
@@ -235,40 +414,51 @@ def download_and_install(
     attempts: int = DEFAULT_ATTEMPTS,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     retry_delay: float = RETRY_DELAY_SECONDS,
+    lock_timeout: float = DOWNLOAD_LOCK_TIMEOUT_SECONDS,
 ) -> InstallOutcome:
     """Download a catalogue entry (trying its links in turn), verify it, install it.
 
     The package must be the one the entry names (code and version). Without a known sha256 the
     package is trusted on first use and its size and hash are recorded for later downloads.
+    If another process is downloading the same version, wait for it (cancellable, up to
+    `lock_timeout` seconds); if it installed that version, return that (`installed_meanwhile`).
     """
     dest = downloads_dir() / f"{entry.code}-{entry.version}.argosmodel"
-    failures = []
-    for url in entry.links:
-        try:
-            downloaded = download_file(
-                url,
-                dest,
-                expected_size=entry.size,
-                expected_sha256=entry.sha256,
-                progress=progress,
-                cancelled=cancelled,
-                attempts=attempts,
-                timeout=timeout,
-                retry_delay=retry_delay,
+    with _download_lock(dest, lock_timeout, cancelled) as waited:
+        model = _installed_version(entry) if waited else None
+        if model is not None:
+            log.info("%s %s was installed meanwhile by another process", entry.code, entry.version)
+            return InstallOutcome(
+                model=model, download=None, first_use=False, installed_meanwhile=True
             )
-            break
-        except DownloadError as error:
-            failures.append(str(error))
-    else:
-        raise DownloadError(f"cannot download {entry.code}: " + "; ".join(failures))
-    try:
-        model = _install_download(entry, downloaded)
-    finally:
-        dest.unlink(missing_ok=True)
-    first_use = entry.sha256 is None
-    if first_use:
-        record_verified(entry, downloaded.size, downloaded.sha256)
+        failures = []
+        for url in entry.links:
+            try:
+                downloaded = _download_locked(
+                    url, dest, entry.size, entry.sha256, progress, cancelled, attempts, timeout,
+                    retry_delay,
+                )
+                break
+            except DownloadError as error:
+                failures.append(str(error))
+        else:
+            raise DownloadError(f"cannot download {entry.code}: " + "; ".join(failures))
+        try:
+            model = _install_download(entry, downloaded)
+        finally:
+            dest.unlink(missing_ok=True)
+        first_use = entry.sha256 is None
+        if first_use:
+            record_verified(entry, downloaded.size, downloaded.sha256)
     return InstallOutcome(model=model, download=downloaded, first_use=first_use)
+
+
+def _installed_version(entry: CatalogueEntry) -> InstalledModel | None:
+    wanted = version_key(entry.version)
+    for model in list_installed():
+        if model.code == entry.code and version_key(model.version) == wanted:
+            return model
+    return None
 
 
 def _install_download(entry: CatalogueEntry, downloaded: DownloadedFile) -> InstalledModel:

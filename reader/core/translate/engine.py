@@ -162,7 +162,7 @@ class BPETokenizer:
         return self._detokenizer.detokenize(" ".join(tokens).replace("@@ ", "").split(" "))
 
 
-def load_tokenizer(model: InstalledModel) -> Tokenizer:
+def _open_tokenizer(model: InstalledModel) -> Tokenizer:
     sentencepiece_model = model.path / "sentencepiece.model"
     if sentencepiece_model.is_file():
         return SentencePieceTokenizer(sentencepiece_model)
@@ -281,10 +281,11 @@ def thread_layout(cores: int | None = None) -> tuple[int, int]:
     return inter, max(1, cores // inter)
 
 
-# Loaded translators, shared by every engine: loading a Transformer-base model takes ~0.5 s and
-# hundreds of MB, so it is done once per process and model version.
+# Loaded translators and tokenizers, shared by every engine: loading a Transformer-base model
+# takes ~0.5 s and hundreds of MB, so it is done once per process and model version.
 _translators: dict[tuple[str, str, int], ctranslate2.Translator] = {}
-_translators_lock = threading.Lock()
+_tokenizers: dict[tuple[str, str, int], Tokenizer] = {}
+_loaded_lock = threading.Lock()
 
 
 def _model_key(model: InstalledModel) -> tuple[str, str, int]:
@@ -298,16 +299,26 @@ def _model_key(model: InstalledModel) -> tuple[str, str, int]:
 
 def load_translator(model: InstalledModel) -> ctranslate2.Translator:
     """The warm Translator of an installed package, loaded on first use."""
+    return _loaded(_translators, model, lambda: _open_translator(model.path / "model"))
+
+
+def load_tokenizer(model: InstalledModel) -> Tokenizer:
+    """The package's tokenizer, loaded on first use (SentencePiece: 60-80 ms)."""
+    return _loaded(_tokenizers, model, lambda: _open_tokenizer(model))
+
+
+def _loaded(store: dict, model: InstalledModel, load: Callable):
+    """What `store` holds for this version of the package, loaded with `load` if need be."""
     key = _model_key(model)
-    with _translators_lock:
-        translator = _translators.get(key)
-        if translator is None:
-            translator = _open_translator(model.path / "model")
-            stale = [other for other in _translators if other[0] == key[0]]
+    with _loaded_lock:
+        value = store.get(key)
+        if value is None:
+            value = load()
+            stale = [other for other in store if other[0] == key[0]]
             for other in stale:  # a reinstalled package: drop the old version's memory
-                del _translators[other]
-            _translators[key] = translator
-        return translator
+                del store[other]
+            store[key] = value
+        return value
 
 
 def _open_translator(model_dir: Path) -> ctranslate2.Translator:
@@ -326,8 +337,9 @@ def _open_translator(model_dir: Path) -> ctranslate2.Translator:
 
 def unload_translators() -> None:
     """Forget every loaded model (benchmarks measuring cold starts; freeing memory)."""
-    with _translators_lock:
+    with _loaded_lock:
         _translators.clear()
+        _tokenizers.clear()
 
 
 class PackageModel:

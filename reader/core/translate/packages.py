@@ -7,7 +7,12 @@ archive is checked *before* anything is extracted, it is extracted into a stagin
 Each package is installed as `models_dir()/<code>` (e.g. `translate-vi_en`), so a new version
 replaces the old one. Names starting with "." inside `models_dir()` are our work directories;
 `list_installed()` tidies those a crash left behind (and puts back a version set aside).
-Installs are serialised within the process; two processes installing at once are not guarded.
+
+Installs and removals take turns, across threads and across processes (two windows, or a window and
+`bireader models`): each holds `models_dir()/.lock` (see `process_lock`) from staging to swap. One
+that waits gives up after `LOCK_TIMEOUT_SECONDS` with a ReaderError naming the package; one that
+waited and finds the very version it was installing just installed by the other succeeds without
+installing it again.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import threading
 import time
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -52,7 +59,18 @@ WORK_DIR_PREFIX = "."  # staging / aside directories: never listed as packages
 STALE_WORK_DIR_SECONDS = 300  # older work dirs are leftovers of a crash, not a running install
 OLD_DIR = re.compile(r"\.old-(?P<code>.+)-[0-9a-f]{8}")
 
-_install_lock = threading.RLock()
+LOCK_NAME = f"{WORK_DIR_PREFIX}lock"  # in models_dir(); a file, so never taken for a work dir
+LOCK_TIMEOUT_SECONDS = 120.0  # an install extracts and loads the model: seconds, not minutes
+LOCK_POLL_SECONDS = 0.05
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+try:
+    import msvcrt
+except ImportError:  # POSIX
+    msvcrt = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +161,136 @@ def normalise_code(text: str) -> str:
     if len(parts) != 2 or not all(LANGUAGE_CODE.fullmatch(part) for part in parts):
         raise ReaderError(f"{text!r} is not a model code (expected e.g. vi_en or translate-vi_en)")
     return package_code(parts[0], parts[1])
+
+
+# --- cross-process lock -------------------------------------------------------------------------
+
+
+class LockTimeout(ReaderError):
+    """Another thread or process held the lock for longer than we were willing to wait."""
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on the open file without waiting; False if someone else holds it."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    if msvcrt is not None:  # a byte-range lock on the first byte; released when the file closes
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:  # EACCES: another handle holds it
+            return False
+        return True
+    return True  # neither (no such desktop platform): threads of one process still take turns
+
+
+def _still_named(fd: int, path: Path) -> bool:
+    """Is the file we locked still the one at `path`? (A releaser may have deleted it meanwhile.)"""
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
+
+
+@contextmanager
+def process_lock(
+    path: Path, *, timeout: float, busy: str, poll: Callable[[], None] | None = None
+) -> Iterator[bool]:
+    """Hold an exclusive lock on the file `path` (created if missing) against other processes and
+    other threads; yield True if someone else held it and we had to wait.
+
+    POSIX: `flock`, which the OS drops if the holder dies, so a crash never leaves it stuck; the
+    holder deletes the file as it releases it (lock first, unlink, then close) and a waiter that
+    then gets the lock on the deleted file notices and tries again, so no lock files pile up.
+    Windows: `msvcrt.locking` on the first byte; the file is kept. Waits up to `timeout` seconds,
+    calling `poll` between tries (it may raise to stop waiting), then raises LockTimeout(busy).
+    """
+    deadline = time.monotonic() + timeout
+    waited = False
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        except OSError as error:
+            raise ReaderError(f"{path}: cannot create the lock file ({error.strerror})") from error
+        try:
+            locked = _try_lock(fd)
+            if locked and (fcntl is None or _still_named(fd, path)):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # also drops a lock taken on a file its holder just deleted
+        if locked:
+            continue  # that file was released and deleted: lock the current one at once
+        waited = True
+        if time.monotonic() >= deadline:
+            raise LockTimeout(busy)
+        if poll is not None:
+            poll()
+        time.sleep(LOCK_POLL_SECONDS)
+    try:
+        yield waited
+    finally:
+        with suppress(OSError):
+            if fcntl is not None:
+                os.unlink(path)  # while still locked: see the docstring
+            elif msvcrt is not None:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        os.close(fd)
+
+
+class _PackagesLock:
+    """Installs and removals take turns: threads of this process through a reentrant lock (so
+    `remove_installed` may call `list_installed`), processes through `process_lock` on
+    `models_dir()/.lock`."""
+
+    def __init__(self) -> None:
+        self._threads = threading.RLock()
+        self._depth = 0
+
+    @contextmanager
+    def hold(self, busy: str, timeout: float | None = None) -> Iterator[bool]:
+        """Yield True if another thread or process held the lock and we waited for it."""
+        timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        waited = not self._threads.acquire(blocking=False)
+        if waited and (timeout <= 0 or not self._threads.acquire(timeout=timeout)):
+            raise LockTimeout(busy)
+        try:
+            if self._depth:  # this thread holds it already
+                self._depth += 1
+                try:
+                    yield False
+                finally:
+                    self._depth -= 1
+                return
+            remaining = max(0.0, deadline - time.monotonic())
+            with process_lock(models_dir() / LOCK_NAME, timeout=remaining, busy=busy) as other:
+                self._depth = 1
+                try:
+                    yield waited or other
+                finally:
+                    self._depth = 0
+        finally:
+            self._threads.release()
+
+
+_packages_lock = _PackagesLock()
+
+
+def _busy(action: str, what: str) -> str:
+    return (
+        f"cannot {action} {what}: another Bilingual Reader window or `bireader models` command has "
+        f"been installing or removing models for over {LOCK_TIMEOUT_SECONDS:g} s; "
+        "try again when it has finished"
+    )
 
 
 # --- archive validation (reads the central directory and metadata.json only) -------------------
@@ -317,19 +465,27 @@ def install_package_file(path: Path) -> InstalledModel:
     """Install an `.argosmodel` file into `models_dir()`, replacing any installed version.
 
     Validates first, extracts into staging, verifies, then swaps in. On any failure nothing new is
-    left in `models_dir()` and a previously installed version keeps working. Raises InputError.
+    left in `models_dir()` and a previously installed version keeps working. Raises InputError, or
+    LockTimeout if another process keeps installing or removing models for too long. If another
+    process installed this very version while we waited for it, that one is kept as it is.
     """
     path = Path(path)
     with _open_archive(path) as zf:
         top, metadata = _validate_archive(zf, path)
-        with _install_lock:
-            root = models_dir()
+        root = models_dir()
+        target = root / metadata.code
+        before = _identity(target)
+        busy = _busy("install", f"{metadata.code} {metadata.version} from {path}")
+        with _packages_lock.hold(busy) as waited:
+            if waited and _identity(target) != before and _metadata_or_none(target) == metadata:
+                log.info("%s %s was installed meanwhile by another process", metadata.code,
+                         metadata.version)
+                return _installed_model(metadata, target)
             staging = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}staging-", dir=root))
             try:
                 _extract_all(zf, staging, path)
                 _check_extracted(staging / top, metadata, path)
                 _check_loads(staging / top, path)
-                target = root / metadata.code
                 try:
                     _swap_into_place(staging / top, target)
                 except OSError as error:
@@ -338,6 +494,22 @@ def install_package_file(path: Path) -> InstalledModel:
                 shutil.rmtree(staging, ignore_errors=True)
     log.info("installed %s %s from %s", metadata.code, metadata.version, path)
     return _installed_model(metadata, target)
+
+
+def _identity(directory: Path) -> tuple[int, int] | None:
+    """Which directory is at this path now (a swap puts a new one there); None if none."""
+    try:
+        status = directory.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _metadata_or_none(package_dir: Path) -> PackageMetadata | None:
+    try:
+        return _read_installed_metadata(package_dir)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
 
 
 def _check_loads(package_dir: Path, archive: Path) -> None:
@@ -421,12 +593,10 @@ def list_installed() -> list[InstalledModel]:
     found = []
     root = models_dir()
     # Tidying waits for no one: during an install (seconds) the lock is taken, and a window
-    # asking what is installed must not freeze until it ends.
-    if _install_lock.acquire(blocking=False):
-        try:
-            _recover_from_crash(root)
-        finally:
-            _install_lock.release()
+    # asking what is installed must not freeze until it ends. Holding the lock, it cannot take
+    # the work directories of a running install, in this process or another, for leftovers.
+    with suppress(ReaderError), _packages_lock.hold("tidying", timeout=0):
+        _recover_from_crash(root)
     for child in sorted(root.iterdir()):
         if child.name.startswith(WORK_DIR_PREFIX) or not child.is_dir():
             continue
@@ -448,13 +618,18 @@ def find_installed(from_code: str, to_code: str) -> InstalledModel | None:
 def remove_installed(code: str) -> InstalledModel:
     """Delete an installed package (every directory holding that code); return what was removed.
 
-    `code` may be `vi_en`, `vi-en` or `translate-vi_en`. Raises ReaderError if not installed.
+    `code` may be `vi_en`, `vi-en` or `translate-vi_en`. Raises ReaderError if not installed (say,
+    another process removed it while we waited), LockTimeout if another process keeps installing or
+    removing models for too long.
     """
     wanted = normalise_code(code)
-    with _install_lock:
+    was_there = any(model.code == wanted for model in list_installed())
+    with _packages_lock.hold(_busy("remove", wanted)) as waited:
         matches = [model for model in list_installed() if model.code == wanted]
         if not matches:
-            raise ReaderError(f"model {wanted} is not installed")
+            gone = waited and was_there
+            meanwhile = ": another Bilingual Reader process removed it meanwhile" if gone else ""
+            raise ReaderError(f"model {wanted} is not installed{meanwhile}")
         for model in matches:
             # Rename first so a half-deleted directory is never listed as a package.
             doomed = model.path.with_name(f"{WORK_DIR_PREFIX}removing-{secrets.token_hex(4)}")

@@ -1,0 +1,154 @@
+"""What both panes of the reading view show, without Qt: the document with the translations
+received so far (`AlignedText`) and the row geometry both panes share (`RowGeometry`)."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing reader.core.documents loads the segmenter (numpy): not at start-up
+    from reader.core.documents.model import Block, Document
+
+SOURCE, TARGET = 0, 1
+PLACEHOLDER = "…"  # stands in for a sentence of a partly translated block
+
+
+@dataclass(frozen=True)
+class TargetBlock:
+    """A block's translation as shown: its sentences joined, with each one's character range."""
+
+    text: str
+    ranges: tuple[tuple[int, int], ...]
+    states: tuple[str, ...]  # per sentence: "machine", "edited" or "missing"
+
+
+class AlignedText:
+    """The document and the translations received so far (no Qt: easy to test and fast)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.sentences: dict[
+            tuple[int, int], object
+        ] = {}  # (block, sentence) -> TranslatedSentence
+        self._targets: dict[int, TargetBlock | None] = {}
+
+    def add(self, sentences: Iterable) -> set[int]:
+        """Record translated sentences; return the blocks whose translation changed."""
+        changed = set()
+        for sentence in sentences:
+            key = (sentence.block_index, sentence.sentence_index)
+            old = self.sentences.get(key)
+            if old is not None and (old == sentence or (old.edited and not sentence.edited)):
+                continue  # the user's own translation wins over a late machine one
+            self.sentences[key] = sentence
+            changed.add(sentence.block_index)
+        for block_index in changed:
+            self._targets.pop(block_index, None)
+        return changed
+
+    def clear(self) -> None:
+        self.sentences.clear()
+        self._targets.clear()
+
+    def block(self, index: int) -> Block:
+        return self.document.blocks[index]
+
+    def target(self, block_index: int) -> TargetBlock | None:
+        """The translated block, or None while none of its sentences is translated."""
+        if block_index not in self._targets:
+            self._targets[block_index] = self._assemble(block_index)
+        return self._targets[block_index]
+
+    def _assemble(self, block_index: int) -> TargetBlock | None:
+        block = self.document.blocks[block_index]
+        if not block.sentences:  # nothing to translate (e.g. "***"): show it as it is
+            return TargetBlock(block.text, (), ())
+        pieces, ranges, states = [], [], []
+        position, any_translated = 0, False
+        for sentence in block.sentences:
+            translated = self.sentences.get((block_index, sentence.index))
+            if translated is None:
+                piece, state = PLACEHOLDER, "missing"
+            else:
+                piece = translated.translation
+                state = "edited" if translated.edited else "machine"
+                any_translated = True
+            if pieces:
+                position += 1  # the joining space
+            ranges.append((position, position + len(piece)))
+            pieces.append(piece)
+            states.append(state)
+            position += len(piece)
+        if not any_translated:
+            return None
+        return TargetBlock(" ".join(pieces), tuple(ranges), tuple(states))
+
+    def text(self, side: int, block_index: int) -> str | None:
+        if side == SOURCE:
+            return self.document.blocks[block_index].text
+        target = self.target(block_index)
+        return target.text if target else None
+
+    def ranges(self, side: int, block_index: int) -> tuple[tuple[int, int], ...]:
+        if side == SOURCE:
+            return tuple((s.start, s.end) for s in self.document.blocks[block_index].sentences)
+        target = self.target(block_index)
+        return target.ranges if target else ()
+
+    def sentence_at(self, side: int, block_index: int, position: int) -> int | None:
+        """The sentence holding character `position` (a gap belongs to the sentence before)."""
+        ranges = self.ranges(side, block_index)
+        if not ranges:
+            return None
+        starts = [start for start, _ in ranges]
+        index = bisect.bisect_right(starts, position) - 1
+        return max(index, 0)
+
+    def is_translated(self, block_index: int) -> bool:
+        block = self.document.blocks[block_index]
+        return all((block_index, s.index) in self.sentences for s in block.sentences)
+
+    @property
+    def translated_count(self) -> int:
+        return len(self.sentences)
+
+
+class RowGeometry:
+    """Heights of each side's blocks, the row heights (the taller side plus a gap) and their
+    prefix sums, so both panes agree on where every row starts."""
+
+    def __init__(self) -> None:
+        self.side_heights: list[list[float]] = [[], []]
+        self.gap = 0.0
+        self.tops: list[float] = [0.0]
+
+    def reset(self, count: int) -> None:
+        self.side_heights = [[0.0] * count, [0.0] * count]
+        self.tops = [0.0] * (count + 1)
+
+    def rebuild(self) -> None:
+        gap = self.gap
+        heights = (max(a, b) + gap for a, b in zip(*self.side_heights, strict=True))
+        self.tops = [0.0, *itertools.accumulate(heights)]
+
+    @property
+    def count(self) -> int:
+        return len(self.tops) - 1
+
+    @property
+    def total(self) -> float:
+        return self.tops[-1]
+
+    def top(self, row: int) -> float:
+        return self.tops[row]
+
+    def height(self, row: int) -> float:
+        return self.tops[row + 1] - self.tops[row]
+
+    def row_at(self, y: float) -> int:
+        if self.count == 0:
+            return -1
+        return min(max(bisect.bisect_right(self.tops, y) - 1, 0), self.count - 1)

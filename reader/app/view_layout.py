@@ -1,0 +1,299 @@
+"""Laying out and measuring the reading view's rows: fonts per block kind, `QTextLayout`s kept
+in a small cache, row heights estimated at once and measured exactly when idle or on screen."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
+
+from reader.app.aligned_text import SOURCE, TARGET
+
+if TYPE_CHECKING:
+    from reader.app.pane_view import PaneView
+    from reader.core.documents.model import Block
+
+MARGIN = 16  # px left and right of the text in each pane
+LINE_SPACING = 1.2  # times the font's line height: easier to read than solid lines
+ROW_GAP_LINES = 0.7  # space between blocks, in lines
+LAYOUT_CACHE_SIZE = 600
+EXACT_ROWS_AROUND = 40  # rows measured exactly at once around the reading position
+REFINE_BUDGET_S = 0.006  # per event-loop turn spent replacing estimated heights by exact ones
+HEADING_SCALE = {1: 1.45, 2: 1.3, 3: 1.15}
+
+
+class RowLayout:
+    """Mixin of `DocumentView`: lays out, measures and positions the rows of both panes."""
+
+    def font_for(self, block: Block) -> QFont:
+        key = (str(block.kind), block.level)
+        font = self._fonts.get(key)
+        if font is None:
+            font = QFont(self._base_font)
+            if block.kind == "heading":
+                font.setBold(True)
+                font.setPointSizeF(font.pointSizeF() * HEADING_SCALE.get(block.level, 1.05))
+            elif block.kind == "code":
+                font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+                font.setPointSizeF(self._base_font.pointSizeF() * 0.92)
+            elif block.kind in ("quote", "caption"):
+                font.setItalic(True)
+            self._fonts[key] = font
+        return font
+
+    def _indent(self, block: Block) -> float:
+        em = self._line_height * 0.8
+        if block.kind == "list_item":
+            return em * (1 + max(block.level, 1) - 1) * 1.2
+        if block.kind in ("quote", "footnote"):
+            return em * 1.5
+        return 0.0
+
+    def pane_resized(self, pane: PaneView) -> None:
+        width = pane.content_width()
+        if width != self._widths[pane.side]:
+            self._widths[pane.side] = width
+            self._dirty_sides.add(pane.side)
+            self._relayout_timer.start()
+        self._update_scroll_range(pane)
+
+    def _invalidate_layouts(self) -> None:
+        for cache in self._layouts:
+            cache.clear()
+        self._dirty_sides = {SOURCE, TARGET}
+
+    def ensure_layout(self) -> None:
+        """Re-measure the sides whose width or font changed, keeping the reading position.
+
+        Rows near the reading position are laid out at once; the others get a height estimated
+        from their length, replaced by the exact one in small slices while the event loop is
+        idle (or as soon as they come on screen), so a long document opens without a freeze.
+        """
+        if not self._dirty_sides or self.text is None:
+            return
+        anchors = [self._anchor(pane) for pane in self.panes]
+        count = len(self.text.document.blocks)
+        for side in sorted(self._dirty_sides):
+            self._layouts[side].clear()
+            self._estimate_rows(side)
+            self._estimated[side] = set(range(count))
+            self._measured_widths[side] = self._widths[side]
+        self._dirty_sides.clear()
+        for row, _offset in anchors:
+            first = max(row, 0)
+            self._measure_exactly(range(first, min(count, first + EXACT_ROWS_AROUND)))
+        self._rebuild_geometry(anchors)
+        if any(self._estimated) and not self._refine_paused:
+            self._refine_timer.start()
+
+    def pause_measuring(self) -> None:
+        """Leave the rows off screen with their estimated heights until `resume_measuring`
+        (rows coming on screen are still measured): while the reader waits for the first
+        translated screen, measuring the rest of a long document would take CPU time from the
+        translation."""
+        self._refine_paused = True
+        self._refine_timer.stop()
+
+    def resume_measuring(self) -> None:
+        self._refine_paused = False
+        if self.text is not None and any(self._estimated):
+            self._refine_timer.start()
+
+    def _measure_rows(self, side: int, rows: Iterable[int]) -> None:
+        heights = self.geometry_rows.side_heights[side]
+        estimated = self._estimated[side]
+        for row in rows:
+            layout = self.layout_for(side, row)
+            heights[row] = layout_height(layout) if layout is not None else 0.0
+            estimated.discard(row)
+
+    def _measure_exactly(self, rows: Iterable[int]) -> bool:
+        """Lay out the rows still estimated; True if any was."""
+        rows = list(rows)
+        measured = False
+        for side in (SOURCE, TARGET):
+            pending = [row for row in rows if row in self._estimated[side]]
+            if pending:
+                self._measure_rows(side, pending)
+                measured = True
+        return measured
+
+    def _estimate_rows(self, side: int) -> None:
+        """Heights from the text length and the font's average character width."""
+        assert self.text is not None
+        heights = self.geometry_rows.side_heights[side]
+        for row, block in enumerate(self.text.document.blocks):
+            text = self.text.text(side, row)
+            if text is None:
+                heights[row] = 0.0
+                continue
+            char_width, line_height = self._font_metrics(block)
+            width = max(40.0, self._widths[side] - self._indent(block))
+            lines = math.ceil(len(text) * char_width / width) if text else 1
+            heights[row] = line_height * (1 + LINE_SPACING * (max(lines, 1) - 1))
+
+    def _font_metrics(self, block: Block) -> tuple[float, float]:
+        key = (str(block.kind), block.level)
+        found = self._metrics.get(key)
+        if found is None:
+            metrics = QFontMetricsF(self.font_for(block))
+            # Text is mostly lower case: the average char is a little narrower than "x"-heavy
+            # samples suggest; an overestimate is corrected when the row is measured.
+            found = self._metrics[key] = (metrics.averageCharWidth() * 1.05, metrics.height())
+        return found
+
+    def _refine_step(self) -> None:
+        """Replace estimated heights by exact ones for a few ms, keeping the view still."""
+        deadline = time.perf_counter() + REFINE_BUDGET_S
+        anchors = [self._anchor(pane) for pane in self.panes]
+        measured = False
+        for side in (SOURCE, TARGET):
+            pending = self._estimated[side]
+            heights = self.geometry_rows.side_heights[side]
+            while pending and time.perf_counter() < deadline:
+                row = pending.pop()
+                layout = self.layout_for(side, row, keep=False)
+                heights[row] = layout_height(layout) if layout is not None else 0.0
+                measured = True
+        if measured:
+            self._rebuild_geometry(anchors, repaint=False)
+        if not any(self._estimated):
+            self._refine_timer.stop()
+
+    @property
+    def fully_measured(self) -> bool:
+        return not self._dirty_sides and not any(self._estimated)
+
+    def _rebuild_geometry(
+        self, anchors: list[tuple[int, float]] | None = None, *, repaint: bool = True
+    ) -> None:
+        anchors = anchors or [self._anchor(pane) for pane in self.panes]
+        self.geometry_rows.rebuild()
+        self._syncing = True
+        try:
+            for pane, (row, offset) in zip(self.panes, anchors, strict=True):
+                self._update_scroll_range(pane)
+                if row >= 0:
+                    offset = min(offset, self.geometry_rows.height(row))
+                    pane.verticalScrollBar().setValue(round(self.geometry_rows.top(row) + offset))
+        finally:
+            self._syncing = False
+        if repaint:
+            for pane in self.panes:
+                pane.viewport().update()
+        self.layout_changed.emit()
+
+    def _anchor(self, pane: PaneView) -> tuple[int, float]:
+        """The row at the top of a pane and how far into it the pane is scrolled."""
+        rows = self.geometry_rows
+        if rows.count == 0 or rows.total == 0:
+            return -1, 0.0
+        row = rows.row_at(pane.scroll)
+        return row, pane.scroll - rows.top(row)
+
+    def _update_scroll_range(self, pane: PaneView) -> None:
+        bar = pane.verticalScrollBar()
+        height = pane.viewport().height()
+        bar.setPageStep(max(1, height))
+        bar.setSingleStep(max(1, round(self._line_height * 3)))
+        bar.setRange(0, max(0, round(self.geometry_rows.total) - height))
+
+    def layout_for(self, side: int, block_index: int, *, keep: bool = True) -> QTextLayout | None:
+        """The laid-out text of one side of a block, None for a placeholder. Kept in a small
+        LRU cache unless `keep` is false (measuring rows off screen must not evict those on it)."""
+        cache = self._layouts[side]
+        layout = cache.get(block_index)
+        if layout is not None:
+            cache.move_to_end(block_index)
+            return layout
+        assert self.text is not None
+        text = self.text.text(side, block_index)
+        if text is None:
+            return None
+        block = self.text.block(block_index)
+        width = max(40.0, self._widths[side] - self._indent(block))
+        formats = self._static_formats(block_index) if side == TARGET else []
+        layout = build_layout(text, self.font_for(block), width, formats)
+        if not keep:
+            return layout
+        cache[block_index] = layout
+        if len(cache) > LAYOUT_CACHE_SIZE:
+            cache.popitem(last=False)
+        return layout
+
+    def _static_formats(self, block_index: int) -> list[QTextLayout.FormatRange]:
+        """Edited sentences get a dotted underline, not-yet-translated ones a muted colour."""
+        assert self.text is not None
+        target = self.text.target(block_index)
+        formats = []
+        for (start, end), state in zip(target.ranges, target.states, strict=True) if target else ():
+            if state == "machine":
+                continue
+            char_format = QTextCharFormat()
+            if state == "edited":
+                char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                char_format.setUnderlineColor(self._colors.edited)
+            else:
+                char_format.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            formats.append(format_range(start, end - start, char_format))
+        return formats
+
+    def text_origin(self, side: int, row: int) -> QPointF:
+        """Where a block's text starts, in content coordinates (y not scrolled)."""
+        assert self.text is not None
+        block = self.text.block(row)
+        return QPointF(
+            MARGIN + self._indent(block), self.geometry_rows.top(row) + self.geometry_rows.gap / 2
+        )
+
+
+def build_layout(
+    text: str, font: QFont, width: float, formats: list[QTextLayout.FormatRange] | None = None
+) -> QTextLayout:
+    """Lay out a block's text into lines of `width` pixels, with comfortable line spacing."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    if formats:
+        layout.setFormats(formats)
+    layout.setCacheEnabled(True)
+    layout.beginLayout()
+    y = 0.0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0.0, y))
+        y += line.height() * LINE_SPACING
+    layout.endLayout()
+    return layout
+
+
+def layout_height(layout: QTextLayout) -> float:
+    count = layout.lineCount()
+    if count == 0:
+        return 0.0
+    last = layout.lineAt(count - 1)
+    return last.y() + last.height()
+
+
+def format_range(start: int, length: int, char_format: QTextCharFormat) -> QTextLayout.FormatRange:
+    item = QTextLayout.FormatRange()
+    item.start = start
+    item.length = length
+    item.format = char_format
+    return item
