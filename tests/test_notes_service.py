@@ -17,6 +17,7 @@ from reader.core.notes.service import (
     annotate_selection,
     annotate_translation_selection,
     delete_annotation,
+    delete_document_annotations,
     get_annotation,
     highlights,
     list_annotations,
@@ -92,6 +93,13 @@ def test_list_filters_by_colour_tag_status_and_orders_by_position(database, docu
     assert {n.colour for n in list_annotations(database, tag="x")} == {"blue", "green"}
     assert list_annotations(database, status="orphan") == []
     assert list_tags(database) == ["x", "y"]
+
+
+def test_deleting_a_documents_annotations_writes(database, document_id):
+    annotate_quote(database, document_id, "cản bộ")
+    annotate_selection(database, document_id, 1, 0, 5)
+    assert delete_document_annotations(database, document_id) == 2
+    assert _count_rows(database) == 0
 
 
 def test_removing_the_document_removes_its_annotations(database, document_id):

@@ -374,7 +374,7 @@ def test_install_of_the_same_version_waits_for_the_other_process_and_keeps_its_w
 def test_install_and_remove_give_up_clearly_when_another_process_keeps_the_lock(
     tmp_path, monkeypatch
 ) -> None:
-    other = start_slow_install(minimal_package(tmp_path / "v2", version="2.0"), hold_seconds=3)
+    other = start_slow_install(minimal_package(tmp_path / "v2", version="2.0"), hold_seconds=8)
     monkeypatch.setattr(packages, "LOCK_TIMEOUT_SECONDS", 0.3)
     mine = minimal_package(tmp_path / "v1", version="1.0")
 
@@ -384,7 +384,7 @@ def test_install_and_remove_give_up_clearly_when_another_process_keeps_the_lock(
     assert f"cannot install translate-vi_en 1.0 from {mine}" in str(error.value)
     with pytest.raises(ReaderError, match="cannot remove translate-vi_en: another"):
         remove_installed("vi_en")
-    assert time.monotonic() - started < 2.5  # gave up, did not wait for the other to finish
+    assert time.monotonic() - started < 6  # gave up, did not wait for the other to finish
 
     assert finish(other) == "installed 2.0"
     assert_only_installed("2.0")  # the other install is whole

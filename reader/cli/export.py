@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from reader.cli.options import AUTO, language_code, source_language
+from reader.cli.options import add_translation_pair
 from reader.core.documents import load_document
 from reader.core.export import FORMATS, LAYOUTS, export_document
 from reader.core.storage import open_database
@@ -20,17 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export", help="write the document with its translation (HTML, EPUB or Markdown)"
     )
     parser.add_argument("file")
-    parser.add_argument(
-        "--from",
-        dest="from_code",
-        default=AUTO,
-        type=source_language,
-        metavar="LANG",
-        help="source language or auto",
-    )
-    parser.add_argument(
-        "--to", dest="to_code", default="en", type=language_code, metavar="LANG", help="default: en"
-    )
+    add_translation_pair(parser)
     parser.add_argument(
         "--format", choices=FORMATS, default=None, help="default: from OUT's suffix, else html"
     )

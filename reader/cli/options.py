@@ -34,3 +34,18 @@ def language_code(value: str) -> str:
     if not _LANGUAGE_CODE.fullmatch(code):
         raise argparse.ArgumentTypeError(f"not a language code: {value!r} (try vi or en)")
     return code
+
+
+def add_translation_pair(parser: argparse.ArgumentParser) -> None:
+    """`--from` (default: detect) and `--to` (default: English), for commands that translate."""
+    parser.add_argument(
+        "--from",
+        dest="from_code",
+        default=AUTO,
+        type=source_language,
+        metavar="LANG",
+        help="source language or auto",
+    )
+    parser.add_argument(
+        "--to", dest="to_code", default="en", type=language_code, metavar="LANG", help="default: en"
+    )

@@ -9,7 +9,7 @@ import sys
 
 from tqdm import tqdm
 
-from reader.cli.options import AUTO, language_code, source_language
+from reader.cli.options import add_translation_pair
 from reader.core.documents import Document, load_document
 from reader.core.errors import ReaderError
 from reader.core.segment import UNDETERMINED
@@ -24,17 +24,7 @@ Translations = dict[tuple[int, int], TranslatedSentence]
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("translate", help="translate a document offline")
     parser.add_argument("file")
-    parser.add_argument(
-        "--from",
-        dest="from_code",
-        default=AUTO,
-        type=source_language,
-        metavar="LANG",
-        help="source language or auto",
-    )
-    parser.add_argument(
-        "--to", dest="to_code", default="en", type=language_code, metavar="LANG", help="default: en"
-    )
+    add_translation_pair(parser)
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument(
         "--beam",

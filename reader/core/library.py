@@ -188,8 +188,8 @@ def list_documents(
 def _progress_keys(
     database: Database, progress: ProgressKeys
 ) -> dict[tuple[str, str], ProgressKey]:
-    """The key of every language pair in the library. Asked outside any unit of work: finding
-    a pair's models reads the models folder, which need not hold the database's write lock."""
+    """The key of every language pair in the library. The pairs come from one read; each
+    pair's models are looked up after it (that reads the models folder, not the database)."""
     with database.reading() as session:
         pairs = session.execute(
             select(DocumentRow.language, DocumentRow.target_language)

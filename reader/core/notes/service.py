@@ -417,7 +417,7 @@ def list_tags(database: Database, document_id: int | None = None) -> list[str]:
 
 
 def delete_document_annotations(database: Database, document_id: int) -> int:
-    with database.reading() as session:
+    with database.session() as session:
         result = session.execute(
             delete(AnnotationRow).where(AnnotationRow.document_id == document_id)
         )

@@ -41,7 +41,8 @@ class Database:
     def reading(self) -> Iterator[Session]:
         """A unit of work that only reads: one consistent snapshot, without the write lock, so
         it neither waits for a writer (a translation job storing batches, another instance) nor
-        holds one up. Anything written in it is refused."""
+        holds one up. A write that reaches the database raises; objects added and never
+        flushed are simply dropped at the end."""
         with busy_as_library_in_use(self.path), self._readers() as session:
             try:
                 yield session
@@ -126,8 +127,10 @@ class SchemaTooNewError(ReaderError):
 
 
 def _stored_revision(database: Database) -> str | None:
-    """The schema revision Alembic recorded in the database; None for a new database."""
-    with busy_as_library_in_use(database.path), database.engine.connect() as connection:
+    """The schema revision Alembic recorded in the database; None for a new database. Read
+    in a plain snapshot (see Database.reading), so a launch does not wait for a writer."""
+    readers = database.engine.execution_options(read_only=True)
+    with busy_as_library_in_use(database.path), readers.connect() as connection:
         table = connection.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
         ).first()
