@@ -43,15 +43,22 @@ class SentenceInteraction:
         position = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
         return Hit(pane.side, row, position, self.text.sentence_at(pane.side, row, position))
 
-    def sentence_rect(self, side: int, block_index: int, sentence_index: int) -> QRectF | None:
-        """The first line's part of a sentence, in the pane's viewport coordinates."""
+    def _laid_out_sentence(self, side: int, block_index: int, sentence_index: int):
+        """(the block's text layout, the sentence's start, end), or None if not laid out."""
         if self.text is None:
             return None
         ranges = self.text.ranges(side, block_index)
         layout = self.layout_for(side, block_index)
         if layout is None or sentence_index >= len(ranges):
             return None
-        start, end = ranges[sentence_index]
+        return (layout, *ranges[sentence_index])
+
+    def sentence_rect(self, side: int, block_index: int, sentence_index: int) -> QRectF | None:
+        """The first line's part of a sentence, in the pane's viewport coordinates."""
+        laid_out = self._laid_out_sentence(side, block_index, sentence_index)
+        if laid_out is None:
+            return None
+        layout, start, end = laid_out
         line = layout.lineForTextPosition(start)
         x0 = line.cursorToX(start)[0]
         x1 = line.cursorToX(min(end, line.textStart() + line.textLength()))[0]
@@ -67,13 +74,10 @@ class SentenceInteraction:
         """Top and bottom of a sentence in content coordinates (the row if not laid out)."""
         rows = self.geometry_rows
         fallback = (rows.top(block_index), rows.top(block_index) + rows.height(block_index))
-        if self.text is None:
+        laid_out = self._laid_out_sentence(side, block_index, sentence_index)
+        if laid_out is None:
             return fallback
-        ranges = self.text.ranges(side, block_index)
-        layout = self.layout_for(side, block_index)
-        if layout is None or sentence_index >= len(ranges):
-            return fallback
-        start, end = ranges[sentence_index]
+        layout, start, end = laid_out
         origin_y = self.text_origin(side, block_index).y()
         first = layout.lineForTextPosition(start)
         last = layout.lineForTextPosition(max(start, end - 1))
