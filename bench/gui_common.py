@@ -32,7 +32,7 @@ def private_home(prefix: str) -> Path:
 
 def base_package() -> Path:
     """A Transformer-base sized vi→en package (built once, then reused)."""
-    from tests.argos_fixture import build_argos_package
+    from tests.argos_fixture import TRANSFORMER_BASE, build_argos_package
 
     CACHE.mkdir(parents=True, exist_ok=True)
     found = sorted((CACHE / "base").glob("*.argosmodel")) if (CACHE / "base").exists() else []
@@ -40,16 +40,7 @@ def base_package() -> Path:
         return found[0]
     started = time.perf_counter()
     path = build_argos_package(
-        CACHE / "base",
-        "vi",
-        "en",
-        vocab_size=32_000,
-        layers=6,
-        d_model=512,
-        heads=8,
-        ffn=2048,
-        quantization="int8",
-        fixed_output_length=OUTPUT_TOKENS,
+        CACHE / "base", "vi", "en", **TRANSFORMER_BASE, fixed_output_length=OUTPUT_TOKENS
     )
     print(f"(built the Transformer-base package in {time.perf_counter() - started:.0f} s)")
     return path

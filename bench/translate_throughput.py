@@ -48,37 +48,22 @@ json.dump({"seconds": time.perf_counter() - started, "outputs": outputs}, sys.st
 
 
 def build_package(directory: Path) -> Path:
-    from tests.argos_fixture import build_argos_package
+    from tests.argos_fixture import TRANSFORMER_BASE, build_argos_package
 
     return build_argos_package(
         directory,
         "vi",
         "en",
-        vocab_size=32_000,
-        layers=6,
-        d_model=512,
-        heads=8,
-        ffn=2048,
-        quantization="int8",
+        **TRANSFORMER_BASE,
         fixed_output_length=OUTPUT_TOKENS,
         with_spacy=True,  # so argostranslate finds a sentencizer offline
     )
 
 
 def run_argos(sentences: list[str], home: Path) -> dict:
-    from reader.core.paths import models_dir
+    from tests.argos_fixture import offline_argos_environment
 
-    # Skip argostranslate's attempt to download a spaCy model at import (see the equivalence test).
-    (home / "cache" / "argos-translate" / "spacy" / "senter" / "model").mkdir(parents=True)
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "ARGOS_PACKAGES_DIR": str(models_dir()),
-        "ARGOS_CHUNK_TYPE": "SPACY",
-    }
+    environment = offline_argos_environment(home)
     completed = subprocess.run(
         [sys.executable, "-c", ARGOS_SCRIPT],
         input=json.dumps({"sentences": sentences}),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import shutil
 import tempfile
 import zipfile
@@ -49,6 +50,16 @@ LANGUAGE_NAMES = {
     "de": "German",
     "es": "Spanish",
     "zh": "Chinese",
+}
+
+# The shape of the real Argos models (OpenNMT-py Transformer-base, int8), for benchmarks.
+TRANSFORMER_BASE = {
+    "vocab_size": 32_000,
+    "layers": 6,
+    "d_model": 512,
+    "heads": 8,
+    "ffn": 2048,
+    "quantization": "int8",
 }
 
 _MAX_POSITIONS = 1024
@@ -294,3 +305,27 @@ def _zip_dir(root: Path, archive: Path) -> None:
             else:
                 zipped.write(path, arcname)
     shutil.move(partial, archive)
+
+
+def offline_argos_environment(home: Path) -> dict[str, str]:
+    """Environment for a subprocess running argostranslate.translate offline on the packages of
+    this data directory, with every directory it touches under `home`.
+
+    A cached "multilingual spaCy model" marker makes argostranslate skip its download attempt
+    (spacy.cli.download) at import. Offline that attempt fails fast anyway (name resolution)
+    and Argos falls back to the package's spacy/ directory; the marker just avoids relying on
+    how fast a network failure is."""
+    from reader.core.paths import models_dir
+
+    (home / "cache" / "argos-translate" / "spacy" / "senter" / "model").mkdir(parents=True)
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "ARGOS_PACKAGES_DIR": str(models_dir()),
+        "ARGOS_CHUNK_TYPE": "SPACY",
+        "ARGOS_DEVICE_TYPE": "cpu",
+        "HF_HUB_OFFLINE": "1",
+    }

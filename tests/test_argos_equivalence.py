@@ -9,7 +9,6 @@ with the blank spaCy pipeline shipped in the package instead of downloading a mo
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,11 +16,10 @@ from pathlib import Path
 import pytest
 
 from reader.core.documents import load_document
-from reader.core.paths import models_dir
 from reader.core.storage import open_database
 from reader.core.translate.packages import install_package_file
 from reader.core.translate.service import TranslatedSentence, TranslationService
-from tests.argos_fixture import build_argos_package
+from tests.argos_fixture import build_argos_package, offline_argos_environment
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "bvctnb-2023.vi.txt"
 
@@ -57,22 +55,7 @@ def spacy_package_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
 def argos_translate(
     sentences: list[str], from_code: str, to_code: str, home: Path
 ) -> list[dict[str, object]]:
-    # A cached "multilingual spaCy model" marker: argostranslate then skips its download attempt
-    # (spacy.cli.download) at import. Offline that attempt fails fast anyway (name resolution)
-    # and Argos falls back to the package's spacy/ directory; the marker just avoids relying on
-    # how fast a network failure is.
-    (home / "cache" / "argos-translate" / "spacy" / "senter" / "model").mkdir(parents=True)
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "ARGOS_PACKAGES_DIR": str(models_dir()),
-        "ARGOS_CHUNK_TYPE": "SPACY",
-        "ARGOS_DEVICE_TYPE": "cpu",
-        "HF_HUB_OFFLINE": "1",
-    }
+    environment = offline_argos_environment(home)
     request = {"from": from_code, "to": to_code, "sentences": sentences}
     completed = subprocess.run(
         [sys.executable, "-c", ARGOS_SCRIPT],

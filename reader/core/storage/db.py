@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -129,14 +129,13 @@ class SchemaTooNewError(ReaderError):
 def _stored_revision(database: Database) -> str | None:
     """The schema revision Alembic recorded in the database; None for a new database. Read
     in a plain snapshot (see Database.reading), so a launch does not wait for a writer."""
-    readers = database.engine.execution_options(read_only=True)
-    with busy_as_library_in_use(database.path), readers.connect() as connection:
-        table = connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    with database.reading() as session:
+        table = session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
         ).first()
         if table is None:
             return None
-        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        return session.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def known_revisions() -> set[str]:
@@ -159,8 +158,6 @@ def upgrade_schema(database: Database) -> None:
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head()
-    if current == head:
-        return
     if current is not None:
         if current not in {revision.revision for revision in script.walk_revisions()}:
             raise SchemaTooNewError(database.path, current, head)

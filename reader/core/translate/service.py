@@ -116,10 +116,7 @@ class TranslationService:
     ) -> dict[tuple[int, int], TranslatedSentence]:
         """What the database already has for the document: edits, then cached translations."""
         options = decoding_options(beam_size or self.beam_size)
-        digests = {
-            (block.index, sentence.index): cache.source_hash(sentence.text)
-            for block, sentence in document.iter_sentences()
-        }
+        digests = cache.sentence_hashes(document)
         with self.database.reading() as session:
             edits = cache.edits_for(session, document.content_hash, route.to_code)
             known = cache.lookup(session, route.key, options, digests.values())
