@@ -157,8 +157,7 @@ class AppContext:
 
     def warm_up(self, workers: Workers) -> None:
         """Start the slow first-use costs in parallel while the window appears: the database
-        (SQLAlchemy, migrations), the service (CTranslate2) and the language identifier (kept
-        in the data directory in a form that loads faster next time)."""
+        (SQLAlchemy, migrations), the service (CTranslate2) and the language identifier."""
         workers.submit(self.service)
         workers.submit(_load_language_identifier)
 

@@ -17,12 +17,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from reader.core.documents import Document
 from reader.core.errors import ReaderError
+
+T = TypeVar("T")
 
 BLOCK_SEPARATOR = "\n\n"
 CONTEXT_CHARS = 32
@@ -117,7 +120,7 @@ class DocumentText:
         return self.anchor(base + start, base + end)
 
     def occurrences(self, quote: str) -> list[int]:
-        return list(_find_all(self.text, quote))
+        return list(find_all(self.text, quote))
 
 
 def anchor_quote(text: DocumentText, quote: str, *, occurrence: int | None = None,
@@ -127,15 +130,21 @@ def anchor_quote(text: DocumentText, quote: str, *, occurrence: int | None = Non
     quote = quote.strip()
     if not quote:
         raise ReaderError("the quote is empty")
-    starts = text.occurrences(quote)
-    if not starts:
+    start = chosen_occurrence(text.occurrences(quote), quote, where, occurrence)
+    return text.anchor(start, start + len(quote))
+
+
+def chosen_occurrence(found: Sequence[T], quote: str, where: str, occurrence: int | None) -> T:
+    """The `occurrence`-th (1-based) of a quote's places; without `occurrence`, the only one.
+    Raises when there is none, or several and no `occurrence`, or no such occurrence."""
+    if not found:
         raise QuoteNotFoundError(quote, where)
-    if occurrence is None and len(starts) > 1:
-        raise AmbiguousQuoteError(quote, where, len(starts))
+    if occurrence is None and len(found) > 1:
+        raise AmbiguousQuoteError(quote, where, len(found))
     index = (occurrence or 1) - 1
-    if not 0 <= index < len(starts):
-        raise ReaderError(f"--occurrence {occurrence}: the quote occurs {len(starts)} time(s)")
-    return text.anchor(starts[index], starts[index] + len(quote))
+    if not 0 <= index < len(found):
+        raise ReaderError(f"--occurrence {occurrence}: the quote occurs {len(found)} time(s)")
+    return found[index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,7 +509,7 @@ def _similarity(a: str, b: str) -> float:
     return Levenshtein.normalized_similarity(a, b)
 
 
-def _find_all(text: str, needle: str) -> Iterator[int]:
+def find_all(text: str, needle: str) -> Iterator[int]:
     start = text.find(needle)
     while start != -1:
         yield start

@@ -21,11 +21,11 @@ from reader.core.errors import ReaderError
 from reader.core.library import UnknownDocumentError, get_document
 from reader.core.notes.anchoring import (
     CONTEXT_CHARS,
-    AmbiguousQuoteError,
     Anchor,
     DocumentText,
-    QuoteNotFoundError,
     anchor_quote,
+    chosen_occurrence,
+    find_all,
     reanchor_in_text,
 )
 from reader.core.notes.models import AnnotationRow, AnnotationTagRow
@@ -506,19 +506,8 @@ def _find_in_translations(
         raise ReaderError("the quote is empty")
     found = []
     for position in sorted(translations):
-        text = translations[position].text
-        start = text.find(quote)
-        while start != -1:
-            found.append((position, start))
-            start = text.find(quote, start + 1)
-    if not found:
-        raise QuoteNotFoundError(quote, where)
-    if occurrence is None and len(found) > 1:
-        raise AmbiguousQuoteError(quote, where, len(found))
-    index = (occurrence or 1) - 1
-    if not 0 <= index < len(found):
-        raise ReaderError(f"--occurrence {occurrence}: the quote occurs {len(found)} time(s)")
-    return found[index]
+        found += [(position, start) for start in find_all(translations[position].text, quote)]
+    return chosen_occurrence(found, quote, where, occurrence)
 
 
 def _target(database: Database, document_id: int) -> str:
