@@ -45,8 +45,13 @@ def make_text(path: Path, mebibytes: int) -> None:
 
 def measure(path: Path) -> dict:
     env = {**os.environ, "BIREADER_HOME": tempfile.mkdtemp(), "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], env=env,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -60,15 +65,19 @@ def main() -> int:
         path = work / f"{mebibytes}.vi.txt"
         make_text(path, mebibytes)
         result = measure(path)
-        print(f"{mebibytes:>8} MiB {result['seconds']:8.1f} {result['peak_mib']:7.0f} MiB  "
-              f"{result['outcome']}")
+        print(
+            f"{mebibytes:>8} MiB {result['seconds']:8.1f} {result['peak_mib']:7.0f} MiB  "
+            f"{result['outcome']}"
+        )
         path.unlink()
     sparse = work / "over-limit.txt"
     with sparse.open("wb") as stream:
         stream.truncate(201 * 2**20)
     result = measure(sparse)
-    print(f"{'201 MiB':>12} {result['seconds']:8.1f} {result['peak_mib']:7.0f} MiB  "
-          f"{result['outcome'][:60]}")
+    print(
+        f"{'201 MiB':>12} {result['seconds']:8.1f} {result['peak_mib']:7.0f} MiB  "
+        f"{result['outcome'][:60]}"
+    )
     return 0
 
 

@@ -56,8 +56,10 @@ def run(home: Path, documents: int, blocks: int) -> None:
     context = AppContext()
     started = time.perf_counter()
     sentences = _build_library(context, home / "files", documents, blocks)
-    print(f"imported {documents} documents, {sentences} sentences "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"imported {documents} documents, {sentences} sentences "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     rows = load_library_rows(context)
     done = sum(row.translated or 0 for row in rows)
     print(f"progress: {done} of {sum(row.sentences for row in rows)} sentences translated")
@@ -67,8 +69,10 @@ def run(home: Path, documents: int, blocks: int) -> None:
         load_library_rows(context)
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
-    print(f"load_library_rows ({documents} documents): best {min(times):.3f} s, "
-          f"median {statistics.median(times):.3f} s, CPU best {min(cpu):.3f} s")
+    print(
+        f"load_library_rows ({documents} documents): best {min(times):.3f} s, "
+        f"median {statistics.median(times):.3f} s, CPU best {min(cpu):.3f} s"
+    )
     print(f"library_rows_seconds={min(times):.3f}")
     context.close()
 
@@ -98,16 +102,25 @@ def _build_library(context, folder: Path, documents: int, blocks: int) -> int:
         with database.session() as session:
             for block in rng.sample(document.blocks, min(EDITS_PER_DOCUMENT, len(document.blocks))):
                 sentence = block.sentences[0]
-                key = cache.EditKey(document.content_hash, "en", block.index, sentence.index,
-                                    cache.source_hash(sentence.text))
+                key = cache.EditKey(
+                    document.content_hash,
+                    "en",
+                    block.index,
+                    sentence.index,
+                    cache.source_hash(sentence.text),
+                )
                 cache.save_edit(session, key, "bản dịch của tôi")
     route = service.route("vi", "en")
     cached = {cache.source_hash(s): "translation" for s in pool if rng.random() < CACHED_FRACTION}
     items = list(cached.items())
     with database.session() as session:
         for start in range(0, len(items), 2000):
-            cache.store(session, route.key, decoding_options(service.beam_size),
-                        dict(items[start : start + 2000]))
+            cache.store(
+                session,
+                route.key,
+                decoding_options(service.beam_size),
+                dict(items[start : start + 2000]),
+            )
     return total
 
 

@@ -55,15 +55,19 @@ def main() -> None:
 def run(documents: int, per_document: int) -> None:
     from reader.core.storage import open_database
 
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-          "(wall-clock figures count other processes' turns too)")
+    print(
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(wall-clock figures count other processes' turns too)"
+    )
     database = open_database()
     rng = random.Random(2024)
     words = _vocabulary()
     started = time.perf_counter()
     document_ids = _insert_library(database, rng, words, documents, per_document)
-    print(f"built {documents} documents, {documents * per_document} annotations "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"built {documents} documents, {documents * per_document} annotations "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     _report_indexing(database)
     _report_open(database, rng, document_ids)
     _report_search(database)
@@ -97,12 +101,24 @@ def _insert_library(database, rng, words, documents: int, per_document: int) -> 
 
     now = datetime.now(UTC)
     with database.session() as session:
-        session.execute(insert(DocumentRow), [
-            {"title": f"Văn bản số {n}", "path": None, "format": "txt", "language": "vi",
-             "target_language": "en", "content_hash": f"{n:064x}", "added_at": now,
-             "updated_at": now, "reading_block": 0, "toc_json": "[]"}
-            for n in range(documents)
-        ])
+        session.execute(
+            insert(DocumentRow),
+            [
+                {
+                    "title": f"Văn bản số {n}",
+                    "path": None,
+                    "format": "txt",
+                    "language": "vi",
+                    "target_language": "en",
+                    "content_hash": f"{n:064x}",
+                    "added_at": now,
+                    "updated_at": now,
+                    "reading_block": 0,
+                    "toc_json": "[]",
+                }
+                for n in range(documents)
+            ],
+        )
         document_ids = list(session.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))
         texts: dict[int, list[str]] = {}
         blocks, sentence_spans = [], []
@@ -110,17 +126,32 @@ def _insert_library(database, rng, words, documents: int, per_document: int) -> 
             paragraphs = [_paragraph(rng, words) for _ in range(BLOCKS_PER_DOCUMENT)]
             texts[document_id] = [text for text, _ in paragraphs]
             for position, (text, spans) in enumerate(paragraphs):
-                blocks.append({"document_id": document_id, "position": position,
-                               "kind": "paragraph", "level": 0, "text": text})
+                blocks.append(
+                    {
+                        "document_id": document_id,
+                        "position": position,
+                        "kind": "paragraph",
+                        "level": 0,
+                        "text": text,
+                    }
+                )
                 sentence_spans.append(spans)
         session.execute(insert(BlockRow), blocks)
         block_ids = list(session.scalars(select(BlockRow.id).order_by(BlockRow.id)))
-        session.execute(insert(SentenceRow), [
-            {"block_id": block_id, "position": i, "start": start, "end": end,
-             "source_hash": source_hash(block["text"][start:end])}
-            for block_id, block, spans in zip(block_ids, blocks, sentence_spans, strict=True)
-            for i, (start, end) in enumerate(spans)
-        ])
+        session.execute(
+            insert(SentenceRow),
+            [
+                {
+                    "block_id": block_id,
+                    "position": i,
+                    "start": start,
+                    "end": end,
+                    "source_hash": source_hash(block["text"][start:end]),
+                }
+                for block_id, block, spans in zip(block_ids, blocks, sentence_spans, strict=True)
+                for i, (start, end) in enumerate(spans)
+            ],
+        )
         annotations, tags = [], []
         for document_id in document_ids:
             text = DocumentText(texts[document_id])
@@ -142,16 +173,27 @@ def _annotation(rng, words, document_id: int, text, now) -> dict:
     start = rng.randrange(length - 20)
     end = min(length, start + rng.randint(4, 80))
     anchor = text.anchor_in_block(block, start, end)
-    note = " ".join(rng.choice(words) for _ in range(rng.randint(3, 40))) if rng.random() < 0.5 \
-        else ""
+    note = (
+        " ".join(rng.choice(words) for _ in range(rng.randint(3, 40))) if rng.random() < 0.5 else ""
+    )
     return {
         "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        "document_id": document_id, "side": "original", "status": "anchored",
-        "colour": rng.choice(COLOURS), "note": note, "block_index": anchor.block_index,
-        "start": anchor.start, "end": anchor.end, "doc_start": anchor.doc_start,
-        "doc_end": anchor.doc_end, "exact": anchor.exact, "prefix": anchor.prefix,
-        "suffix": anchor.suffix, "content_hash": f"{document_id - 1:064x}",
-        "created_at": now, "updated_at": now,
+        "document_id": document_id,
+        "side": "original",
+        "status": "anchored",
+        "colour": rng.choice(COLOURS),
+        "note": note,
+        "block_index": anchor.block_index,
+        "start": anchor.start,
+        "end": anchor.end,
+        "doc_start": anchor.doc_start,
+        "doc_end": anchor.doc_end,
+        "exact": anchor.exact,
+        "prefix": anchor.prefix,
+        "suffix": anchor.suffix,
+        "content_hash": f"{document_id - 1:064x}",
+        "created_at": now,
+        "updated_at": now,
     }
 
 
@@ -188,28 +230,38 @@ def _report_open(database, rng, document_ids) -> None:
 
     times = []
     for document_id in rng.sample(document_ids, min(OPEN_SAMPLES, len(document_ids))):
-        ms, _ = _timed(lambda d=document_id: (get_document(database, d),
-                                              list_annotations(database, d)))
+        ms, _ = _timed(
+            lambda d=document_id: (get_document(database, d), list_annotations(database, d))
+        )
         times.append(ms)
-    print(f"open document + its annotations: median {statistics.median(times):.1f} ms, "
-          f"max {max(times):.1f} ms, CPU median {_cpu_median(len(times)):.1f} ms (goal < 100 ms)")
+    print(
+        f"open document + its annotations: median {statistics.median(times):.1f} ms, "
+        f"max {max(times):.1f} ms, CPU median {_cpu_median(len(times)):.1f} ms (goal < 100 ms)"
+    )
 
 
 def _report_search(database) -> None:
     from reader.core.notes.search import search
 
-    queries = [("viet nam", {}), ("dang", {}), ("can bo dang vien", {}),
-               ("huan chuong", {}), ("chu de 7", {"include_documents": False}),
-               ("cong tac", {"include_notes": False})]
+    queries = [
+        ("viet nam", {}),
+        ("dang", {}),
+        ("can bo dang vien", {}),
+        ("huan chuong", {}),
+        ("chu de 7", {"include_documents": False}),
+        ("cong tac", {"include_notes": False}),
+    ]
     for query, options in queries:
         times = []
         for _ in range(SEARCH_REPEATS):
             ms, hits = _timed(lambda q=query, o=options: search(database, q, **o))
             times.append(ms)
         scope = ", ".join(f"{k}={v}" for k, v in options.items()) or "text and notes"
-        print(f"search {query!r} ({scope}): median {statistics.median(times):.1f} ms, "
-              f"max {max(times):.1f} ms, CPU median {_cpu_median(len(times)):.1f} ms, "
-              f"{len(hits)} hits shown (goal < 50 ms)")
+        print(
+            f"search {query!r} ({scope}): median {statistics.median(times):.1f} ms, "
+            f"max {max(times):.1f} ms, CPU median {_cpu_median(len(times)):.1f} ms, "
+            f"{len(hits)} hits shown (goal < 50 ms)"
+        )
 
 
 def _report_export(database) -> None:
@@ -219,8 +271,10 @@ def _report_export(database) -> None:
         runs = [_timed(lambda f=format: export_annotations(database, f)) for _ in range(2)]
         ms = min(ms for ms, _ in runs)
         text = runs[0][1]
-        print(f"export everything as {format}: best of 2 {ms / 1000:.2f} s "
-              f"(CPU {min(_cpu_ms[-2:]) / 1000:.2f} s), {len(text) / 2**20:.1f} MiB (goal < 5 s)")
+        print(
+            f"export everything as {format}: best of 2 {ms / 1000:.2f} s "
+            f"(CPU {min(_cpu_ms[-2:]) / 1000:.2f} s), {len(text) / 2**20:.1f} MiB (goal < 5 s)"
+        )
 
 
 if __name__ == "__main__":

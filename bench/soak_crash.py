@@ -60,11 +60,14 @@ def main() -> int:
     per_library[0] += args.trials - sum(per_library)
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=args.libraries) as pool:
-        runs = list(pool.map(
-            lambda i: soak(root / f"library-{i}", per_library[i], args.seed + i, args.min_ms,
-                           args.max_ms),
-            range(args.libraries),
-        ))
+        runs = list(
+            pool.map(
+                lambda i: soak(
+                    root / f"library-{i}", per_library[i], args.seed + i, args.min_ms, args.max_ms
+                ),
+                range(args.libraries),
+            )
+        )
     seconds = time.monotonic() - started
     results = [result for run in runs for result in run]
     problems = [(i, p) for i, r in enumerate(results) for p in r.problems]
@@ -72,8 +75,10 @@ def main() -> int:
     print(f"seed {args.seed}; libraries in {root}")
     print(f"trials:                  {len(results)} in {seconds:.0f} s")
     print(f"kill delay:              {args.min_ms}-{args.max_ms} ms after the writer is ready")
-    print(f"operations acknowledged: {sum(acknowledged)} "
-          f"(median {statistics.median(acknowledged):.0f} per trial)")
+    print(
+        f"operations acknowledged: {sum(acknowledged)} "
+        f"(median {statistics.median(acknowledged):.0f} per trial)"
+    )
     print(f"trials with no ack:      {sum(a == 0 for a in acknowledged)}")
     print(f"notes in the libraries:  {[run[-1].annotations for run in runs if run]}")
     print(f"problems:                {len(problems)}")

@@ -140,8 +140,13 @@ def prepare_library(home: Path) -> int:
         "print(add_document(open_database(), sys.argv[1]).document_id)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, str(document)], env=writer_env(home), cwd=REPO,
-        capture_output=True, text=True, timeout=120, check=True,
+        [sys.executable, "-c", script, str(document)],
+        env=writer_env(home),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return int(done.stdout.strip())
 
@@ -164,8 +169,13 @@ class WriterServer:
     def __init__(self, home: Path):
         self.errors = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed in close())
         self.process = subprocess.Popen(
-            [sys.executable, "-c", WRITER, json.dumps(TAGS)], env=writer_env(home), cwd=REPO,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, text=True,
+            [sys.executable, "-c", WRITER, json.dumps(TAGS)],
+            env=writer_env(home),
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
             encoding="utf-8",
         )
         first = self.process.stdout.readline()
@@ -211,8 +221,16 @@ class WriterServer:
         self.errors.close()
 
 
-def run_trial(server: WriterServer, home: Path, document_id: int, rng: random.Random,
-              expected: Expected, *, min_ms: int = 50, max_ms: int = 400) -> TrialResult:
+def run_trial(
+    server: WriterServer,
+    home: Path,
+    document_id: int,
+    rng: random.Random,
+    expected: Expected,
+    *,
+    min_ms: int = 50,
+    max_ms: int = 400,
+) -> TrialResult:
     """Kill a writer `min_ms`-`max_ms` after it is ready, then check the library.
 
     `expected` carries the acknowledged state across trials on the same library and is updated.
@@ -275,9 +293,7 @@ def _read_state(database_file: Path):
         }
         pending = {
             row[0]
-            for row in connection.execute(
-                "SELECT item_id FROM search_pending WHERE kind = 'note'"
-            )
+            for row in connection.execute("SELECT item_id FROM search_pending WHERE kind = 'note'")
         }
     return rows, tags, indexed, pending
 

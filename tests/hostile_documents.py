@@ -154,21 +154,21 @@ def hostile_docx(seed: Path, path: Path, base: str, secret_file: Path) -> Path:
     )
     head, rest = document.split("?>", 1)
     body_at = rest.index("<w:body>") + len("<w:body>")
-    rest = (
-        rest[:body_at]
-        + "<w:p><w:r><w:t>&secret;&remote;</w:t></w:r></w:p>"
-        + rest[body_at:]
-    )
+    rest = rest[:body_at] + "<w:p><w:r><w:t>&secret;&remote;</w:t></w:r></w:p>" + rest[body_at:]
     members["word/document.xml"] = f"{head}?>{doctype}{rest}".encode()
-    rels = members["word/_rels/document.xml.rels"].decode("utf-8").replace(
-        "</Relationships>",
-        f'<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        f'relationships/image" Target="{base}/docx-image.png" TargetMode="External"/>'
-        f'<Relationship Id="rIdX2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        f'relationships/attachedTemplate" Target="{base}/template.dotm" TargetMode="External"/>'
-        f'<Relationship Id="rIdX3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        f'relationships/hyperlink" Target="{secret_file.as_uri()}" TargetMode="External"/>'
-        "</Relationships>",
+    rels = (
+        members["word/_rels/document.xml.rels"]
+        .decode("utf-8")
+        .replace(
+            "</Relationships>",
+            f'<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/image" Target="{base}/docx-image.png" TargetMode="External"/>'
+            f'<Relationship Id="rIdX2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/attachedTemplate" Target="{base}/template.dotm" TargetMode="External"/>'
+            f'<Relationship Id="rIdX3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/hyperlink" Target="{secret_file.as_uri()}" TargetMode="External"/>'
+            "</Relationships>",
+        )
     )
     members["word/_rels/document.xml.rels"] = rels.encode()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -54,8 +54,19 @@ def session_commands(package: Path, work: Path, hostile_page: Path) -> list[list
         ["library", "list"],
         ["segment", str(SAMPLE), "--json"],
         ["translate", str(SAMPLE), "--to", "en", "--beam", "1", "--format", "json"],
-        ["notes", "add", "1", "--quote", quote, "--occurrence", "1", "--note", "ghi chú",
-         "--tag", "luật"],
+        [
+            "notes",
+            "add",
+            "1",
+            "--quote",
+            quote,
+            "--occurrence",
+            "1",
+            "--note",
+            "ghi chú",
+            "--tag",
+            "luật",
+        ],
         ["notes", "list", "--json"],
         ["search", "chinh", "tri"],
         ["notes", "export", "--format", "md", "-o", str(work / "notes.md")],
@@ -70,8 +81,12 @@ def run_session(
     """Run the CLI commands in one guarded process; its exit codes and the guard's events."""
     env = {**os.environ, "BIREADER_HOME": str(home), "PYTHONPATH": str(REPO), **env_changes}
     done = subprocess.run(
-        [*prefix, sys.executable, "-c", GUARD, json.dumps(commands)], env=env, cwd=REPO,
-        capture_output=True, text=True, timeout=300,
+        [*prefix, sys.executable, "-c", GUARD, json.dumps(commands)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -131,8 +131,11 @@ def random_spans(text: DocumentText, count: int, seed: int) -> list[tuple[int, i
     spans = []
     while len(spans) < count:
         block = rng.randrange(len(text.blocks))
-        words = [i for i, char in enumerate(text.blocks[block]) if i == 0 or
-                 text.blocks[block][i - 1] == " "]
+        words = [
+            i
+            for i, char in enumerate(text.blocks[block])
+            if i == 0 or text.blocks[block][i - 1] == " "
+        ]
         if len(words) < 3:
             continue
         first = rng.randrange(len(words) - 1)
@@ -259,8 +262,9 @@ def test_typo_fixed_in_place_with_a_letter_fewer_or_more_keeps_the_whole_quote()
     old = DocumentText(["Mở đầu.", "Internal political protection is a key part of the work."])
     anchor = old.anchor_in_block(1, 0, len("Internal political protection"))
     for fixed in ("Internal politcal protection", "Internal politicall protection"):
-        new = DocumentText(["Mở đầu.", old.blocks[1].replace("Internal political protection",
-                                                             fixed)])
+        new = DocumentText(
+            ["Mở đầu.", old.blocks[1].replace("Internal political protection", fixed)]
+        )
         resolution = reanchor(anchor, new, old=old)
         assert (resolution.method, resolution.anchor.exact) == ("position", fixed)
 

@@ -124,8 +124,14 @@ GONE = "Protecting internal politics matters a great deal."
 def _translation_note(database, document_id, quote: str = "key part"):
     start = MADE_ON.index(quote)
     return annotate_translation_selection(
-        database, document_id, 3, 0, SentenceTranslation(MADE_ON, "translate-vi_en@1.9"),
-        start, start + len(quote), colour="green",
+        database,
+        document_id,
+        3,
+        0,
+        SentenceTranslation(MADE_ON, "translate-vi_en@1.9"),
+        start,
+        start + len(quote),
+        colour="green",
     )
 
 

@@ -28,7 +28,8 @@ def test_clicking_an_entry_asks_for_its_block(qtbot) -> None:
     item = panel.tree.topLevelItem(0).child(0)
     with qtbot.waitSignal(panel.block_requested) as requested:
         qtbot.mouseClick(
-            panel.tree.viewport(), Qt.MouseButton.LeftButton,
+            panel.tree.viewport(),
+            Qt.MouseButton.LeftButton,
             pos=panel.tree.visualItemRect(item).center(),
         )
     assert requested.args == [7]

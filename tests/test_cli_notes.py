@@ -26,21 +26,42 @@ def document_id(capsys, sample_copy: Path) -> str:
 
 
 def test_add_then_list_as_json(capsys, document_id):
-    code, out, _ = run(capsys, "notes", "add", document_id, "--quote", "cản bộ", "--note",
-                       "typo", "--color", "pink", "--tag", "a", "--tag", "b")
+    code, out, _ = run(
+        capsys,
+        "notes",
+        "add",
+        document_id,
+        "--quote",
+        "cản bộ",
+        "--note",
+        "typo",
+        "--color",
+        "pink",
+        "--tag",
+        "a",
+        "--tag",
+        "b",
+    )
     assert code == 0
     uuid = out.strip()
     code, out, _ = run(capsys, "notes", "list", "--document", document_id, "--json")
     (note,) = json.loads(out)
     assert (note["uuid"], note["status"], note["quote"], note["colour"], note["tags"]) == (
-        uuid, "anchored", "cản bộ", "pink", ["a", "b"])
+        uuid,
+        "anchored",
+        "cản bộ",
+        "pink",
+        ["a", "b"],
+    )
     assert note["end"] - note["start"] == len("cản bộ")
 
 
 @pytest.mark.parametrize(
     ("quote", "message"),
-    [("Đảng", "occurs 26 times in document 1: quote more context or pick one with --occurrence"),
-     ("chữ không có", "does not occur in document 1")],
+    [
+        ("Đảng", "occurs 26 times in document 1: quote more context or pick one with --occurrence"),
+        ("chữ không có", "does not occur in document 1"),
+    ],
 )
 def test_ambiguous_or_missing_quote_exits_2_with_one_line(capsys, document_id, quote, message):
     code, out, err = run(capsys, "notes", "add", document_id, "--quote", quote)
@@ -59,7 +80,9 @@ def test_reimport_shows_anchored_and_orphan_status(capsys, document_id, sample_c
     assert (code, out.strip()) == (0, document_id)
     notes = json.loads(run(capsys, "notes", "list", "--document", document_id, "--json")[1])
     assert {(n["status"], n["quote"]) for n in notes} == {
-        ("anchored", "bố trí"), ("orphan", "Huân chương Lao động hạng Ba")}
+        ("anchored", "bố trí"),
+        ("orphan", "Huân chương Lao động hạng Ba"),
+    }
     _, text_out, _ = run(capsys, "notes", "list", "--status", "orphan")
     assert "ORPHAN" in text_out and "Huân chương" in text_out
 
@@ -106,9 +129,14 @@ def test_search_command_marks_matches(capsys, document_id):
 
 def test_cli_process_exit_code_without_traceback(sample_copy, tmp_path):
     env_run = [sys.executable, "-m", "reader"]
-    added = subprocess.run([*env_run, "library", "add", str(sample_copy)], capture_output=True,
-                           text=True, timeout=120)
-    result = subprocess.run([*env_run, "notes", "add", added.stdout.strip(), "--quote", "Đảng"],
-                            capture_output=True, text=True, timeout=120)
+    added = subprocess.run(
+        [*env_run, "library", "add", str(sample_copy)], capture_output=True, text=True, timeout=120
+    )
+    result = subprocess.run(
+        [*env_run, "notes", "add", added.stdout.strip(), "--quote", "Đảng"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "--occurrence" in result.stderr

@@ -42,12 +42,14 @@ def _trials_on_one_library(home: Path, count: int, seed: int):
 
 def test_notes_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = list(pool.map(
-            _trials_on_one_library,
-            [tmp_path / "a", tmp_path / "b"],
-            [TRIALS // 2, TRIALS - TRIALS // 2],
-            [SEED, SEED + 1],
-        ))
+        runs = list(
+            pool.map(
+                _trials_on_one_library,
+                [tmp_path / "a", tmp_path / "b"],
+                [TRIALS // 2, TRIALS - TRIALS // 2],
+                [SEED, SEED + 1],
+            )
+        )
     results = [result for run in runs for result in run]
     problems = [f"trial {i}: {p}" for i, r in enumerate(results) for p in r.problems]
     assert problems == []
@@ -73,8 +75,11 @@ def test_kill_during_first_open_and_migration_leaves_a_library_that_opens(tmp_pa
         home = tmp_path / f"fresh-{trial}"
         home.mkdir()
         process = subprocess.Popen(
-            [sys.executable, "-c", KILL_DURING_FIRST_OPEN], env=writer_env(home), cwd=REPO,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [sys.executable, "-c", KILL_DURING_FIRST_OPEN],
+            env=writer_env(home),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         time.sleep(rng.uniform(0.3, 1.2))  # imports take about 1 s: kills land around the open
         if process.poll() is None:
@@ -114,8 +119,13 @@ def test_document_import_killed_midway_is_all_or_nothing(tmp_path: Path) -> None
     big = tmp_path / "big.vi.txt"
     sample = SAMPLE.read_text(encoding="utf-8")
     big.write_text("\n\n".join(f"Phần {i}.\n\n{sample}" for i in range(3)), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-c", script, str(big)], env=writer_env(home),
-                               cwd=REPO, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(big)],
+        env=writer_env(home),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout.readline().strip() == "flushed"  # inside the open transaction
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=30)

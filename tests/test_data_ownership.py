@@ -34,9 +34,14 @@ def test_a_whole_session_writes_only_user_only_files_under_the_data_directory(
     page = tmp_path / "page.html"
     page.write_text("<html><body><p>Xin chào. Đây là một trang.</p></body></html>", "utf-8")
     result = run_session(
-        [], home, session_commands(argos_package_file, tmp_path, page), HOME=str(elsewhere),
-        XDG_DATA_HOME=str(elsewhere / "data"), XDG_CACHE_HOME=str(elsewhere / "cache"),
-        XDG_CONFIG_HOME=str(elsewhere / "config"), XDG_STATE_HOME=str(elsewhere / "state"),
+        [],
+        home,
+        session_commands(argos_package_file, tmp_path, page),
+        HOME=str(elsewhere),
+        XDG_DATA_HOME=str(elsewhere / "data"),
+        XDG_CACHE_HOME=str(elsewhere / "cache"),
+        XDG_CONFIG_HOME=str(elsewhere / "config"),
+        XDG_STATE_HOME=str(elsewhere / "state"),
     )
     assert result["codes"] == [0] * len(result["codes"]), result["codes"]
     assert list(elsewhere.rglob("*")) == []  # no ~/.local/share/argos-translate, no ~/.cache...
@@ -79,8 +84,9 @@ def test_backup_while_another_instance_writes_is_consistent_and_restores(
     database = open_database()
     add_document(database, SAMPLE)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    writer = subprocess.Popen([sys.executable, "-c", WRITER], env=env, cwd=REPO,
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER], env=env, cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert writer.stdout.readline().strip() == "ready"
         backups = []

@@ -78,3 +78,9 @@ def test_newlines_are_unified() -> None:
 )
 def test_other_legacy_code_pages(encoding: str, text: str) -> None:
     assert decode_bytes((text * 3).encode(encoding), Path("x.txt")).startswith(text)
+
+
+def test_control_characters_and_lone_surrogates_do_not_survive_normalising() -> None:
+    text = normalise("a\x00b\x1b]0;title\x07c\td\x0ce\ud800f")
+    assert text == "ab]0;titlec\td\ne\ufffdf"
+    text.encode("utf-8")  # what content_hash and the database need

@@ -364,7 +364,11 @@ def start_download(entry: CatalogueEntry) -> subprocess.Popen:
     raw = json.dumps({**entry.__dict__, "links": list(entry.links)})
     return subprocess.Popen(
         [sys.executable, "-c", DOWNLOADER, raw],
-        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -144,8 +144,20 @@ def test_markdown_interleaved_and_side_by_side(service, tmp_path: Path) -> None:
 
 def test_cli_export_writes_the_file_and_prints_its_path(installed_vi_en, tmp_path, capsys) -> None:
     out = tmp_path / "sample.epub"
-    code = main(["export", str(DOCUMENTS / "sample.html"), "--to", "en", "--format", "epub",
-                 "--layout", "interleaved", "-o", str(out)])
+    code = main(
+        [
+            "export",
+            str(DOCUMENTS / "sample.html"),
+            "--to",
+            "en",
+            "--format",
+            "epub",
+            "--layout",
+            "interleaved",
+            "-o",
+            str(out),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert captured.out.strip() == str(out)

@@ -24,15 +24,27 @@ from reader.core.notes.service import TranslationQuote, place_translation_quote
 from tests.fuzz_support import collecting, count, fuzz_settings
 
 _ALPHABET = st.sampled_from(
-    [*"aăâbcdđeêghiklmnoôơpqrstuưvxyAĐ .,;:!?…\"“”()-–\n\t0123456789",
-     "Việt Nam", "Điều 1.", "TP. Hà Nội", "thủ tướng", "\u0300", "\u00a0", "𝒳", "\r\n"]
+    [
+        *'aăâbcdđeêghiklmnoôơpqrstuưvxyAĐ .,;:!?…"“”()-–\n\t0123456789',
+        "Việt Nam",
+        "Điều 1.",
+        "TP. Hà Nội",
+        "thủ tướng",
+        "\u0300",
+        "\u00a0",
+        "𝒳",
+        "\r\n",
+    ]
 )
 block_text = st.lists(_ALPHABET, min_size=1, max_size=30).map("".join)
 blocks = st.lists(block_text, min_size=1, max_size=8)
 # An edit of a list of blocks: (kind, which block, where in it, length, inserted text)
 edit = st.tuples(
     st.sampled_from(["insert", "delete", "replace", "drop", "duplicate", "swap", "split"]),
-    st.integers(0, 50), st.integers(0, 200), st.integers(0, 20), block_text,
+    st.integers(0, 50),
+    st.integers(0, 200),
+    st.integers(0, 20),
+    block_text,
 )
 
 
@@ -105,8 +117,7 @@ def test_unchanged_text_keeps_every_anchor_in_place(case) -> None:
 
 
 @fuzz_settings(3)
-@given(case=text_and_span(), changes=st.lists(edit, min_size=1, max_size=4),
-       with_old=st.booleans())
+@given(case=text_and_span(), changes=st.lists(edit, min_size=1, max_size=4), with_old=st.booleans())
 # Found by bench/fuzz_long.py: a typo fixed (one letter fewer) in a quote that ends the document.
 @example(case=(["aaaaaaaaaa"], 0, 10), changes=[("delete", 0, 0, 1, "a")], with_old=True)
 def test_reanchoring_after_any_edit_returns_a_valid_anchor_or_an_orphan(
@@ -134,8 +145,9 @@ def test_reanchoring_after_any_edit_returns_a_valid_anchor_or_an_orphan(
 
 
 @fuzz_settings(3)
-@given(texts=blocks, quote=st.text(max_size=12) | block_text,
-       occurrence=st.none() | st.integers(-2, 5))
+@given(
+    texts=blocks, quote=st.text(max_size=12) | block_text, occurrence=st.none() | st.integers(-2, 5)
+)
 def test_anchor_quote_finds_it_or_says_why(texts, quote, occurrence) -> None:
     count("anchor-quote")
     text = DocumentText(texts)
@@ -150,8 +162,7 @@ def test_anchor_quote_finds_it_or_says_why(texts, quote, occurrence) -> None:
 
 
 @fuzz_settings(3)
-@given(texts=blocks, block=st.integers(-3, 10), start=st.integers(-5, 40),
-       end=st.integers(-5, 40))
+@given(texts=blocks, block=st.integers(-3, 10), start=st.integers(-5, 40), end=st.integers(-5, 40))
 def test_anchor_in_block_rejects_what_is_outside(texts, block, start, end) -> None:
     count("anchor-in-block")
     text = DocumentText(texts)
@@ -188,16 +199,25 @@ def sentence_and_span(draw):
 
 
 def _quote(text: str, start: int, end: int) -> TranslationQuote:
-    return TranslationQuote(0, start, end, text[start:end], text[max(0, start - 32) : start],
-                            text[end : end + 32], "edited")
+    return TranslationQuote(
+        0,
+        start,
+        end,
+        text[start:end],
+        text[max(0, start - 32) : start],
+        text[end : end + 32],
+        "edited",
+    )
 
 
 def _word_edges(text: str, start: int, end: int) -> tuple[bool, bool]:
     def word(character: str) -> bool:
         return character.isalnum() or unicodedata.category(character).startswith("M")
 
-    return (start > 0 and word(text[start - 1]) and word(text[start]),
-            end < len(text) and word(text[end - 1]) and word(text[end]))
+    return (
+        start > 0 and word(text[start - 1]) and word(text[start]),
+        end < len(text) and word(text[end - 1]) and word(text[end]),
+    )
 
 
 @fuzz_settings(3)

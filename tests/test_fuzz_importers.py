@@ -24,9 +24,32 @@ from tests.fuzz_support import (
 )
 
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1258", "cp1252", "latin-1", "koi8-r"]
-MARKDOWN = ["# ", "## ", "\n", "\n\n", "* ", "- ", "1. ", "> ", "```", "`", "|a|b|\n|-|-|\n",
-            "[l](http://x)", "![i](file:///etc/passwd)", "<div>", "</div>", "<script>x</script>",
-            "**", "_", "---\n", "\\", "&amp;", "Việt Nam. ", "TP. Hồ Chí Minh", "    code\n"]
+MARKDOWN = [
+    "# ",
+    "## ",
+    "\n",
+    "\n\n",
+    "* ",
+    "- ",
+    "1. ",
+    "> ",
+    "```",
+    "`",
+    "|a|b|\n|-|-|\n",
+    "[l](http://x)",
+    "![i](file:///etc/passwd)",
+    "<div>",
+    "</div>",
+    "<script>x</script>",
+    "**",
+    "_",
+    "---\n",
+    "\\",
+    "&amp;",
+    "Việt Nam. ",
+    "TP. Hồ Chí Minh",
+    "    code\n",
+]
 
 
 def _write(data: bytes, suffix: str) -> Path:
@@ -90,8 +113,9 @@ def test_mutated_html_markdown_and_pdf(seed: str, changes: list) -> None:
 
 
 @fuzz_settings()
-@given(seed=st.sampled_from(SEEDS["epub"] + SEEDS["docx"]), member=st.floats(0, 1),
-       changes=mutations)
+@given(
+    seed=st.sampled_from(SEEDS["epub"] + SEEDS["docx"]), member=st.floats(0, 1), changes=mutations
+)
 def test_mutated_member_of_epub_and_docx(seed: str, member: float, changes: list) -> None:
     count("member-" + seed.rsplit(".", 1)[-1])
     source = DOCUMENTS / seed
@@ -140,18 +164,20 @@ def _one_byte_missing(out: Path) -> Path:
 
 FOUND = {
     "docx member with broken deflate data": lambda tmp: _corrupt_deflate(
-        DOCUMENTS / "sample.docx", "word/document.xml", tmp / "deflate.docx"),
+        DOCUMENTS / "sample.docx", "word/document.xml", tmp / "deflate.docx"
+    ),
     "epub chapter with broken deflate data": lambda tmp: _corrupt_deflate(
-        DOCUMENTS / "sample.epub", "EPUB/text/ch001.xhtml", tmp / "deflate.epub"),
-    "epub package document with a NUL byte": lambda tmp: _nul_in_package_document(
-        tmp / "nul.epub"),
+        DOCUMENTS / "sample.epub", "EPUB/text/ch001.xhtml", tmp / "deflate.epub"
+    ),
+    "epub package document with a NUL byte": lambda tmp: _nul_in_package_document(tmp / "nul.epub"),
     "docx with its first header damaged": lambda tmp: _one_byte_missing(tmp / "header.docx"),
     "pdf whose title has a lone UTF-16 surrogate": lambda tmp: _bytes(
-        tmp / "title.pdf", (DOCUMENTS / "sample.pdf").read_bytes().replace(
-            b"/Title<FEFF0054", b"/Title<FEFFD800", 1)),  # same length: the xref still holds
+        tmp / "title.pdf",
+        (DOCUMENTS / "sample.pdf").read_bytes().replace(b"/Title<FEFF0054", b"/Title<FEFFD800", 1),
+    ),  # same length: the xref still holds
     "html with a control character after dropped furniture": lambda tmp: _bytes(
-        tmp / "control.html",
-        b'<html><body><br class="share">\x1fabc<p>Xin chao.</p></body></html>'),
+        tmp / "control.html", b'<html><body><br class="share">\x1fabc<p>Xin chao.</p></body></html>'
+    ),
 }
 
 

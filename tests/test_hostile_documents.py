@@ -37,8 +37,13 @@ def secret_file(tmp_path: Path) -> Path:
 
 
 def _all_text(document) -> str:
-    return "\n".join([document.title, *(block.text for block in document.blocks),
-                      *(title for _, title, _ in document.toc)])
+    return "\n".join(
+        [
+            document.title,
+            *(block.text for block in document.blocks),
+            *(title for _, title, _ in document.toc),
+        ]
+    )
 
 
 def test_html_keeps_the_article_and_drops_scripts_frames_and_hidden_parts(
@@ -91,8 +96,14 @@ def test_epub_with_entities_and_remote_resources_reads_only_its_own_text(
 
 
 @pytest.mark.parametrize(
-    "href", ["http://127.0.0.1:9/chapter.xhtml", "file:///etc/passwd", "../../../../etc/passwd",
-             "/etc/passwd", "%2E%2E/%2E%2E/etc/passwd"],
+    "href",
+    [
+        "http://127.0.0.1:9/chapter.xhtml",
+        "file:///etc/passwd",
+        "../../../../etc/passwd",
+        "/etc/passwd",
+        "%2E%2E/%2E%2E/etc/passwd",
+    ],
 )
 def test_epub_chapter_outside_the_archive_is_never_read(tmp_path: Path, href: str) -> None:
     book = epub_with_outside_chapter(tmp_path / "outside.epub", href)
@@ -105,16 +116,15 @@ def test_epub_chapter_outside_the_archive_is_never_read(tmp_path: Path, href: st
 def test_docx_with_external_entities_and_relationships_reads_only_its_own_text(
     tmp_path: Path, secret_file: Path
 ) -> None:
-    document_file = hostile_docx(DOCUMENTS / "sample.docx", tmp_path / "hostile.docx",
-                                 UNREACHABLE, secret_file)
+    document_file = hostile_docx(
+        DOCUMENTS / "sample.docx", tmp_path / "hostile.docx", UNREACHABLE, secret_file
+    )
     document = _load_or_refusal(document_file)
     if document is not None:
         assert SECRET not in _all_text(document)
 
 
-def test_a_file_over_the_size_limit_is_refused_without_being_read(
-    tmp_path: Path, capsys
-) -> None:
+def test_a_file_over_the_size_limit_is_refused_without_being_read(tmp_path: Path, capsys) -> None:
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as stream:
         stream.truncate(MAX_FILE_BYTES + 2**20)  # sparse: 201 MiB on paper, nothing on disk

@@ -26,8 +26,9 @@ SENTENCE = "Công tác bảo vệ chính trị nội bộ là một bộ phận 
 
 def _members(package: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(package) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()
-                if not info.is_dir()}
+        return {
+            info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()
+        }
 
 
 def _top(members: dict[str, bytes]) -> str:
@@ -81,9 +82,17 @@ def _hostile(case: str, package: Path, tmp_path: Path) -> Path:
     raise AssertionError(case)
 
 
-CASES = ["zip slip", "absolute path", "symlink", "zip bomb", "missing metadata",
-         "metadata not json", "metadata lies about the type",
-         "metadata names a path as language", "truncated"]
+CASES = [
+    "zip slip",
+    "absolute path",
+    "symlink",
+    "zip bomb",
+    "missing metadata",
+    "metadata not json",
+    "metadata lies about the type",
+    "metadata names a path as language",
+    "truncated",
+]
 
 
 @pytest.fixture
@@ -102,9 +111,11 @@ def test_hostile_packages_are_refused_before_extraction_and_the_model_keeps_work
     before_files = tree_digest(installed_vi_en.path)
     extracted: list[str] = []
     real_extract = packages._extract_all
-    monkeypatch.setattr(packages, "_extract_all",
-                        lambda zf, staging, path: extracted.append(path.name)
-                        or real_extract(zf, staging, path))
+    monkeypatch.setattr(
+        packages,
+        "_extract_all",
+        lambda zf, staging, path: extracted.append(path.name) or real_extract(zf, staging, path),
+    )
     for case in CASES:
         archive = _hostile(case, argos_package_file, tmp_path)
         with pytest.raises(InputError) as error:

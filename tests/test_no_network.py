@@ -63,9 +63,15 @@ def test_whole_session_opens_no_socket(session) -> None:
     if prefix:
         # The namespace really has no network: not even loopback can be reached.
         probe = subprocess.run(
-            [*prefix, sys.executable, "-c",
-             "import socket; socket.create_connection(('127.0.0.1', 9), timeout=2)"],
-            capture_output=True, text=True, timeout=60,
+            [
+                *prefix,
+                sys.executable,
+                "-c",
+                "import socket; socket.create_connection(('127.0.0.1', 9), timeout=2)",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert probe.returncode != 0 and "Network is unreachable" in probe.stderr
     work, commands = session

@@ -44,16 +44,20 @@ def _annotate_sample(database, tmp_path: Path) -> tuple[int, Path]:
     path = tmp_path / "bvctnb.txt"
     shutil.copy(SAMPLE, path)
     document_id = add_document(database, path).document_id
-    annotate_quote(database, document_id, "cản bộ", note="typo:\n\n- **cán bộ**", colour="pink",
-                   tags=["typo", "chính tả"])
+    annotate_quote(
+        database,
+        document_id,
+        "cản bộ",
+        note="typo:\n\n- **cán bộ**",
+        colour="pink",
+        tags=["typo", "chính tả"],
+    )
     annotate_selection(database, document_id, 3, 0, 15)
     annotate_quote(database, document_id, "Trương Thị Mai", note="người trao")
     return document_id, path
 
 
-def test_json_export_is_w3c_web_annotation_with_quote_and_position_selectors(
-    database, tmp_path
-):
+def test_json_export_is_w3c_web_annotation_with_quote_and_position_selectors(database, tmp_path):
     document_id, path = _annotate_sample(database, tmp_path)
     exported = json.loads(export_annotations(database, "json"))
     assert exported["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
@@ -69,16 +73,21 @@ def test_json_export_is_w3c_web_annotation_with_quote_and_position_selectors(
     assert text[position["start"] : position["end"]] == "cản bộ"
     assert typo["target"]["source"] == path.resolve().as_uri()
     bodies = {(b.get("purpose"), b["value"]) for b in typo["body"]}
-    assert bodies == {("commenting", "typo:\n\n- **cán bộ**"), ("tagging", "typo"),
-                      ("tagging", "chính tả")}
+    assert bodies == {
+        ("commenting", "typo:\n\n- **cán bộ**"),
+        ("tagging", "typo"),
+        ("tagging", "chính tả"),
+    }
 
 
 def test_round_trip_into_an_empty_library_loses_nothing(database, tmp_path, monkeypatch):
     document_id, path = _annotate_sample(database, tmp_path)
     # an orphan too: its text is edited away, then the file is added again
     annotate_quote(database, document_id, "Huân chương Lao động hạng Ba", note="orphan soon")
-    path.write_text(path.read_text(encoding="utf-8").replace("Huân chương Lao động hạng Ba",
-                                                             "Bằng khen"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Huân chương Lao động hạng Ba", "Bằng khen"),
+        encoding="utf-8",
+    )
     add_document(database, path)
     before = list_annotations(database)
     assert sum(note.status == "orphan" for note in before) == 1
@@ -122,14 +131,18 @@ def test_import_onto_changed_text_reanchors(database, tmp_path):
     [
         ("{not json", "not valid JSON"),
         ('{"type": "Thing"}', "not W3C Web Annotation"),
-        ('[{"type": "Annotation", "target": {"source": "x"}}]',
-         "annotation 1: no TextQuoteSelector"),
-        ('[{"type": "Annotation", "target": {"source": "file:///nowhere/gone.txt", "selector": '
-         '{"type": "TextQuoteSelector", "exact": "abc"}}}]', "not in the library"),
+        (
+            '[{"type": "Annotation", "target": {"source": "x"}}]',
+            "annotation 1: no TextQuoteSelector",
+        ),
+        (
+            '[{"type": "Annotation", "target": {"source": "file:///nowhere/gone.txt", "selector": '
+            '{"type": "TextQuoteSelector", "exact": "abc"}}}]',
+            "not in the library",
+        ),
     ],
 )
-def test_bad_import_file_names_the_problem_and_writes_nothing(database, tmp_path, content,
-                                                              problem):
+def test_bad_import_file_names_the_problem_and_writes_nothing(database, tmp_path, content, problem):
     _annotate_sample(database, tmp_path)
     before = list_annotations(database)
     bad = tmp_path / "bad.json"
@@ -142,12 +155,25 @@ def test_bad_import_file_names_the_problem_and_writes_nothing(database, tmp_path
 
 def test_foreign_annotations_can_be_put_on_a_given_document(database, small_document, tmp_path):
     foreign = tmp_path / "hypothesis.json"
-    foreign.write_text(json.dumps({
-        "@context": "http://www.w3.org/ns/anno.jsonld", "id": "https://example.org/anno/1",
-        "type": "Annotation", "body": {"type": "TextualBody", "value": "ghi chú"},
-        "target": {"source": "https://example.org/page", "selector": {
-            "type": "TextQuoteSelector", "exact": "phát triển kinh tế", "prefix": "tiếp tục "}},
-    }), encoding="utf-8")
+    foreign.write_text(
+        json.dumps(
+            {
+                "@context": "http://www.w3.org/ns/anno.jsonld",
+                "id": "https://example.org/anno/1",
+                "type": "Annotation",
+                "body": {"type": "TextualBody", "value": "ghi chú"},
+                "target": {
+                    "source": "https://example.org/page",
+                    "selector": {
+                        "type": "TextQuoteSelector",
+                        "exact": "phát triển kinh tế",
+                        "prefix": "tiếp tục ",
+                    },
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
     result = import_w3c(database, foreign, document_id=small_document)
     assert (result.imported, result.orphans) == (1, 0)
     (note,) = list_annotations(database)
@@ -167,15 +193,22 @@ def test_markdown_groups_by_document_and_block_with_original_beside_translation(
     database, small_document, installed_vi_en
 ):
     _translate(database, small_document)
-    annotate_quote(database, small_document, "phát triển kinh tế", note="**kinh tế** = economy",
-                   tags=["từ vựng"])
+    annotate_quote(
+        database,
+        small_document,
+        "phát triển kinh tế",
+        note="**kinh tế** = economy",
+        tags=["từ vựng"],
+    )
     annotate_quote(database, small_document, "Nhiều cán bộ", colour="green")
     markdown = export_annotations(database, "md")
     assert markdown.startswith("# Annotations\n\n## Báo cáo năm 2023\n")
     blocks = markdown.split("### ¶ ")[1:]
     assert [block.split(" —")[0] for block in blocks] == ["2", "3"]
-    assert ("| Việt Nam tiếp tục phát triển kinh tế. | Vietnam keeps developing its economy. |"
-            in blocks[1])
+    assert (
+        "| Việt Nam tiếp tục phát triển kinh tế. | Vietnam keeps developing its economy. |"
+        in blocks[1]
+    )
     assert "**kinh tế** = economy" in blocks[1] and "#từ vựng" in blocks[1]
     machine_row = next(line for line in blocks[0].splitlines() if line.startswith("| Nhiều"))
     assert machine_row.split("|")[2].strip(), "the cached machine translation is shown"
@@ -185,13 +218,18 @@ def test_anki_csv_has_the_sentence_in_front_and_translation_plus_note_behind(
     database, small_document, installed_vi_en
 ):
     _translate(database, small_document)
-    note = annotate_quote(database, small_document, "phát triển kinh tế",
-                          note="kinh tế = economy\nsecond line", tags=["từ vựng"])
+    note = annotate_quote(
+        database,
+        small_document,
+        "phát triển kinh tế",
+        note="kinh tế = economy\nsecond line",
+        tags=["từ vựng"],
+    )
     lines = export_annotations(database, "csv").splitlines()
     headers = [line for line in lines if line.startswith("#")]
     assert "#separator:comma" in headers and "#html:true" in headers
     assert "#tags column:4" in headers and "#guid column:1" in headers
-    (row,) = list(csv.reader(io.StringIO("\n".join(lines[len(headers):]))))
+    (row,) = list(csv.reader(io.StringIO("\n".join(lines[len(headers) :]))))
     guid, front, back, tags = row
     assert guid == note.uuid
     assert front == "Việt Nam tiếp tục <b>phát triển kinh tế</b>."
@@ -203,8 +241,7 @@ def test_translation_side_note_exported_with_its_translation_marked(
     database, small_document, installed_vi_en
 ):
     _translate(database, small_document)
-    note = annotate_quote(database, small_document, "economy", side="translation",
-                          note="kinh tế")
+    note = annotate_quote(database, small_document, "economy", side="translation", note="kinh tế")
     assert note.translation.origin == "edited"
     row = list(csv.reader(io.StringIO(export_annotations(database, "csv"))))[-1]
     assert row[1] == "Việt Nam tiếp tục phát triển kinh tế."
@@ -218,11 +255,9 @@ def test_translation_side_note_follows_an_edited_translation_or_is_exported_as_a
     database, small_document, installed_vi_en
 ):
     service = _translate(database, small_document)
-    note = annotate_quote(database, small_document, "economy", side="translation",
-                          note="kinh tế")
+    note = annotate_quote(database, small_document, "economy", side="translation", note="kinh tế")
     document = get_document(database, small_document)
-    service.save_edit(document, 2, 0, "Its economy is what Vietnam keeps developing.",
-                      to_code="en")
+    service.save_edit(document, 2, 0, "Its economy is what Vietnam keeps developing.", to_code="en")
     row = list(csv.reader(io.StringIO(export_annotations(database, "csv"))))[-1]
     assert row[2].startswith("Its <b>economy</b> is what Vietnam keeps developing.")
     service.save_edit(document, 2, 0, "Vietnam keeps growing.", to_code="en")

@@ -37,8 +37,14 @@ def _count_rows(database) -> int:
 
 
 def test_quote_annotation_records_selectors_note_tags_and_colour(database, document_id):
-    note = annotate_quote(database, document_id, "cản bộ", note="typo: **cán bộ**",
-                          colour="pink", tags=["typo", " typo ", "chính tả"])
+    note = annotate_quote(
+        database,
+        document_id,
+        "cản bộ",
+        note="typo: **cán bộ**",
+        colour="pink",
+        tags=["typo", " typo ", "chính tả"],
+    )
     stored = get_annotation(database, note.uuid)
     document = get_document(database, document_id)
     block = document.blocks[stored.anchor.block_index]
@@ -47,8 +53,11 @@ def test_quote_annotation_records_selectors_note_tags_and_colour(database, docum
     assert text[stored.anchor.doc_start : stored.anchor.doc_end] == "cản bộ"
     assert stored.anchor.prefix.endswith("đối với ") and len(stored.anchor.prefix) == 32
     assert stored.anchor.suffix.startswith(" khi xem xét")
-    assert (stored.note, stored.colour, stored.tags) == ("typo: **cán bộ**", "pink",
-                                                         ("chính tả", "typo"))
+    assert (stored.note, stored.colour, stored.tags) == (
+        "typo: **cán bộ**",
+        "pink",
+        ("chính tả", "typo"),
+    )
     assert stored.status == "anchored" and stored.side == "original"
     assert stored.content_hash == document.content_hash
     assert stored.created_at == note.created_at
@@ -72,8 +81,7 @@ def test_missing_or_ambiguous_quote_and_bad_colour_write_nothing(database, docum
 def test_selection_edit_delete_and_undo(database, document_id):
     note = annotate_selection(database, document_id, 3, 0, 15, note="first", tags=["a"])
     assert note.quote == "Công tác BVCTNB"
-    edited = update_annotation(database, note.uuid, note="second", colour="green",
-                               tags=["b", "c"])
+    edited = update_annotation(database, note.uuid, note="second", colour="green", tags=["b", "c"])
     assert (edited.note, edited.colour, edited.tags) == ("second", "green", ("b", "c"))
     assert edited.updated_at >= note.updated_at and edited.created_at == note.created_at
     deleted = delete_annotation(database, note.uuid)
@@ -89,7 +97,9 @@ def test_list_filters_by_colour_tag_status_and_orders_by_position(database, docu
     earlier = annotate_selection(database, document_id, 1, 0, 5, colour="blue")
     annotate_selection(database, document_id, 2, 0, 5, colour="green", tags=["x", "y"])
     assert [n.uuid for n in list_annotations(database, document_id, colour="blue")] == [
-        earlier.uuid, later.uuid]
+        earlier.uuid,
+        later.uuid,
+    ]
     assert {n.colour for n in list_annotations(database, tag="x")} == {"blue", "green"}
     assert list_annotations(database, status="orphan") == []
     assert list_tags(database) == ["x", "y"]
@@ -108,21 +118,24 @@ def test_removing_the_document_removes_its_annotations(database, document_id):
     assert _count_rows(database) == 0
 
 
-def test_translation_side_annotation_records_the_translation_it_was_made_on(
-    database, document_id
-):
+def test_translation_side_annotation_records_the_translation_it_was_made_on(database, document_id):
     document = get_document(database, document_id)
     block = document.blocks[3]
-    translation = SentenceTranslation("Internal political protection is a key part.",
-                                      "translate-vi_en@1.9")
-    note = annotate_translation_selection(database, document_id, 3, 0, translation, 0, 29,
-                                          note="term")
+    translation = SentenceTranslation(
+        "Internal political protection is a key part.", "translate-vi_en@1.9"
+    )
+    note = annotate_translation_selection(
+        database, document_id, 3, 0, translation, 0, 29, note="term"
+    )
     assert note.side == "translation"
     assert note.quote == "Internal political protection"
     assert note.translation.origin == "translate-vi_en@1.9"
     assert note.anchor.exact == block.sentences[0].text  # the aligned source sentence
     by_quote = annotate_quote(
-        database, document_id, "key part", side="translation",
+        database,
+        document_id,
+        "key part",
+        side="translation",
         translations={(3, 0): translation},
     )
     assert (by_quote.translation.start, by_quote.translation.end) == (35, 43)
@@ -207,17 +220,21 @@ def test_highlights_per_block_mark_the_touched_sentences(database, document_id):
     document = get_document(database, document_id)
     block = next(b for b in document.blocks if len(b.sentences) >= 2)
     first, second = block.sentences[0], block.sentences[1]
-    across = annotate_selection(database, document_id, block.index, first.end - 3,
-                                second.start + 3, colour="blue")
+    across = annotate_selection(
+        database, document_id, block.index, first.end - 3, second.start + 3, colour="blue"
+    )
     translation = SentenceTranslation("A translated sentence.", "edited")
-    on_target = annotate_translation_selection(database, document_id, block.index, 1,
-                                               translation, 2, 12)
+    on_target = annotate_translation_selection(
+        database, document_id, block.index, 1, translation, 2, 12
+    )
     painted = highlights(document, list_annotations(database, document_id))
     by_uuid = {h.uuid: h for h in painted[block.index]}
     assert by_uuid[across.uuid].sentences == (0, 1)
     assert (by_uuid[across.uuid].start, by_uuid[across.uuid].colour) == (first.end - 3, "blue")
     assert (by_uuid[on_target.uuid].side, by_uuid[on_target.uuid].sentences) == (
-        "translation", (1,))
+        "translation",
+        (1,),
+    )
     assert (by_uuid[on_target.uuid].start, by_uuid[on_target.uuid].end) == (2, 12)
 
 
@@ -231,8 +248,14 @@ GONE = "Protecting internal politics matters a great deal."  # another model: ot
 def _on_translation(database, document_id, quote: str, translation: str = MADE_ON):
     start = translation.index(quote)
     return annotate_translation_selection(
-        database, document_id, 3, 0, SentenceTranslation(translation, "translate-vi_en@1.9"),
-        start, start + len(quote), colour="green",
+        database,
+        document_id,
+        3,
+        0,
+        SentenceTranslation(translation, "translate-vi_en@1.9"),
+        start,
+        start + len(quote),
+        colour="green",
     )
 
 
@@ -258,8 +281,10 @@ def test_placing_on_known_translations_moves_or_orphans_only_translation_side_no
     )
     original = annotate_quote(database, document_id, "cản bộ")
     notes = list_annotations(database, document_id)
-    by_uuid = {n.uuid: n for n in place_on_translations(notes, {(3, 0): SentenceTranslation(
-        MOVED, "edited")})}
+    by_uuid = {
+        n.uuid: n
+        for n in place_on_translations(notes, {(3, 0): SentenceTranslation(MOVED, "edited")})
+    }
     placed = by_uuid[moved.uuid]
     assert placed.status == "anchored" and placed.quote == "key part"
     assert MOVED[placed.translation.start : placed.translation.end] == "key part"

@@ -327,7 +327,11 @@ def start_slow_install(package: Path, hold_seconds: float) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # BIREADER_HOME: this test's data dir
     installer = subprocess.Popen(
         [sys.executable, "-c", SLOW_INSTALLER, str(package), str(hold_seconds)],
-        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     line = installer.stdout.readline()
     if line.strip() != "installing":
@@ -407,8 +411,12 @@ def test_remove_after_another_process_removed_it_says_so(tmp_path) -> None:
     install_package_file(minimal_package(tmp_path / "v1", version="1.0"))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     remover = subprocess.Popen(
-        [sys.executable, "-c", REMOVER], env=env, cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", REMOVER],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert remover.stdout.readline().strip() == "removing"
 

@@ -29,9 +29,7 @@ def test_fold_keeps_one_character_per_character(text):
     assert len(fold(text)) == len(text)
 
 
-def test_search_is_diacritic_insensitive_and_snippets_show_the_original_text(
-    database, sample_copy
-):
+def test_search_is_diacritic_insensitive_and_snippets_show_the_original_text(database, sample_copy):
     document_id = add_document(database, sample_copy).document_id
     hits = search(database, "viet nam")
     assert hits and hits[0].kind == "block" and hits[0].document_id == document_id
@@ -47,12 +45,15 @@ def test_search_is_diacritic_insensitive_and_snippets_show_the_original_text(
 
 def test_notes_are_found_by_note_text_quote_and_tag(database, sample_copy):
     document_id = add_document(database, sample_copy).document_id
-    note = annotate_quote(database, document_id, "cản bộ", note="Lỗi chính tả: cán bộ",
-                          tags=["sửa lỗi"])
-    assert [h.annotation_uuid for h in search(database, "loi chinh ta",
-                                               include_documents=False)] == [note.uuid]
-    assert [h.annotation_uuid for h in search(database, "sua",
-                                               include_documents=False)] == [note.uuid]
+    note = annotate_quote(
+        database, document_id, "cản bộ", note="Lỗi chính tả: cán bộ", tags=["sửa lỗi"]
+    )
+    assert [
+        h.annotation_uuid for h in search(database, "loi chinh ta", include_documents=False)
+    ] == [note.uuid]
+    assert [h.annotation_uuid for h in search(database, "sua", include_documents=False)] == [
+        note.uuid
+    ]
     by_quote = search(database, "can bo", include_documents=False)
     assert [h.annotation_uuid for h in by_quote] == [note.uuid]
     hit = by_quote[0]

@@ -49,8 +49,14 @@ def _start(script: str, *args: str, home: Path) -> subprocess.Popen:
     import os
 
     env = {**os.environ, "BIREADER_HOME": str(home), "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-c", script, *args], env=env, cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _integrity(path: Path) -> str:

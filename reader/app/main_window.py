@@ -327,8 +327,16 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
             from reader.core.notes.translations import SentenceTranslation
 
             return annotate_translation_selection(
-                database(), document_id, b0, sentence_index, SentenceTranslation(text, origin),
-                start, end, colour=colour, note=note, tags=tags,
+                database(),
+                document_id,
+                b0,
+                sentence_index,
+                SentenceTranslation(text, origin),
+                start,
+                end,
+                colour=colour,
+                note=note,
+                tags=tags,
             )
 
         return create_translation
@@ -456,8 +464,13 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
             from reader.core.export import export_document
 
             return export_document(
-                self.context.service(), opened.document, opened.target_language, output,
-                format=format, layout=layout, on_progress=relay.report,
+                self.context.service(),
+                opened.document,
+                opened.target_language,
+                output,
+                format=format,
+                layout=layout,
+                on_progress=relay.report,
             )
 
         self.workers.submit(export, self._exported, self._export_failed)

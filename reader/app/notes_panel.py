@@ -220,8 +220,14 @@ class NotesPanel(QDockWidget):
         return self._push_add(
             f"Highlight ({colour})",
             lambda: annotate_selection(
-                self.database, document_id, block_index, start, end,
-                colour=colour, note=note, tags=tags,
+                self.database,
+                document_id,
+                block_index,
+                start,
+                end,
+                colour=colour,
+                note=note,
+                tags=tags,
             ),
         )
 
@@ -241,8 +247,16 @@ class NotesPanel(QDockWidget):
         return self._push_add(
             f"Highlight ({colour})",
             lambda: annotate_translation_selection(
-                self.database, document_id, block_index, sentence_index, translation,
-                start, end, colour=colour, note=note, tags=tags,
+                self.database,
+                document_id,
+                block_index,
+                sentence_index,
+                translation,
+                start,
+                end,
+                colour=colour,
+                note=note,
+                tags=tags,
             ),
         )
 

@@ -238,7 +238,10 @@ class TranslationControl:
 
             service = self.context.service()
             service.save_edit(
-                opened.document, block_index, sentence_index, translation,
+                opened.document,
+                block_index,
+                sentence_index,
+                translation,
                 to_code=opened.route.to_code,
             )
             source = opened.document.blocks[block_index].sentences[sentence_index].text
@@ -266,9 +269,9 @@ class TranslationControl:
         self.workers.submit(save, show, self._show_error)
 
     def translate_selection(self) -> None:
-        text = self.document_view.selected_text(
+        text = self.document_view.selected_text(SOURCE) or self.document_view.current_sentence_text(
             SOURCE
-        ) or self.document_view.current_sentence_text(SOURCE)
+        )
         opened = self.opened
         if not text.strip() or opened is None or opened.route is None:
             self.statusBar().showMessage("Select some original text to translate", 3000)

@@ -41,8 +41,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("document", type=int, metavar="DOC_ID")
     add.add_argument("--quote", required=True, help="the exact text to annotate")
     add.add_argument("--side", choices=SIDES, default="original")
-    add.add_argument("--occurrence", type=int, metavar="N",
-                     help="which occurrence when the quote occurs more than once (1 = first)")
+    add.add_argument(
+        "--occurrence",
+        type=int,
+        metavar="N",
+        help="which occurrence when the quote occurs more than once (1 = first)",
+    )
     add.add_argument("--note", default="", help="note text (Markdown)")
     add.add_argument("--color", "--colour", dest="colour", choices=COLOURS, default=DEFAULT_COLOUR)
     add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
@@ -73,14 +77,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     importing = commands.add_parser("import", help="import W3C Web Annotation JSON")
     importing.add_argument("file", type=Path)
-    importing.add_argument("--document", type=int, metavar="ID",
-                           help="put every annotation on this document")
+    importing.add_argument(
+        "--document", type=int, metavar="ID", help="put every annotation on this document"
+    )
     importing.set_defaults(func=_import)
 
 
 def _list(args: argparse.Namespace) -> int:
-    notes = list_annotations(open_database(), args.document, colour=args.colour, tag=args.tag,
-                             status=args.status)
+    notes = list_annotations(
+        open_database(), args.document, colour=args.colour, tag=args.tag, status=args.status
+    )
     if args.json:
         print(json.dumps([note.to_json() for note in notes], ensure_ascii=False, indent=2))
         return 0
@@ -105,8 +111,14 @@ def _line(note: Annotation) -> str:
 
 def _add(args: argparse.Namespace) -> int:
     note = annotate_quote(
-        open_database(), args.document, args.quote, side=args.side, occurrence=args.occurrence,
-        note=args.note, colour=args.colour, tags=args.tag,
+        open_database(),
+        args.document,
+        args.quote,
+        side=args.side,
+        occurrence=args.occurrence,
+        note=args.note,
+        colour=args.colour,
+        tags=args.tag,
     )
     print(json.dumps(note.to_json(), ensure_ascii=False, indent=2) if args.json else note.uuid)
     return 0
@@ -114,8 +126,9 @@ def _add(args: argparse.Namespace) -> int:
 
 def _edit(args: argparse.Namespace) -> int:
     tags = [] if args.no_tags else args.tag
-    note = update_annotation(open_database(), args.uuid, note=args.note, colour=args.colour,
-                             tags=tags)
+    note = update_annotation(
+        open_database(), args.uuid, note=args.note, colour=args.colour, tags=tags
+    )
     print(_line(note))
     return 0
 
@@ -154,6 +167,8 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     result = import_w3c(open_database(), args.file, document_id=args.document)
-    print(f"imported {result.imported} annotation(s) ({result.orphans} orphaned), "
-          f"skipped {result.skipped} already present, added {result.documents_added} document(s)")
+    print(
+        f"imported {result.imported} annotation(s) ({result.orphans} orphaned), "
+        f"skipped {result.skipped} already present, added {result.documents_added} document(s)"
+    )
     return 0

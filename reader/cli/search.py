@@ -25,8 +25,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _search(args: argparse.Namespace) -> int:
     hits = search(
-        open_database(), " ".join(args.query), document_id=args.document, limit=args.limit,
-        include_documents=not args.notes, include_notes=not args.text,
+        open_database(),
+        " ".join(args.query),
+        document_id=args.document,
+        limit=args.limit,
+        include_documents=not args.notes,
+        include_notes=not args.text,
     )
     if args.json:
         print(json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2))

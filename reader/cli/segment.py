@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 
 from reader.cli.options import AUTO, source_language
 from reader.core.documents import Document, load_document
+from reader.core.documents.model import Block, BlockKind, Sentence
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,15 +45,29 @@ def _segment(args: argparse.Namespace) -> int:
 def document_json(document: Document) -> dict:
     return {
         "language": document.language,
-        "blocks": [
-            {
-                "kind": str(block.kind),
-                "text": block.text,
-                "sentences": [
-                    {"start": sentence.start, "end": sentence.end, "text": sentence.text}
-                    for sentence in block.sentences
-                ],
-            }
-            for block in document.blocks
-        ],
+        "blocks": [block_json(block, _sentence_json) for block in document.blocks],
     }
+
+
+def block_json(block: Block, sentence_json: Callable[[Sentence], dict]) -> dict:
+    """A block as `segment --json` and `translate --format json` give it: kind, text, whether
+    it goes to the model, its sentences and, for a table, its rows of cells."""
+    entry: dict = {"kind": str(block.kind), "text": block.text}
+    if block.level:
+        entry["level"] = block.level
+    if not block.translate:
+        entry["translate"] = False
+    entry["sentences"] = [sentence_json(sentence) for sentence in block.sentences]
+    if block.kind is BlockKind.TABLE:
+        entry["rows"] = [
+            [
+                {"text": text, "sentences": [sentence_json(s) for s in sentences]}
+                for text, sentences in row
+            ]
+            for row in block.table_rows()
+        ]
+    return entry
+
+
+def _sentence_json(sentence: Sentence) -> dict:
+    return {"start": sentence.start, "end": sentence.end, "text": sentence.text}

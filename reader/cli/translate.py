@@ -10,7 +10,9 @@ import sys
 from tqdm import tqdm
 
 from reader.cli.options import add_translation_pair
+from reader.cli.segment import block_json
 from reader.core.documents import Document, load_document
+from reader.core.documents.model import Sentence
 from reader.core.errors import ReaderError
 from reader.core.segment import UNDETERMINED
 from reader.core.storage import open_database
@@ -103,21 +105,23 @@ def render_text(document: Document, results: Translations, target_lang: str) -> 
 
 
 def render_json(document: Document, results: Translations, target_lang: str) -> str:
+    def sentence_json(sentence: Sentence, block_index: int) -> dict:
+        translated = results[(block_index, sentence.index)]
+        return {
+            "source": sentence.text,
+            "translation": translated.translation,
+            "start": sentence.start,
+            "end": sentence.end,
+            "cached": translated.cached,
+        }
+
     blocks = []
     for block in document.blocks:
-        sentences = []
-        for sentence in block.sentences:
-            translated = results[(block.index, sentence.index)]
-            sentences.append(
-                {
-                    "source": sentence.text,
-                    "translation": translated.translation,
-                    "start": sentence.start,
-                    "end": sentence.end,
-                    "cached": translated.cached,
-                }
-            )
-        blocks.append({"kind": str(block.kind), "text": block.text, "sentences": sentences})
+        entry = block_json(block, lambda sentence, at=block.index: sentence_json(sentence, at))
+        for row in entry.get("rows", ()):
+            for cell in row:
+                cell["translation"] = " ".join(s["translation"] for s in cell["sentences"])
+        blocks.append(entry)
     return json.dumps({"blocks": blocks}, ensure_ascii=False, indent=2) + "\n"
 
 

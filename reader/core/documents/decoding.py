@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -26,9 +27,20 @@ _LANGUAGE_SAMPLE_CHARS = 20_000
 _FALLBACK_CODE_PAGES = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "cp1258")
 
 
+# Page and line feeds break lines; other C0 controls (NUL, ESC...) are not text: they make XML
+# exports ill-formed and rewrite terminals. A lone surrogate (a PDF's broken ToUnicode map) cannot
+# even be encoded: it becomes U+FFFD, the mark of a character that could not be read.
+_LINE_BREAKS = re.compile("\r\n|[\r\f\v\x1c-\x1e\x85\u2028\u2029]")
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalise(text: str) -> str:
-    """NFC, unified newlines: the form every later offset refers to."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """NFC, unified newlines, no control characters but TAB and LF: the form every later offset
+    refers to."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _NOT_TEXT.sub("", text)
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
 
 

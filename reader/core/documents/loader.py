@@ -8,9 +8,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes, normalise
-from reader.core.documents.importers import RawDocument, importer_for
+from reader.core.documents.importers import RawBlock, RawDocument, importer_for
 from reader.core.documents.importers.text import TextImporter
-from reader.core.documents.model import Block, Document, Sentence, content_hash
+from reader.core.documents.model import (
+    CELL_SEPARATOR,
+    ROW_SEPARATOR,
+    UNTRANSLATED_KINDS,
+    Block,
+    BlockKind,
+    Document,
+    Sentence,
+    content_hash,
+    table_cell_spans,
+)
 from reader.core.errors import InputError
 from reader.core.segment import detect_language, split_sentences
 
@@ -69,8 +79,8 @@ def build_document(
     known_language: KnownLanguage | None = None,
     language_decided: LanguageDecided | None = None,
 ) -> Document:
-    texts = [(block.kind, block.level, normalise(block.text).strip()) for block in raw.blocks]
-    texts = [(kind, level, text) for kind, level, text in texts if text]
+    kept = _kept_blocks(raw)
+    texts = [(kind, level, text) for _, kind, level, text in kept]
     if not texts:
         raise InputError(path or "<text>", "contains no text")
     digest = content_hash(texts)
@@ -85,11 +95,10 @@ def build_document(
     if language_decided is not None:
         language_decided(language, digest)
     blocks = tuple(
-        Block(index, kind, text, _sentences(text, language), level)
+        Block(index, kind, text, _block_sentences(kind, text, language), level)
         for index, (kind, level, text) in enumerate(texts)
     )
     title = raw.title or (path.stem if path else "Untitled")
-    toc = tuple(_reindex_toc(raw, texts))
     return Document(
         title=normalise(title).strip(),
         language=language,
@@ -97,7 +106,46 @@ def build_document(
         content_hash=digest,
         source_path=path.resolve() if path else None,
         format=format,
-        toc=toc,
+        toc=tuple(_reindex_toc(raw, kept)),
+    )
+
+
+def _kept_blocks(raw: RawDocument) -> list[tuple[int, BlockKind, int, str]]:
+    """(raw index, kind, level, text) of the blocks with text, in the form offsets refer to."""
+    kept = []
+    for raw_index, block in enumerate(raw.blocks):
+        kind, text = _block_text(block)
+        if text.strip():
+            kept.append((raw_index, kind, block.level, text))
+    return kept
+
+
+def _block_text(block: RawBlock) -> tuple[BlockKind, str]:
+    if block.kind is BlockKind.CODE:
+        # Indentation and line breaks are the code: only blank lines around it go.
+        return block.kind, normalise(block.text).strip("\n").rstrip()
+    if block.kind is not BlockKind.TABLE:
+        return block.kind, normalise(block.text).strip()
+    rows = [[" ".join(normalise(cell).split()) for cell in row] for row in block.rows]
+    rows = [row for row in rows if any(row)]
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return BlockKind.PARAGRAPH, rows[0][0]  # a one-cell "table" is layout, not a table
+    return block.kind, ROW_SEPARATOR.join(CELL_SEPARATOR.join(row) for row in rows)
+
+
+def _block_sentences(kind: BlockKind, text: str, language: str) -> tuple[Sentence, ...]:
+    if kind in UNTRANSLATED_KINDS:
+        return (Sentence(0, 0, len(text), text),)
+    if kind is not BlockKind.TABLE:
+        return _sentences(text, language)
+    spans = [
+        (cell_start + start, cell_start + end)
+        for row in table_cell_spans(text)
+        for cell_start, cell_end in row
+        for start, end in split_sentences(text[cell_start:cell_end], language)
+    ]
+    return tuple(
+        Sentence(index, start, end, text[start:end]) for index, (start, end) in enumerate(spans)
     )
 
 
@@ -137,7 +185,9 @@ def _sentences(text: str, language: str) -> tuple[Sentence, ...]:
 
 def _language_sample(texts: list[tuple[object, int, str]]) -> str:
     sample, length = [], 0
-    for _, _, text in texts:
+    for kind, _, text in texts:
+        if kind in UNTRANSLATED_KINDS:
+            continue  # code and letterheads say little about the language of the prose
         sample.append(text)
         length += len(text)
         if length > _LANGUAGE_SAMPLE_CHARS:
@@ -145,13 +195,9 @@ def _language_sample(texts: list[tuple[object, int, str]]) -> str:
     return "\n".join(sample)
 
 
-def _reindex_toc(raw: RawDocument, texts: list) -> list[tuple[int, str, int]]:
+def _reindex_toc(raw: RawDocument, kept: list) -> list[tuple[int, str, int]]:
     """Map table-of-contents entries from raw block positions to kept block positions."""
-    kept_index, next_kept = {}, 0
-    for raw_index, block in enumerate(raw.blocks):
-        if normalise(block.text).strip():
-            kept_index[raw_index] = next_kept
-            next_kept += 1
+    kept_index = {raw_index: position for position, (raw_index, *_) in enumerate(kept)}
     return [
         (level, normalise(title).strip(), kept_index[index])
         for level, title, index in raw.toc

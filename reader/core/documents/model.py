@@ -23,6 +23,16 @@ class BlockKind(StrEnum):
     TABLE_CELL = "table_cell"
     FOOTNOTE = "footnote"
     CODE = "code"
+    TABLE = "table"  # text: cells joined by TAB, rows by LF (cell texts hold neither)
+    CONTENTS = "contents"  # a printed table of contents: navigation, not prose
+    HEADER = "header"  # a document's letterhead (an official document's motto, number, date)
+
+
+# Blocks shown verbatim on both sides and never sent to the model: code is not language, a printed
+# contents page repeats the headings, a letterhead is a form. Each is one whole-block sentence.
+UNTRANSLATED_KINDS = frozenset({BlockKind.CODE, BlockKind.CONTENTS, BlockKind.HEADER})
+CELL_SEPARATOR = "\t"
+ROW_SEPARATOR = "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +56,44 @@ class Block:
     @property
     def id(self) -> str:
         return f"b{self.index}"
+
+    @property
+    def translate(self) -> bool:
+        """Whether the block's sentences go to the model (else its translation is its text)."""
+        return self.kind not in UNTRANSLATED_KINDS
+
+    def cell_spans(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """A table's rows of cells as (start, end) offsets into `text`; () for other kinds."""
+        if self.kind is not BlockKind.TABLE:
+            return ()
+        return table_cell_spans(self.text)
+
+    def table_rows(self) -> list[list[tuple[str, list[Sentence]]]]:
+        """A table's rows of cells, each cell its text and its sentences; [] for other kinds."""
+        rows = []
+        for row in self.cell_spans():
+            rows.append(
+                [
+                    (
+                        self.text[start:end],
+                        [s for s in self.sentences if start <= s.start and s.end <= end],
+                    )
+                    for start, end in row
+                ]
+            )
+        return rows
+
+
+def table_cell_spans(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
+    rows, row_start = [], 0
+    for row_text in text.split(ROW_SEPARATOR):
+        cells, cell_start = [], row_start
+        for cell_text in row_text.split(CELL_SEPARATOR):
+            cells.append((cell_start, cell_start + len(cell_text)))
+            cell_start += len(cell_text) + 1
+        rows.append(tuple(cells))
+        row_start += len(row_text) + 1
+    return tuple(rows)
 
 
 def sentence_id(block_index: int, sentence_index: int) -> str:

@@ -123,8 +123,9 @@ class DocumentText:
         return list(find_all(self.text, quote))
 
 
-def anchor_quote(text: DocumentText, quote: str, *, occurrence: int | None = None,
-                 where: str = "the document") -> Anchor:
+def anchor_quote(
+    text: DocumentText, quote: str, *, occurrence: int | None = None, where: str = "the document"
+) -> Anchor:
     """Anchor a quote given as text. Raises when it is missing, or ambiguous without `occurrence`
     (1-based)."""
     quote = quote.strip()
@@ -184,7 +185,8 @@ def reanchor_in_text(anchor: Anchor, text: str) -> Resolution:
             )
     found = resolution.anchor
     if found is not None and _word_edges(text, found.start, found.end) != (
-        _joins(anchor.prefix[-1:], anchor.exact[0]), _joins(anchor.exact[-1], anchor.suffix[:1])
+        _joins(anchor.prefix[-1:], anchor.exact[0]),
+        _joins(anchor.exact[-1], anchor.suffix[:1]),
     ):
         return Resolution(None, "orphan")
     return resolution
@@ -301,7 +303,9 @@ class Reanchorer:
         length = len(anchor.exact)
         starts = self.new.occurrences(anchor.exact)
         unique = (
-            length >= UNIQUE_QUOTE_MIN_CHARS and len(starts) == 1 and self.old is not None
+            length >= UNIQUE_QUOTE_MIN_CHARS
+            and len(starts) == 1
+            and self.old is not None
             and len(self.old.occurrences(anchor.exact)) == 1
         )
         candidates = []
@@ -354,9 +358,10 @@ class Reanchorer:
                 and not self._knows_block(anchor)
             ):
                 return None  # copies as good as each other, and no idea where the text went
-        unique = method == "quote" and max(
-            _context_scores(anchor, self.new.text, best.start, best.end)
-        ) < CONTEXT_CONFIRMS
+        unique = (
+            method == "quote"
+            and max(_context_scores(anchor, self.new.text, best.start, best.end)) < CONTEXT_CONFIRMS
+        )
         method = "unique-quote" if unique else method
         return Resolution(self.new.anchor(best.start, best.end), method)
 
@@ -459,7 +464,10 @@ def _fuzzy_windows(anchor: Anchor, text: DocumentText) -> Iterator[tuple[int, in
         if alignment is None:
             continue
         yield _refine_edges(
-            anchor, text.text, base + alignment.dest_start, base + alignment.dest_end,
+            anchor,
+            text.text,
+            base + alignment.dest_start,
+            base + alignment.dest_end,
             (base, base + len(region)),
         )
 

@@ -60,9 +60,7 @@ def document_iri(document: Document) -> str:
     return f"{BIREADER_NS}document:{document.content_hash}"
 
 
-def export_annotations(
-    database: Database, format: str, document_id: int | None = None
-) -> str:
+def export_annotations(database: Database, format: str, document_id: int | None = None) -> str:
     if format not in FORMATS:
         raise ReaderError(f"unknown export format {format!r}: choose md, json or csv")
     groups = collect(database, document_id, with_text=format != "json")
@@ -113,9 +111,12 @@ def load_documents(
         documents = session.execute(select(DocumentRow).where(DocumentRow.id.in_(ids))).scalars()
         return {
             row.id: Document(
-                title=row.title, language=row.language,
-                blocks=tuple(blocks_by_document[row.id]), content_hash=row.content_hash,
-                source_path=Path(row.path) if row.path else None, format=row.format,
+                title=row.title,
+                language=row.language,
+                blocks=tuple(blocks_by_document[row.id]),
+                content_hash=row.content_hash,
+                source_path=Path(row.path) if row.path else None,
+                format=row.format,
                 toc=tuple(tuple(entry) for entry in json.loads(row.toc_json)),
             )
             for row in documents
@@ -128,22 +129,35 @@ def _load_blocks(
     sentences: dict[int, list[tuple[int, int, int]]] = {}
     for row in session.execute(
         select(SentenceRow.block_id, SentenceRow.position, SentenceRow.start, SentenceRow.end)
-        .join(BlockRow).where(BlockRow.document_id.in_(ids))
+        .join(BlockRow)
+        .where(BlockRow.document_id.in_(ids))
         .order_by(SentenceRow.block_id, SentenceRow.position)
     ):
         sentences.setdefault(row.block_id, []).append((row.position, row.start, row.end))
     for row in session.execute(
-        select(BlockRow.id, BlockRow.document_id, BlockRow.position, BlockRow.kind,
-               BlockRow.level, BlockRow.text)
+        select(
+            BlockRow.id,
+            BlockRow.document_id,
+            BlockRow.position,
+            BlockRow.kind,
+            BlockRow.level,
+            BlockRow.text,
+        )
         .where(BlockRow.document_id.in_(ids))
         .order_by(BlockRow.document_id, BlockRow.position)
     ):
-        blocks_by_document[row.document_id].append(Block(
-            row.position, BlockKind(row.kind), row.text,
-            tuple(Sentence(i, start, end, row.text[start:end])
-                  for i, start, end in sentences.get(row.id, ())),
-            row.level,
-        ))
+        blocks_by_document[row.document_id].append(
+            Block(
+                row.position,
+                BlockKind(row.kind),
+                row.text,
+                tuple(
+                    Sentence(i, start, end, row.text[start:end])
+                    for i, start, end in sentences.get(row.id, ())
+                ),
+                row.level,
+            )
+        )
 
 
 # --- W3C Web Annotation (JSON-LD) ---------------------------------------------------------
@@ -155,8 +169,12 @@ def to_w3c(groups: Iterable[DocumentNotes]) -> dict:
     groups = list(groups)
     items = [to_w3c_annotation(group, note) for group in groups for note in group.annotations]
     documents = [
-        {"source": group.source_iri, "title": group.document.title,
-         "language": group.document.language, "contentHash": group.document.content_hash}
+        {
+            "source": group.source_iri,
+            "title": group.document.title,
+            "language": group.document.language,
+            "contentHash": group.document.content_hash,
+        }
         for group in groups
     ]
     return {
@@ -186,8 +204,14 @@ def to_w3c_annotation(group: DocumentNotes, note: Annotation) -> dict:
     anchor = note.anchor
     body: list[dict] = []
     if note.note:
-        body.append({"type": "TextualBody", "value": note.note, "format": "text/markdown",
-                     "purpose": "commenting"})
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": note.note,
+                "format": "text/markdown",
+                "purpose": "commenting",
+            }
+        )
     body += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in note.tags]
     document = group.document
     item = {
@@ -200,12 +224,19 @@ def to_w3c_annotation(group: DocumentNotes, note: Annotation) -> dict:
         "target": {
             "source": group.source_iri,
             "selector": [
-                {"type": "TextQuoteSelector", "exact": anchor.exact, "prefix": anchor.prefix,
-                 "suffix": anchor.suffix},
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": anchor.exact,
+                    "prefix": anchor.prefix,
+                    "suffix": anchor.suffix,
+                },
                 {"type": "TextPositionSelector", "start": anchor.doc_start, "end": anchor.doc_end},
             ],
-            "bireader:block": {"index": anchor.block_index, "start": anchor.start,
-                               "end": anchor.end},
+            "bireader:block": {
+                "index": anchor.block_index,
+                "start": anchor.start,
+                "end": anchor.end,
+            },
         },
         "bireader:side": note.side,
         "bireader:colour": note.colour,
@@ -234,8 +265,11 @@ def _markdown_document(group: DocumentNotes) -> list[str]:
     document = group.document
     lines = [f"## {document.title}", ""]
     source = f"`{document.source_path}` · " if document.source_path else ""
-    lines += [f"_{source}{len(group.annotations)} annotation(s) · "
-              f"{document.language} → {group.target_language}_", ""]
+    lines += [
+        f"_{source}{len(group.annotations)} annotation(s) · "
+        f"{document.language} → {group.target_language}_",
+        "",
+    ]
     anchored = [note for note in group.annotations if note.status == "anchored"]
     orphans = [note for note in group.annotations if note.status != "anchored"]
     current_block = None
@@ -246,8 +280,10 @@ def _markdown_document(group: DocumentNotes) -> list[str]:
             lines += [f"### ¶ {current_block + 1} — {heading}", ""]
         lines += _markdown_note(group, note)
     if orphans:
-        lines += ["### Orphaned annotations (their text is no longer in the document or its "
-                  "translation)", ""]
+        lines += [
+            "### Orphaned annotations (their text is no longer in the document or its translation)",
+            "",
+        ]
         for note in orphans:
             lines += [f"> {_one_line(note.quote)}", "", *_markdown_note_text(note)]
     return lines
@@ -293,8 +329,10 @@ def to_anki_csv(groups: Iterable[DocumentNotes]) -> str:
     updates the cards instead of duplicating them), Front, Back, Tags; HTML allowed."""
     out = io.StringIO()
     # A plain header row would be imported as a card: Anki reads column names from #columns.
-    out.write("#separator:comma\n#html:true\n#columns:GUID,Front,Back,Tags\n"
-              "#guid column:1\n#tags column:4\n")
+    out.write(
+        "#separator:comma\n#html:true\n#columns:GUID,Front,Back,Tags\n"
+        "#guid column:1\n#tags column:4\n"
+    )
     writer = csv.writer(out, lineterminator="\n")
     for group in groups:
         for note in group.annotations:
@@ -314,8 +352,9 @@ def _html_lines(text: str) -> str:
 # --- shared -------------------------------------------------------------------------------
 
 
-def sentence_pair(group: DocumentNotes, note: Annotation, *, marked: bool = False
-                  ) -> tuple[str, str]:
+def sentence_pair(
+    group: DocumentNotes, note: Annotation, *, marked: bool = False
+) -> tuple[str, str]:
     """The original sentence(s) an annotation covers and their translation. With `marked`,
     HTML-escaped and the annotated words in <b>."""
     escape = html.escape if marked else (lambda value: value)
@@ -340,14 +379,23 @@ def sentence_pair(group: DocumentNotes, note: Annotation, *, marked: bool = Fals
         return original, translation
     if note.translation is None:
         low, high = max(anchor.start, start) - start, min(anchor.end, end) - start
-        original = (html.escape(original[:low]) + "<b>" + html.escape(original[low:high])
-                    + "</b>" + html.escape(original[high:]))
+        original = (
+            html.escape(original[:low])
+            + "<b>"
+            + html.escape(original[low:high])
+            + "</b>"
+            + html.escape(original[high:])
+        )
         return original, html.escape(translation)
     quote = note.translation
     if translation == _translation_of(group, block.index, quote.sentence_index):
-        translation = (html.escape(translation[: quote.start]) + "<b>"
-                       + html.escape(translation[quote.start : quote.end]) + "</b>"
-                       + html.escape(translation[quote.end :]))
+        translation = (
+            html.escape(translation[: quote.start])
+            + "<b>"
+            + html.escape(translation[quote.start : quote.end])
+            + "</b>"
+            + html.escape(translation[quote.end :])
+        )
         return html.escape(original), translation
     return html.escape(original), html.escape(translation)
 

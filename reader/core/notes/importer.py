@@ -54,23 +54,24 @@ class _Parsed:
     document_hash: str  # the document's content when it was exported ("" if unknown)
 
 
-def import_w3c(database: Database, path: str | Path, *, document_id: int | None = None
-               ) -> ImportResult:
+def import_w3c(
+    database: Database, path: str | Path, *, document_id: int | None = None
+) -> ImportResult:
     """Import the annotations of a W3C JSON file; `document_id` puts them all on that document
     (for annotations made elsewhere on the same text)."""
     path = Path(path)
     items, documents_info = _items(path)
-    parsed = [
-        _parse_item(path, index, item, documents_info) for index, item in enumerate(items, 1)
-    ]
+    parsed = [_parse_item(path, index, item, documents_info) for index, item in enumerate(items, 1)]
     documents, added = _resolve_documents(database, path, parsed, document_id)
     imported = orphans = skipped = 0
     with database.session() as session:
-        existing = set(session.scalars(
-            select(AnnotationRow.uuid).where(
-                AnnotationRow.uuid.in_([p.annotation.uuid for p in parsed])
+        existing = set(
+            session.scalars(
+                select(AnnotationRow.uuid).where(
+                    AnnotationRow.uuid.in_([p.annotation.uuid for p in parsed])
+                )
             )
-        ))
+        )
         rows_by_document: dict[int, list[tuple[AnnotationRow, str]]] = {}
         for item in parsed:
             if item.annotation.uuid in existing:
@@ -96,7 +97,8 @@ def _anchor_on(rows: list[tuple[AnnotationRow, str]], document: Document) -> Non
     re-anchor, orphans included: their text may be back."""
     text = DocumentText.of(document).text
     stale = [
-        row for row, exported_from in rows
+        row
+        for row, exported_from in rows
         if exported_from != document.content_hash
         or (row.status == ANCHORED and text[row.doc_start : row.doc_end] != row.exact)
     ]
@@ -128,8 +130,9 @@ def _items(path: Path) -> tuple[list, dict[str, dict]]:
     elif isinstance(data, list):
         items = data
     else:
-        raise InputError(path, "is not W3C Web Annotation JSON (no Annotation or "
-                               "AnnotationCollection)")
+        raise InputError(
+            path, "is not W3C Web Annotation JSON (no Annotation or AnnotationCollection)"
+        )
     if not isinstance(items, list):
         raise InputError(path, "the annotation collection has no list of items")
     return items, documents
@@ -156,9 +159,13 @@ def _parse_item(path: Path, index: int, item: object, documents: dict[str, dict]
         doc_start = int(position.get("start", -1))
         doc_end = int(position.get("end", -1))
         anchor = Anchor(
-            block_index=int(block.get("index", 0)), start=int(block.get("start", 0)),
-            end=int(block.get("end", 0)), doc_start=doc_start, doc_end=doc_end,
-            exact=quote["exact"], prefix=str(quote.get("prefix", "")),
+            block_index=int(block.get("index", 0)),
+            start=int(block.get("start", 0)),
+            end=int(block.get("end", 0)),
+            doc_start=doc_start,
+            doc_end=doc_end,
+            exact=quote["exact"],
+            prefix=str(quote.get("prefix", "")),
             suffix=str(quote.get("suffix", "")),
         )
         created = _timestamp(item.get("created"))
@@ -173,13 +180,18 @@ def _parse_item(path: Path, index: int, item: object, documents: dict[str, dict]
     colour = item.get("bireader:colour")
     status = item.get("bireader:status")
     annotation = Annotation(
-        uuid=_uuid(item.get("id")), document_id=0,
+        uuid=_uuid(item.get("id")),
+        document_id=0,
         side="translation" if translation else "original",
         status=status if status in (ANCHORED, ORPHAN) else ANCHORED,
         colour=colour if colour in COLOURS else DEFAULT_COLOUR,
-        note="\n\n".join(notes), tags=normalise_tags(tags), anchor=anchor,
+        note="\n\n".join(notes),
+        tags=normalise_tags(tags),
+        anchor=anchor,
         content_hash=str(target.get("bireader:contentHash", document_hash)),
-        created_at=created, updated_at=modified, translation=translation,
+        created_at=created,
+        updated_at=modified,
+        translation=translation,
     )
     return _Parsed(annotation, source, str(document.get("title", source)), document_hash)
 
@@ -208,9 +220,13 @@ def _translation(raw: object) -> TranslationQuote | None:
     if not isinstance(raw, dict):
         return None
     return TranslationQuote(
-        sentence_index=int(raw["sentence"]), start=int(raw["start"]), end=int(raw["end"]),
-        exact=str(raw["exact"]), prefix=str(raw.get("prefix", "")),
-        suffix=str(raw.get("suffix", "")), origin=str(raw.get("origin", "")),
+        sentence_index=int(raw["sentence"]),
+        start=int(raw["start"]),
+        end=int(raw["end"]),
+        exact=str(raw["exact"]),
+        prefix=str(raw.get("prefix", "")),
+        suffix=str(raw.get("suffix", "")),
+        origin=str(raw.get("origin", "")),
     )
 
 
@@ -252,9 +268,12 @@ def _resolve_documents(
             continue
         file = _file_of(source)
         if file is None or not file.is_file():
-            raise InputError(path, f"the document {item.title!r} ({source or 'no source'}) is "
-                                   "not in the library and its file is not there: add it first, "
-                                   "or import with --document ID")
+            raise InputError(
+                path,
+                f"the document {item.title!r} ({source or 'no source'}) is "
+                "not in the library and its file is not there: add it first, "
+                "or import with --document ID",
+            )
         load_document(file)  # a bad file fails here, before anything is written
         to_add[key] = file
     for key, file in to_add.items():
@@ -284,4 +303,3 @@ def _file_of(source: str) -> Path | None:
     if parsed.scheme != "file":
         return None
     return Path(unquote(parsed.path))
-

@@ -36,7 +36,10 @@ def reanchor_document_annotations(
 
 
 def reanchor_rows(
-    rows: list[AnnotationRow], new_document: Document, *, old_text: DocumentText | None,
+    rows: list[AnnotationRow],
+    new_document: Document,
+    *,
+    old_text: DocumentText | None,
     old_hash: str | None,
 ) -> Counter[str]:
     new_text = DocumentText.of(new_document)
@@ -84,5 +87,13 @@ def _apply(row: AnnotationRow, anchor: Anchor | None, content_hash: str) -> None
 
 def anchor_of(row: AnnotationRow) -> Anchor:
     # positional: called for every row when listing 100,000 annotations
-    return Anchor(row.block_index, row.start, row.end, row.doc_start, row.doc_end, row.exact,
-                  row.prefix, row.suffix)
+    return Anchor(
+        row.block_index,
+        row.start,
+        row.end,
+        row.doc_start,
+        row.doc_end,
+        row.exact,
+        row.prefix,
+        row.suffix,
+    )

@@ -83,8 +83,13 @@ def query_terms(query: str) -> list[str]:
 
 
 def search(
-    database: Database, query: str, *, document_id: int | None = None, limit: int = 20,
-    include_documents: bool = True, include_notes: bool = True,
+    database: Database,
+    query: str,
+    *,
+    document_id: int | None = None,
+    limit: int = 20,
+    include_documents: bool = True,
+    include_notes: bool = True,
 ) -> list[SearchHit]:
     """Documents' text and notes (note text, quote, tags) matching every word of `query`, each
     word as a prefix ("viet" matches "Việt", "Việt Nam" and "việc" does not), best first."""
@@ -150,11 +155,17 @@ def _index_notes(session: Session, annotation_ids: list[int]) -> int:
             text("DELETE FROM search_notes WHERE rowid = :id"), [{"id": row.id} for row in rows]
         )
         session.execute(
-            text("INSERT INTO search_notes (rowid, note, quote, tags) "
-                 "VALUES (:id, :note, :quote, :tags)"),
+            text(
+                "INSERT INTO search_notes (rowid, note, quote, tags) "
+                "VALUES (:id, :note, :quote, :tags)"
+            ),
             [
-                {"id": row.id, "note": fold(row.note), "quote": fold(row.quote),
-                 "tags": fold(row.tags)}
+                {
+                    "id": row.id,
+                    "note": fold(row.note),
+                    "quote": fold(row.quote),
+                    "tags": fold(row.tags),
+                }
                 for row in rows
             ],
         )
@@ -168,7 +179,8 @@ def _top_matches(
     past RANKED_MATCHES (a word found all over the library) the first matches in library order
     come back instead, score 0, so that a search stays fast whatever the query."""
     where = f"{table} MATCH :match" + (
-        "" if document_id is None
+        ""
+        if document_id is None
         else f" AND rowid IN (SELECT id FROM {owners} WHERE document_id = :document)"
     )
     params = {"match": match, "limit": limit, "document": document_id, "cap": RANKED_MATCHES + 1}
@@ -187,14 +199,22 @@ def _block_hits(
 ) -> list[SearchHit]:
     top = _top_matches(session, "search_blocks", "blocks", match, document_id, limit)
     rows = session.execute(
-        select(BlockRow.id, BlockRow.document_id, DocumentRow.title, BlockRow.position,
-               BlockRow.text)
+        select(
+            BlockRow.id, BlockRow.document_id, DocumentRow.title, BlockRow.position, BlockRow.text
+        )
         .join(DocumentRow, DocumentRow.id == BlockRow.document_id)
         .where(BlockRow.id.in_(top))
     ).all()
     return [
-        SearchHit("block", row.document_id, row.title, row.position, None,
-                  *snippet(row.text, terms), top[row.id])
+        SearchHit(
+            "block",
+            row.document_id,
+            row.title,
+            row.position,
+            None,
+            *snippet(row.text, terms),
+            top[row.id],
+        )
         for row in rows
     ]
 
@@ -204,17 +224,32 @@ def _note_hits(
 ) -> list[SearchHit]:
     top = _top_matches(session, "search_notes", "annotations", match, document_id, limit)
     rows = session.execute(
-        select(AnnotationRow.id, AnnotationRow.uuid, AnnotationRow.document_id, DocumentRow.title,
-               AnnotationRow.block_index, AnnotationRow.note,
-               func.coalesce(AnnotationRow.translation_exact, AnnotationRow.exact).label("quote"))
+        select(
+            AnnotationRow.id,
+            AnnotationRow.uuid,
+            AnnotationRow.document_id,
+            DocumentRow.title,
+            AnnotationRow.block_index,
+            AnnotationRow.note,
+            func.coalesce(AnnotationRow.translation_exact, AnnotationRow.exact).label("quote"),
+        )
         .join(DocumentRow, DocumentRow.id == AnnotationRow.document_id)
         .where(AnnotationRow.id.in_(top))
     ).all()
     hits = []
     for row in rows:
         shown = row.note if _matches(row.note, terms) else row.quote
-        hits.append(SearchHit("note", row.document_id, row.title, row.block_index, row.uuid,
-                              *snippet(shown, terms), top[row.id]))
+        hits.append(
+            SearchHit(
+                "note",
+                row.document_id,
+                row.title,
+                row.block_index,
+                row.uuid,
+                *snippet(shown, terms),
+                top[row.id],
+            )
+        )
     return hits
 
 

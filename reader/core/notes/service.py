@@ -60,8 +60,12 @@ class TranslationQuote:
 
     def to_json(self) -> dict:
         return {
-            "sentence": self.sentence_index, "start": self.start, "end": self.end,
-            "exact": self.exact, "prefix": self.prefix, "suffix": self.suffix,
+            "sentence": self.sentence_index,
+            "start": self.start,
+            "end": self.end,
+            "exact": self.exact,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
             "origin": self.origin,
         }
 
@@ -141,9 +145,7 @@ def highlights(document: Document, annotations: Iterable[Annotation]) -> dict[in
             start, end, sentences = quote.start, quote.end, (quote.sentence_index,)
         else:
             start, end = anchor.start, min(anchor.end, len(block.text))  # this block's part
-            sentences = tuple(
-                s.index for s in block.sentences if s.start < end and start < s.end
-            )
+            sentences = tuple(s.index for s in block.sentences if s.start < end and start < s.end)
         found.setdefault(block.index, []).append(
             Highlight(note.uuid, note.side, note.colour, block.index, start, end, sentences, quote)
         )
@@ -178,13 +180,20 @@ def place_translation_quote(quote: TranslationQuote, translation: str) -> Transl
 
 @lru_cache(maxsize=4096)  # painting asks again at every repaint of the pane
 def _placed_quote(quote: TranslationQuote, translation: str) -> TranslationQuote | None:
-    anchor = Anchor(0, quote.start, quote.end, quote.start, quote.end, quote.exact, quote.prefix,
-                    quote.suffix)
+    anchor = Anchor(
+        0, quote.start, quote.end, quote.start, quote.end, quote.exact, quote.prefix, quote.suffix
+    )
     found = reanchor_in_text(anchor, translation).anchor
     if found is None:
         return None
-    return replace(quote, start=found.start, end=found.end, exact=found.exact,
-                   prefix=found.prefix, suffix=found.suffix)
+    return replace(
+        quote,
+        start=found.start,
+        end=found.end,
+        exact=found.exact,
+        prefix=found.prefix,
+        suffix=found.suffix,
+    )
 
 
 def translation_highlight_span(highlight, translation: str) -> tuple[int, int] | None:
@@ -238,8 +247,15 @@ def on_current_translations(
 
 
 def annotate_selection(
-    database: Database, document_id: int, block_index: int, start: int, end: int, *,
-    note: str = "", colour: str = DEFAULT_COLOUR, tags: Iterable[str] = (),
+    database: Database,
+    document_id: int,
+    block_index: int,
+    start: int,
+    end: int,
+    *,
+    note: str = "",
+    colour: str = DEFAULT_COLOUR,
+    tags: Iterable[str] = (),
 ) -> Annotation:
     """The window's path: a selection in the original pane (offsets within one block's text)."""
     document = get_document(database, document_id)
@@ -248,9 +264,17 @@ def annotate_selection(
 
 
 def annotate_translation_selection(
-    database: Database, document_id: int, block_index: int, sentence_index: int,
-    translation: SentenceTranslation, start: int, end: int, *,
-    note: str = "", colour: str = DEFAULT_COLOUR, tags: Iterable[str] = (),
+    database: Database,
+    document_id: int,
+    block_index: int,
+    sentence_index: int,
+    translation: SentenceTranslation,
+    start: int,
+    end: int,
+    *,
+    note: str = "",
+    colour: str = DEFAULT_COLOUR,
+    tags: Iterable[str] = (),
 ) -> Annotation:
     """A selection in the translation pane: offsets within one sentence's translation."""
     if not 0 <= start < end <= len(translation.text):
@@ -258,13 +282,20 @@ def annotate_translation_selection(
     document = get_document(database, document_id)
     source = _source_sentence_anchor(document, block_index, sentence_index)
     quote = _translation_quote(sentence_index, translation, start, end)
-    return add_annotation(database, document_id, source, note=note, colour=colour, tags=tags,
-                          translation=quote)
+    return add_annotation(
+        database, document_id, source, note=note, colour=colour, tags=tags, translation=quote
+    )
 
 
 def annotate_quote(
-    database: Database, document_id: int, quote: str, *, side: str = "original",
-    occurrence: int | None = None, note: str = "", colour: str = DEFAULT_COLOUR,
+    database: Database,
+    document_id: int,
+    quote: str,
+    *,
+    side: str = "original",
+    occurrence: int | None = None,
+    note: str = "",
+    colour: str = DEFAULT_COLOUR,
     tags: Iterable[str] = (),
     translations: Mapping[tuple[int, int], SentenceTranslation] | None = None,
 ) -> Annotation:
@@ -289,13 +320,19 @@ def annotate_quote(
     translation = translations[(block_index, sentence_index)]
     source = _source_sentence_anchor(document, block_index, sentence_index)
     located = _translation_quote(sentence_index, translation, start, start + len(quote.strip()))
-    return add_annotation(database, document_id, source, note=note, colour=colour, tags=tags,
-                          translation=located)
+    return add_annotation(
+        database, document_id, source, note=note, colour=colour, tags=tags, translation=located
+    )
 
 
 def add_annotation(
-    database: Database, document_id: int, anchor: Anchor, *, note: str = "",
-    colour: str = DEFAULT_COLOUR, tags: Iterable[str] = (),
+    database: Database,
+    document_id: int,
+    anchor: Anchor,
+    *,
+    note: str = "",
+    colour: str = DEFAULT_COLOUR,
+    tags: Iterable[str] = (),
     translation: TranslationQuote | None = None,
 ) -> Annotation:
     _check_colour(colour)
@@ -305,10 +342,17 @@ def add_annotation(
         if document_row is None:
             raise UnknownDocumentError(document_id)
         annotation = Annotation(
-            uuid=str(uuid_module.uuid4()), document_id=document_id,
-            side="translation" if translation else "original", status=ANCHORED, colour=colour,
-            note=note, tags=normalise_tags(tags), anchor=anchor,
-            content_hash=document_row.content_hash, created_at=now, updated_at=now,
+            uuid=str(uuid_module.uuid4()),
+            document_id=document_id,
+            side="translation" if translation else "original",
+            status=ANCHORED,
+            colour=colour,
+            note=note,
+            tags=normalise_tags(tags),
+            anchor=anchor,
+            content_hash=document_row.content_hash,
+            created_at=now,
+            updated_at=now,
             translation=translation,
         )
         session.add(row_from_annotation(annotation))
@@ -316,7 +360,11 @@ def add_annotation(
 
 
 def update_annotation(
-    database: Database, uuid: str, *, note: str | None = None, colour: str | None = None,
+    database: Database,
+    uuid: str,
+    *,
+    note: str | None = None,
+    colour: str | None = None,
     tags: Iterable[str] | None = None,
 ) -> Annotation:
     with database.session() as session:
@@ -360,8 +408,12 @@ def get_annotation(database: Database, uuid: str) -> Annotation:
 
 
 def list_annotations(
-    database: Database, document_id: int | None = None, *, colour: str | None = None,
-    tag: str | None = None, status: str | None = None,
+    database: Database,
+    document_id: int | None = None,
+    *,
+    colour: str | None = None,
+    tag: str | None = None,
+    status: str | None = None,
 ) -> list[Annotation]:
     """In reading order (document, position), optionally filtered. Reads plain rows, not ORM
     objects: opening a document or exporting 100,000 notes must stay fast."""
@@ -432,11 +484,20 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
 def row_from_annotation(annotation: Annotation) -> AnnotationRow:
     anchor, quote = annotation.anchor, annotation.translation
     return AnnotationRow(
-        uuid=annotation.uuid, document_id=annotation.document_id, side=annotation.side,
-        status=annotation.status, colour=annotation.colour, note=annotation.note,
-        block_index=anchor.block_index, start=anchor.start, end=anchor.end,
-        doc_start=anchor.doc_start, doc_end=anchor.doc_end,
-        exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
+        uuid=annotation.uuid,
+        document_id=annotation.document_id,
+        side=annotation.side,
+        status=annotation.status,
+        colour=annotation.colour,
+        note=annotation.note,
+        block_index=anchor.block_index,
+        start=anchor.start,
+        end=anchor.end,
+        doc_start=anchor.doc_start,
+        doc_end=anchor.doc_end,
+        exact=anchor.exact,
+        prefix=anchor.prefix,
+        suffix=anchor.suffix,
         content_hash=annotation.content_hash,
         sentence_index=quote.sentence_index if quote else None,
         translation_start=quote.start if quote else None,
@@ -445,7 +506,8 @@ def row_from_annotation(annotation: Annotation) -> AnnotationRow:
         translation_prefix=quote.prefix if quote else None,
         translation_suffix=quote.suffix if quote else None,
         translation_origin=quote.origin if quote else None,
-        created_at=annotation.created_at, updated_at=annotation.updated_at,
+        created_at=annotation.created_at,
+        updated_at=annotation.updated_at,
         tags=[AnnotationTagRow(tag=tag) for tag in annotation.tags],
     )
 
@@ -455,17 +517,26 @@ def annotation_from_row(row, tags: tuple[str, ...] | None = None) -> Annotation:
     translation = None
     if row.side == "translation" and row.translation_exact is not None:
         translation = TranslationQuote(
-            sentence_index=row.sentence_index or 0, start=row.translation_start or 0,
-            end=row.translation_end or 0, exact=row.translation_exact,
-            prefix=row.translation_prefix or "", suffix=row.translation_suffix or "",
+            sentence_index=row.sentence_index or 0,
+            start=row.translation_start or 0,
+            end=row.translation_end or 0,
+            exact=row.translation_exact,
+            prefix=row.translation_prefix or "",
+            suffix=row.translation_suffix or "",
             origin=row.translation_origin or "",
         )
     return Annotation(
-        uuid=row.uuid, document_id=row.document_id, side=row.side, status=row.status,
-        colour=row.colour, note=row.note,
+        uuid=row.uuid,
+        document_id=row.document_id,
+        side=row.side,
+        status=row.status,
+        colour=row.colour,
+        note=row.note,
         tags=tags if tags is not None else tuple(tag.tag for tag in row.tags),
-        anchor=anchor_of(row), content_hash=row.content_hash,
-        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at),
+        anchor=anchor_of(row),
+        content_hash=row.content_hash,
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
         translation=translation,
     )
 
@@ -492,15 +563,21 @@ def _translation_quote(
 ) -> TranslationQuote:
     text = translation.text
     return TranslationQuote(
-        sentence_index=sentence_index, start=start, end=end, exact=text[start:end],
-        prefix=text[max(0, start - CONTEXT_CHARS) : start], suffix=text[end : end + CONTEXT_CHARS],
+        sentence_index=sentence_index,
+        start=start,
+        end=end,
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
         origin=translation.origin,
     )
 
 
 def _find_in_translations(
-    translations: Mapping[tuple[int, int], SentenceTranslation], quote: str,
-    occurrence: int | None, where: str,
+    translations: Mapping[tuple[int, int], SentenceTranslation],
+    quote: str,
+    occurrence: int | None,
+    where: str,
 ) -> tuple[tuple[int, int], int]:
     if not quote:
         raise ReaderError("the quote is empty")

@@ -26,8 +26,9 @@ class CachedTranslations:
         self.service = TranslationService(database)
         self._routes: dict[tuple[str, str], object] = {}
 
-    def of(self, document: Document, target_language: str
-           ) -> dict[tuple[int, int], SentenceTranslation]:
+    def of(
+        self, document: Document, target_language: str
+    ) -> dict[tuple[int, int], SentenceTranslation]:
         """{(block, sentence): translation} for the sentences translated so far; empty when no
         installed model covers the language pair."""
         pair = (document.language, target_language)

@@ -129,7 +129,14 @@ def download_file(
     """
     with _download_lock(dest, lock_timeout, cancelled):
         return _download_locked(
-            url, dest, expected_size, expected_sha256, progress, cancelled, attempts, timeout,
+            url,
+            dest,
+            expected_size,
+            expected_sha256,
+            progress,
+            cancelled,
+            attempts,
+            timeout,
             retry_delay,
         )
 
@@ -435,7 +442,14 @@ def download_and_install(
         for url in entry.links:
             try:
                 downloaded = _download_locked(
-                    url, dest, entry.size, entry.sha256, progress, cancelled, attempts, timeout,
+                    url,
+                    dest,
+                    entry.size,
+                    entry.sha256,
+                    progress,
+                    cancelled,
+                    attempts,
+                    timeout,
                     retry_delay,
                 )
                 break

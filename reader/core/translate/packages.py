@@ -478,8 +478,11 @@ def install_package_file(path: Path) -> InstalledModel:
         busy = _busy("install", f"{metadata.code} {metadata.version} from {path}")
         with _packages_lock.hold(busy) as waited:
             if waited and _identity(target) != before and _metadata_or_none(target) == metadata:
-                log.info("%s %s was installed meanwhile by another process", metadata.code,
-                         metadata.version)
+                log.info(
+                    "%s %s was installed meanwhile by another process",
+                    metadata.code,
+                    metadata.version,
+                )
                 return _installed_model(metadata, target)
             staging = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}staging-", dir=root))
             try:

@@ -126,6 +126,8 @@ class TranslationService:
             digest = digests[position]
             edit = edits.get((*position, digest))
             text = edit if edit is not None else known.get(digest)
+            if text is None and not block.translate:
+                text = sentence.text  # code, contents, letterhead: the same on both sides
             if text is not None:
                 found[position] = TranslatedSentence(
                     *position, sentence.text, text, cached=True, edited=edit is not None

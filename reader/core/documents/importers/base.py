@@ -19,6 +19,8 @@ class RawBlock:
     kind: BlockKind
     text: str
     level: int = 0
+    # A table's cells, row by row (kind TABLE; `text` is then ignored): the loader joins them.
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass

@@ -1,0 +1,69 @@
+"""The loader: block kinds that are not prose (tables, code, contents, letterheads)."""
+
+from __future__ import annotations
+
+from reader.core.documents.importers import RawBlock, RawDocument
+from reader.core.documents.loader import build_document
+from reader.core.documents.model import BlockKind
+
+PROSE = "Điều này quy định chi tiết. Văn bản có hiệu lực từ ngày ký."
+
+
+def _build(*blocks: RawBlock):
+    return build_document(RawDocument(list(blocks)), path=None, format="txt", language="vi")
+
+
+def test_table_cells_are_segmented_one_by_one_and_rows_come_back() -> None:
+    table = RawBlock(
+        BlockKind.TABLE,
+        "",
+        rows=(("STT", "Nội dung. Ghi chú"), ("1", "Công văn\n  số 5.  Đã gửi")),
+    )
+    document = _build(RawBlock(BlockKind.PARAGRAPH, PROSE), table)
+    block = document.blocks[1]
+    assert block.kind is BlockKind.TABLE
+    rows = block.table_rows()
+    assert [[text for text, _ in row] for row in rows] == [
+        ["STT", "Nội dung. Ghi chú"],
+        ["1", "Công văn số 5. Đã gửi"],
+    ]
+    for row in rows:
+        for text, sentences in row:
+            assert "".join(s.text for s in sentences).replace(" ", "") == text.replace(" ", "")
+    assert [s.index for s in block.sentences] == list(range(len(block.sentences)))
+    assert all("\t" not in s.text and "\n" not in s.text for s in block.sentences)
+
+
+def test_a_one_cell_table_is_a_paragraph_and_empty_rows_go() -> None:
+    document = _build(RawBlock(BlockKind.TABLE, "", rows=(("", ""), ("Chỉ một ô.",))))
+    assert document.blocks[0].kind is BlockKind.PARAGRAPH
+    assert document.blocks[0].text == "Chỉ một ô."
+
+
+def test_code_keeps_its_indentation_and_is_one_untranslated_sentence() -> None:
+    code = "\n\n    $ ls -la .\n      echo 'Xin chào.' ; exit 0\n\n"
+    document = _build(RawBlock(BlockKind.CODE, code))
+    block = document.blocks[0]
+    assert block.text == "    $ ls -la .\n      echo 'Xin chào.' ; exit 0"
+    assert not block.translate
+    assert [s.text for s in block.sentences] == [block.text]
+
+
+def test_contents_and_header_are_not_translated_and_prose_is() -> None:
+    document = _build(
+        RawBlock(BlockKind.HEADER, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do"),
+        RawBlock(BlockKind.CONTENTS, "Chương I. Quy định chung ..... 3"),
+        RawBlock(BlockKind.PARAGRAPH, PROSE),
+    )
+    assert [b.translate for b in document.blocks] == [False, False, True]
+    assert len(document.blocks[0].sentences) == 1
+    assert len(document.blocks[2].sentences) == 2
+
+
+def test_table_of_contents_entries_follow_dropped_blocks() -> None:
+    raw = RawDocument(
+        [RawBlock(BlockKind.PARAGRAPH, "  "), RawBlock(BlockKind.HEADING, "Chương I", 1)],
+        toc=[(1, "Chương I", 1)],
+    )
+    document = build_document(raw, path=None, format="txt", language="vi")
+    assert document.toc == ((1, "Chương I", 0),)
