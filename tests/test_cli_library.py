@@ -81,3 +81,25 @@ def test_malformed_language_code_is_a_usage_error_naming_the_option(capsys) -> N
         main(["library", "add", str(SAMPLE), "--lang", "V I"])
     assert exit_info.value.code == 2
     assert "argument --lang/--from: not a language code: 'V I'" in capsys.readouterr().err
+
+
+def test_rename_survives_reimport_and_an_empty_title_restores_the_imported_one(
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / "decree.txt"
+    copy.write_text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nĐiều 1. Phạm vi điều chỉnh.\n")
+    document_id = bireader("library", "add", str(copy)).stdout.strip()
+    imported = json.loads(bireader("library", "list", "--json").stdout)[0]["title"]
+
+    renamed = bireader("library", "rename", document_id, "  Nghị định   145/2020 ")
+    assert renamed.returncode == 0, renamed.stderr
+    copy.write_text(copy.read_text() + "\nĐiều 2. Đối tượng áp dụng.\n")
+    assert bireader("library", "add", str(copy)).stdout.strip() == document_id  # updated
+    listing = json.loads(bireader("library", "list", "--json").stdout)
+    assert listing[0]["title"] == "Nghị định 145/2020"
+    hits = bireader("search", "Đối tượng").stdout
+    assert "Nghị định 145/2020" in hits
+
+    assert bireader("library", "rename", document_id, "").returncode == 0
+    assert json.loads(bireader("library", "list", "--json").stdout)[0]["title"] == imported
+    assert bireader("library", "rename", "999", "x").returncode == 2

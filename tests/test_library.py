@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from reader.core.errors import InputError
 from reader.core.library import (
@@ -301,3 +302,19 @@ def test_matching_document_is_the_one_store_document_updates(database, tmp_path:
     other.write_text("Một văn bản khác.\n", encoding="utf-8")
     unrelated = read_document(database, other)
     assert matching_document(database, unrelated.content_hash, unrelated.source_path) is None
+
+
+def test_removing_a_document_removes_its_blocks_and_sentences_in_the_database(
+    database, tmp_path: Path
+) -> None:
+    text = tmp_path / "long.txt"
+    text.write_text("\n\n".join(f"Câu số {i} ở đây. Câu tiếp theo {i}." for i in range(300)))
+    added = add_document(database, text)
+    kept = add_document(database, SAMPLE)
+    entry = remove_document(database, added.document_id)
+    assert entry.sentences == 600
+    with database.reading() as session:
+        documents = session.scalars(select(BlockRow.document_id).distinct()).all()
+        sentences = session.scalar(select(func.count(SentenceRow.id)))
+    assert documents == [kept.document_id]
+    assert sentences == kept.document.sentence_count

@@ -1,4 +1,4 @@
-"""`bireader library add|list|remove`."""
+"""`bireader library add|list|rename|remove`."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ import argparse
 import json
 
 from reader.cli.options import AUTO, source_language
-from reader.core.library import add_document, list_documents, remove_document
+from reader.core.library import (
+    add_document,
+    list_documents,
+    remove_document,
+    rename_document,
+)
 from reader.core.storage import open_database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("library", help="add, list and remove documents")
+    parser = subparsers.add_parser("library", help="add, list, rename and remove documents")
     commands = parser.add_subparsers(dest="library_command", metavar="ACTION", required=True)
 
     add = commands.add_parser("add", help="import a file; prints the document's id")
@@ -30,6 +35,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = commands.add_parser("list", help="list the documents")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(func=_list)
+
+    rename = commands.add_parser(
+        "rename", help="give a document your title (kept when the file is imported again)"
+    )
+    rename.add_argument("id", type=int)
+    rename.add_argument("title", help='the new title; "" goes back to the imported one')
+    rename.set_defaults(func=_rename)
 
     remove = commands.add_parser("remove", help="remove a document (the file is not touched)")
     remove.add_argument("id", type=int)
@@ -50,6 +62,12 @@ def _list(args: argparse.Namespace) -> int:
     for entry in entries:
         print(f"{entry.id:>4}  {entry.language:<3} {entry.sentences:>6} sent.  {entry.title}")
         print(f"      {entry.path or ''}")
+    return 0
+
+
+def _rename(args: argparse.Namespace) -> int:
+    entry = rename_document(open_database(), args.id, args.title)
+    print(f"{entry.id}: {entry.title}")
     return 0
 
 

@@ -111,7 +111,7 @@ def load_documents(
         documents = session.execute(select(DocumentRow).where(DocumentRow.id.in_(ids))).scalars()
         return {
             row.id: Document(
-                title=row.title,
+                title=row.shown_title,
                 language=row.language,
                 blocks=tuple(blocks_by_document[row.id]),
                 content_hash=row.content_hash,

@@ -200,7 +200,11 @@ def _block_hits(
     top = _top_matches(session, "search_blocks", "blocks", match, document_id, limit)
     rows = session.execute(
         select(
-            BlockRow.id, BlockRow.document_id, DocumentRow.title, BlockRow.position, BlockRow.text
+            BlockRow.id,
+            BlockRow.document_id,
+            DocumentRow.shown_title.label("title"),
+            BlockRow.position,
+            BlockRow.text,
         )
         .join(DocumentRow, DocumentRow.id == BlockRow.document_id)
         .where(BlockRow.id.in_(top))
@@ -228,7 +232,7 @@ def _note_hits(
             AnnotationRow.id,
             AnnotationRow.uuid,
             AnnotationRow.document_id,
-            DocumentRow.title,
+            DocumentRow.shown_title.label("title"),
             AnnotationRow.block_index,
             AnnotationRow.note,
             func.coalesce(AnnotationRow.translation_exact, AnnotationRow.exact).label("quote"),

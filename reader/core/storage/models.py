@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ColumnElement, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -20,7 +21,18 @@ class DocumentRow(Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(String)  # as imported; re-importing rewrites it
+    user_title: Mapped[str | None] = mapped_column(String)  # the reader's rename, kept
+
+    @hybrid_property
+    def shown_title(self) -> str:
+        return self.user_title or self.title
+
+    @shown_title.inplace.expression
+    @classmethod
+    def _shown_title_expression(cls) -> ColumnElement[str]:
+        return func.coalesce(cls.user_title, cls.title)
+
     path: Mapped[str | None] = mapped_column(String, index=True)
     format: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(16))
