@@ -426,9 +426,17 @@ def _replace_content(session: Session, row: DocumentRow, document: Document) -> 
 
 def _insert_blocks(session: Session, document_id: int, document: Document) -> None:
     """Bulk inserts (Core, not ORM objects): a book has thousands of sentences, and building an
-    ORM instance for each made importing several times slower."""
-    if not document.blocks:
-        return
+    ORM instance for each made importing several times slower. In chunks, so that the rows'
+    parameters never all exist at once (they cost more memory than the document itself)."""
+    blocks = document.blocks
+    for start in range(0, len(blocks), _INSERT_CHUNK_BLOCKS):
+        _insert_block_chunk(session, document_id, blocks[start : start + _INSERT_CHUNK_BLOCKS])
+
+
+_INSERT_CHUNK_BLOCKS = 2000
+
+
+def _insert_block_chunk(session: Session, document_id: int, blocks: tuple[Block, ...]) -> None:
     block_ids = session.scalars(
         insert(BlockRow).returning(BlockRow.id, sort_by_parameter_order=True),
         [
@@ -439,7 +447,7 @@ def _insert_blocks(session: Session, document_id: int, document: Document) -> No
                 "level": block.level,
                 "text": block.text,
             }
-            for block in document.blocks
+            for block in blocks
         ],
     ).all()
     sentences = [
@@ -450,7 +458,7 @@ def _insert_blocks(session: Session, document_id: int, document: Document) -> No
             "end": s.end,
             "source_hash": source_hash(s.text),
         }
-        for block_id, block in zip(block_ids, document.blocks, strict=True)
+        for block_id, block in zip(block_ids, blocks, strict=True)
         for s in block.sentences
     ]
     if sentences:
