@@ -379,3 +379,49 @@ def test_list_items_get_a_bullet_outside_their_text(qtbot, view: DocumentView) -
 
 def ranges_of(document: Document, block_index: int) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in document.blocks[block_index].sentences]
+
+
+def table_document() -> Document:
+    """A paragraph, then a 2×2 table whose cells hold one or two sentences."""
+    from reader.core.documents.importers import RawBlock, RawDocument
+    from reader.core.documents.loader import build_document
+
+    rows = (("Số thứ tự", "Nội dung công việc. Ghi chú thêm."), ("1", "Báo cáo tháng."))
+    raw = RawDocument(
+        [RawBlock(BlockKind.PARAGRAPH, SHORT), RawBlock(BlockKind.TABLE, "", rows=rows)]
+    )
+    return build_document(raw, path=None, format="html", language="vi")
+
+
+def test_a_table_translation_keeps_its_cells_and_rows() -> None:
+    document = table_document()
+    text = AlignedText(document)
+    text.add(translated(document))
+    target = text.target(1)
+    assert target is not None
+    assert target.text.split("\n") == [
+        "EN[Số thứ tự]\tEN[Nội dung công việc.] EN[Ghi chú thêm.]",
+        "EN[1]\tEN[Báo cáo tháng.]",
+    ]
+    for (start, end), sentence in zip(target.ranges, document.blocks[1].sentences, strict=True):
+        assert target.text[start:end] == f"EN[{sentence.text}]"
+
+
+def test_a_table_is_laid_out_as_a_grid_and_each_cell_answers_the_pointer(
+    view: DocumentView,
+) -> None:
+    document = table_document()
+    view.set_document(document)
+    view.add_translations(translated(document))
+    view.ensure_layout()
+    for side in (SOURCE, TARGET):
+        layout = view.layout_for(side, 1)
+        lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        first_row = [line for line in lines if line.y() == lines[0].y()]
+        assert len({line.x() for line in first_row}) == 2  # two columns side by side
+        second_row_y = min(line.y() for line in lines if line.y() > lines[0].y() + 1)
+        assert second_row_y > max(line.y() for line in first_row)
+        for sentence in document.blocks[1].sentences:
+            rect = view.sentence_rect(side, 1, sentence.index)
+            hit = view.hit_test(view.panes[side], rect.center())
+            assert (hit.block, hit.sentence) == (1, sentence.index)

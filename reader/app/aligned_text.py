@@ -66,25 +66,19 @@ class AlignedText:
         block = self.document.blocks[block_index]
         if not block.sentences:  # nothing to translate (e.g. "***"): show it as it is
             return TargetBlock(block.text, (), ())
-        pieces, ranges, states = [], [], []
-        position, any_translated = 0, False
+        pieces, states = [], []
         for sentence in block.sentences:
             translated = self.sentences.get((block_index, sentence.index))
             if translated is None:
-                piece, state = PLACEHOLDER, "missing"
+                pieces.append(PLACEHOLDER)
+                states.append("missing")
             else:
-                piece = translated.translation
-                state = "edited" if translated.edited else "machine"
-                any_translated = True
-            if pieces:
-                position += 1  # the joining space
-            ranges.append((position, position + len(piece)))
-            pieces.append(piece)
-            states.append(state)
-            position += len(piece)
-        if not any_translated:
+                pieces.append(translated.translation)
+                states.append("edited" if translated.edited else "machine")
+        if "missing" in states and len(set(states)) == 1:
             return None
-        return TargetBlock(" ".join(pieces), tuple(ranges), tuple(states))
+        text, ranges = _joined(block, pieces)
+        return TargetBlock(text, ranges, tuple(states))
 
     def text(self, side: int, block_index: int) -> str | None:
         if side == SOURCE:
@@ -114,6 +108,34 @@ class AlignedText:
     @property
     def translated_count(self) -> int:
         return len(self.sentences)
+
+
+def _joined(block: Block, pieces: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A block's sentence translations joined as its sentences are: by a space, or in a table
+    by the cell and row separators between them (so the translation is a table too)."""
+    separators = [" "] * (len(pieces) - 1)
+    if block.kind == "table":
+        sentences = block.sentences
+        for index in range(len(separators)):
+            between = block.text[sentences[index].end : sentences[index + 1].start]
+            breaks = "".join(char for char in between if char in "\t\n")
+            separators[index] = breaks or " "
+        text_before = block.text[: sentences[0].start] if sentences else ""
+        text_after = block.text[sentences[-1].end :] if sentences else ""
+        lead = "".join(char for char in text_before if char in "\t\n")
+        tail = "".join(char for char in text_after if char in "\t\n")
+    else:
+        lead = tail = ""
+    parts, ranges, position = [lead], [], len(lead)
+    for index, piece in enumerate(pieces):
+        ranges.append((position, position + len(piece)))
+        parts.append(piece)
+        position += len(piece)
+        if index < len(separators):
+            parts.append(separators[index])
+            position += len(separators[index])
+    parts.append(tail)
+    return "".join(parts), tuple(ranges)
 
 
 class RowGeometry:

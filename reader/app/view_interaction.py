@@ -35,10 +35,10 @@ class SentenceInteraction:
             return None
         origin = self.text_origin(pane.side, row)
         local = QPointF(point.x() - origin.x(), y - origin.y())
-        line = _line_at(layout, local.y(), nearest)
+        line = _line_at(layout, local, nearest)
         if line is None:
             return None
-        if not nearest and not 0 <= local.x() <= line.naturalTextWidth():
+        if not nearest and not 0 <= local.x() - line.x() <= line.naturalTextWidth():
             return None
         position = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
         return Hit(pane.side, row, position, self.text.sentence_at(pane.side, row, position))
@@ -260,12 +260,24 @@ class SentenceInteraction:
         return text[start:end]
 
 
-def _line_at(layout: QTextLayout, y: float, nearest: bool) -> QTextLine | None:
+def _line_at(layout: QTextLayout, point: QPointF, nearest: bool) -> QTextLine | None:
+    """The line under a point of the layout; in a table, the one of the column under it."""
     count = layout.lineCount()
     for index in range(count):
         line = layout.lineAt(index)
-        if y < line.y() + line.height() * LINE_SPACING:
-            if y < line.y() and not nearest and index == 0:
-                return None
+        if point.y() < line.y() + line.height() * LINE_SPACING and (
+            point.x() < line.x() + line.width() or _last_in_band(layout, index)
+        ):
+            if point.y() < line.y() and not nearest:
+                return None  # above the text, or in the gap between two table rows
             return line
     return layout.lineAt(count - 1) if nearest and count else None
+
+
+def _last_in_band(layout: QTextLayout, index: int) -> bool:
+    """Whether no later line shares this line's band (the rightmost line of a row)."""
+    line = layout.lineAt(index)
+    return not any(
+        layout.lineAt(later).y() < line.y() + line.height() and layout.lineAt(later).x() > line.x()
+        for later in range(index + 1, layout.lineCount())
+    )

@@ -3,12 +3,13 @@ in a small cache, row heights estimated at once and measured exactly when idle o
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
@@ -225,7 +226,11 @@ class RowLayout:
         block = self.text.block(block_index)
         width = max(40.0, self._widths[side] - self._indent(block))
         formats = self._static_formats(block_index) if side == TARGET else []
-        layout = build_layout(text, self.font_for(block), width, formats)
+        font = self.font_for(block)
+        if block.kind == "table":
+            layout = build_table_layout(text, font, width, formats, gap=self._line_height)
+        else:
+            layout = build_layout(text, font, width, formats, centred=block.kind == "header")
         if not keep:
             return layout
         cache[block_index] = layout
@@ -259,17 +264,24 @@ class RowLayout:
         )
 
 
+# QTextLayout breaks lines only at U+2028: a block's "\n" (a <br>, a line of code or of a
+# letterhead) becomes one, and so do a table's cell and row separators, character for character,
+# so that offsets into the block's text stay offsets into the layout's.
+_AS_LINE_BREAK = str.maketrans({"\n": "\u2028"})
+_CELLS_AS_LINE_BREAKS = str.maketrans({"\n": "\u2028", "\t": "\u2028"})
+TABLE_COLUMN_CAP = 40  # characters: a longer cell wraps rather than widening its column more
+
+
 def build_layout(
-    text: str, font: QFont, width: float, formats: list[QTextLayout.FormatRange] | None = None
+    text: str,
+    font: QFont,
+    width: float,
+    formats: list[QTextLayout.FormatRange] | None = None,
+    *,
+    centred: bool = False,
 ) -> QTextLayout:
     """Lay out a block's text into lines of `width` pixels, with comfortable line spacing."""
-    layout = QTextLayout(text, font)
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-    layout.setTextOption(option)
-    if formats:
-        layout.setFormats(formats)
-    layout.setCacheEnabled(True)
+    layout = _new_layout(text.translate(_AS_LINE_BREAK), font, formats, centred=centred)
     layout.beginLayout()
     y = 0.0
     while True:
@@ -280,6 +292,89 @@ def build_layout(
         line.setPosition(QPointF(0.0, y))
         y += line.height() * LINE_SPACING
     layout.endLayout()
+    return layout
+
+
+def build_table_layout(
+    text: str,
+    font: QFont,
+    width: float,
+    formats: list[QTextLayout.FormatRange] | None = None,
+    *,
+    gap: float,
+) -> QTextLayout:
+    """Lay out a table (cells separated by TAB, rows by LF) as a grid: each cell wraps in its
+    column, a row is as tall as its tallest cell. One layout for the whole block, so painting,
+    hit-testing and selections work on it as on any other block."""
+    rows = [row.split("\t") for row in text.split("\n")]
+    columns = _column_extents(rows, width, gap)
+    cells = [(row, column) for row, cells in enumerate(rows) for column in range(len(cells))]
+    cell_starts = list(itertools.accumulate((len(c) + 1 for r in rows for c in r), initial=0))
+    layout = _new_layout(text.translate(_CELLS_AS_LINE_BREAKS), font, formats)
+    layout.beginLayout()
+    row_top, row_bottom, current_row, filled = 0.0, 0.0, 0, {}
+    cell = 0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        while cell + 1 < len(cells) and cell_starts[cell + 1] <= line.textStart():
+            cell += 1
+        row, column = cells[cell]
+        if row != current_row:
+            row_top, current_row = row_bottom + gap * 0.5, row
+        x, column_width = columns[column]
+        line.setLineWidth(column_width)
+        y = filled.get(cell, row_top)
+        line.setPosition(QPointF(x, y))
+        filled[cell] = y + line.height() * LINE_SPACING
+        row_bottom = max(row_bottom, y + line.height())
+    layout.endLayout()
+    return layout
+
+
+def _column_extents(rows: list[list[str]], width: float, gap: float) -> list[tuple[float, float]]:
+    """(x, width) of each column, shared in proportion to its longest cell (capped)."""
+    count = max(len(row) for row in rows)
+    weights = [
+        min(TABLE_COLUMN_CAP, max((len(row[c]) for row in rows if c < len(row)), default=0)) + 3
+        for c in range(count)
+    ]
+    usable = max(20.0 * count, width - gap * (count - 1))
+    extents, x = [], 0.0
+    for weight in weights:
+        column_width = usable * weight / sum(weights)
+        extents.append((x, column_width))
+        x += column_width + gap
+    return extents
+
+
+def table_row_tops(layout: QTextLayout, text: str) -> list[float]:
+    """The top of each table row after the first (where a rule is drawn between rows)."""
+    row_starts = {index + 1 for index, char in enumerate(text) if char == "\n"}
+    return [
+        layout.lineAt(i).y()
+        for i in range(layout.lineCount())
+        if layout.lineAt(i).textStart() in row_starts
+    ]
+
+
+def _new_layout(
+    text: str,
+    font: QFont,
+    formats: list[QTextLayout.FormatRange] | None,
+    *,
+    centred: bool = False,
+) -> QTextLayout:
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    if centred:
+        option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    layout.setTextOption(option)
+    if formats:
+        layout.setFormats(formats)
+    layout.setCacheEnabled(True)
     return layout
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QTextCharFormat, QTextLayout, QTextLine
 
 from reader.app.aligned_text import SOURCE
-from reader.app.view_layout import LINE_SPACING, MARGIN, format_range
+from reader.app.view_layout import LINE_SPACING, MARGIN, format_range, table_row_tops
 
 if TYPE_CHECKING:
     from reader.app.pane_view import PaneView
@@ -44,7 +44,11 @@ class RowPainting:
             if layout is None:
                 self._paint_placeholder(painter, pane, row, origin)
                 continue
+            if self.text.block(row).kind == "code":
+                self._paint_code_background(painter, pane, origin, layout)
             layout.draw(painter, origin, self._selections(pane.side, row))
+            if self.text.block(row).kind == "table":
+                self._paint_row_rules(painter, pane, row, origin, layout)
             if self.text.block(row).kind == "list_item" and layout.lineCount():
                 self._paint_bullet(painter, row, origin, layout.lineAt(0))
 
@@ -56,6 +60,34 @@ class RowPainting:
         painter.setFont(self.font_for(self.text.block(row)))
         x = origin.x() - self._line_height * 0.8
         painter.drawText(QPointF(x, origin.y() + first_line.y() + first_line.ascent()), BULLET)
+        painter.restore()
+
+    def _paint_code_background(
+        self, painter: QPainter, pane: PaneView, origin: QPointF, layout: QTextLayout
+    ) -> None:
+        """Code sits on a faint panel, so that it reads as verbatim text, not prose."""
+        pad = self._line_height * 0.3
+        width = self._widths[pane.side] - (origin.x() - MARGIN)
+        height = layout.boundingRect().height()
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.AlternateBase))
+        painter.drawRoundedRect(
+            QRectF(origin.x() - pad, origin.y() - pad, width + pad, height + 2 * pad), 4, 4
+        )
+        painter.restore()
+
+    def _paint_row_rules(
+        self, painter: QPainter, pane: PaneView, row: int, origin: QPointF, layout: QTextLayout
+    ) -> None:
+        """A hairline between a table's rows, across the pane's text width."""
+        text = self.text.text(pane.side, row) or ""
+        width = self._widths[pane.side] - (origin.x() - MARGIN)
+        painter.save()
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        for top in table_row_tops(layout, text):
+            y = origin.y() + top - self._line_height * 0.25
+            painter.drawLine(QPointF(origin.x(), y), QPointF(origin.x() + width, y))
         painter.restore()
 
     def _paint_placeholder(
