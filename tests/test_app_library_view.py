@@ -122,3 +122,23 @@ def test_load_rows_without_a_model_for_the_pair_shows_no_progress(bireader_home)
         assert row.sentences == opened.document.sentence_count
     finally:
         context.close()
+
+
+def test_rename_asks_for_a_title_and_reports_it(qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_rows([row(id=3, title="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")])
+    view.table.selectRow(0)
+    asked = {}
+
+    def answer(parent, title, label, text=""):
+        asked["shown"] = text
+        return "Nghị định 145/2020/NĐ-CP", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    with qtbot.waitSignal(view.rename_requested) as requested:
+        view.table.actions()[0].trigger()
+    assert asked["shown"] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert requested.args == [3, "Nghị định 145/2020/NĐ-CP"]

@@ -621,3 +621,14 @@ def test_editing_a_translation_updates_its_notes_in_the_panel(
         lambda: not panel.loading and panel.list.item(0).text().startswith("⚠ orphan"),
         timeout=WAIT_MS,
     )
+
+
+def test_renaming_in_the_library_stores_the_title_off_the_gui_thread(qtbot, window) -> None:
+    open_and_wait(qtbot, window, SAMPLE)
+    window.show_library()
+    qtbot.waitUntil(lambda: len(window.library_view.rows) == 1, timeout=WAIT_MS)
+    document_id = window.library_view.rows[0].id
+    window.rename_document(document_id, "Báo cáo  tổng kết ")
+    qtbot.waitUntil(
+        lambda: window.library_view.rows[0].title == "Báo cáo tổng kết", timeout=WAIT_MS
+    )

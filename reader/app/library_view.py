@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -88,6 +90,7 @@ def _as_utc(moment: datetime) -> datetime:
 
 class LibraryView(QWidget):
     open_requested = Signal(int)  # document id
+    rename_requested = Signal(int, str)  # document id, the title the reader typed
     open_file_requested = Signal()
     open_sample_requested = Signal()
 
@@ -114,6 +117,11 @@ class LibraryView(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setWordWrap(False)
         self.table.itemActivated.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        rename = QAction("Rename…", self.table, shortcut=QKeySequence(Qt.Key.Key_F2))
+        rename.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        rename.triggered.connect(self._rename_selected)
+        self.table.addAction(rename)
         self.empty_label = QLabel(
             "Your library is empty. Open a document (Ctrl+O), drop a file here, or try the sample.",
             alignment=Qt.AlignmentFlag.AlignCenter,
@@ -134,6 +142,18 @@ class LibraryView(QWidget):
         layout.addWidget(self.table, 1)
         self.rows: list[LibraryRow] = []
         self.set_rows([])
+
+    def _rename_selected(self) -> None:
+        """Ask for a new title of the selected document; empty goes back to the imported one."""
+        selected = self.table.selectedItems()
+        if not selected:
+            return
+        row = self.rows[selected[0].row()]
+        title, accepted = QInputDialog.getText(
+            self, "Rename", "Title (empty: the title found in the file):", text=row.title
+        )
+        if accepted:
+            self.rename_requested.emit(row.id, title)
 
     def set_rows(self, rows: list[LibraryRow]) -> None:
         self.rows = rows

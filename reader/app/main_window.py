@@ -137,6 +137,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         view.missing_panel.download_clicked.connect(self.download_model)
         view.missing_panel.install_clicked.connect(self.choose_model_file)
         self.library_view.open_requested.connect(self.open_library_entry)
+        self.library_view.rename_requested.connect(self.rename_document)
         self.library_view.open_file_requested.connect(self.choose_file)
         self.library_view.open_sample_requested.connect(self.open_sample)
 

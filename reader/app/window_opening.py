@@ -149,6 +149,14 @@ class DocumentOpening:
             lambda: load_library_rows(self.context), self._library_rows, self._open_failed
         )
 
+    def rename_document(self, document_id: int, title: str) -> None:
+        def rename() -> None:
+            from reader.core.library import rename_document
+
+            rename_document(self.context.database(), document_id, title)
+
+        self.workers.submit(rename, lambda _: self.refresh_library(), self._open_failed)
+
     def _library_rows(self, rows) -> None:
         self.library_view.set_rows(rows)
         self.library_loaded.emit()
