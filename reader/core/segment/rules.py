@@ -286,7 +286,8 @@ def _skip_space(text: str, position: int, end: int) -> int:
 
 
 def _skip_inline_space(text: str, position: int, end: int) -> int:
-    while position < end and text[position] in " \t\u00a0\u202f":
+    """Past the whitespace before the end of the line."""
+    while position < end and text[position] != "\n" and text[position].isspace():
         position += 1
     return position
 
