@@ -253,6 +253,8 @@ def test_a_spaced_ellipsis_after_a_period_starts_the_next_sentence() -> None:
         "(Điều này có nội dung liên quan đến Điều 19.2.LQ.52. Chuyển giao công nghệ)",
         "(Điều này có nội dung liên quan đến Điều 4. của Luật 18-L/CTN Dầu khí; Điều 3.3.LQ.38. "
         "Khuyến khích nghiên cứu - phát triển công nghệ thông tin; Điều 7. Nội dung hợp tác)",
+        "1. Sửa đổi Điều 5 như sau: “Điều 5. Giải thích từ ngữ Trong Luật này, các từ ngữ dưới "
+        "đây được hiểu như sau:”",
         "Số: 145/2020/NĐ-CP Hà Nội, ngày 05 tháng 3 năm 2020",
         "Thực hiện Thông báo số 32-TB/TW ngày 18/8/2023 của Bộ Chính trị.",
         "Thửa đất số 12 có diện tích 298,30 m² đất ở tại nông thôn.",

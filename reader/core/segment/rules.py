@@ -206,10 +206,11 @@ def _closes_label(text: str, sentence_start: int, dot: int, data: LanguageData) 
     """Whether the period ends the number of a label whose title or text follows it.
 
     The sentence so far is a numbered heading or list marker ("1.2.3.", "Điều 5.", "Khoản 2
-    Điều 3.", "CHƯƠNG II."); or a clause after ";", ":" or "(" is a labelled number ("…; Điều
-    3.3.LQ.38. Khuyến khích …"); or a label with a codified number ends it anywhere ("… liên quan
-    đến Điều 19.2.LQ.52. Chuyển giao …"), whose final period belongs to the number. A plain
-    number inside a sentence may end it: "… theo quy định tại Điều 5. Các cơ quan …".
+    Điều 3.", "CHƯƠNG II."); or a clause after ";", ":", "(" or an opening quote is a labelled
+    number ("…; Điều 3.3.LQ.38. Khuyến khích …", "… như sau: “Điều 5. Giải thích …"); or a
+    label with a codified number ends it anywhere ("… liên quan đến Điều 19.2.LQ.52. Chuyển
+    giao …"), whose final period belongs to the number. A plain number inside a sentence may
+    end it: "… theo quy định tại Điều 5. Các cơ quan …".
     """
     patterns = _label_patterns(data.labels)
     window = max(sentence_start, dot - _MAX_LABEL_LENGTH)
@@ -222,7 +223,7 @@ def _closes_label(text: str, sentence_start: int, dot: int, data: LanguageData) 
 
 
 _MAX_LABEL_LENGTH = 40
-_CLAUSE_OPENERS = ";:("
+_CLAUSE_OPENERS = ';:(“«"'
 # "1", "2.3", "IV", "a", and the numbers of the codified law: "19.2.LQ.1", "36.3.NĐ.2.1".
 _NUMBER = r"\d{1,3}(?:\.(?:\d{1,3}|[A-ZĐ]{1,4}))*|[IVXLC]{1,7}|[a-zđ]"
 # Numbers whose final period belongs to them: codified ("19.2.LQ.1."), three levels ("1.2.3.").
