@@ -1,6 +1,6 @@
 """Sentence boundary precision / recall / F1 of `reader.core.segment.split_sentences`.
 
-Two corpora:
+Three corpora:
 
 * UD Vietnamese VTB, dev split (`<repo>/../shared/data/ud-vi-vtb/vi_vtb-ud-dev.conllu`). Its
   `# text` lines are tokenised (spaces around punctuation) and the file has no `# newdoc` or
@@ -13,16 +13,26 @@ Two corpora:
   sentences of a paragraph are then joined with one space, so an end looks like any other
   period followed by a space (`TP. HCM` and `khu vực. Họ` both look like `x. Y`).
   Rules were developed on the first half of the sentences (`dev-1`..`dev-561`); the second half
-  is reported separately as held-out data.
+  is reported separately as held-out data. The whole treebank is also scored as published,
+  tokenised, as tokenised corpora come: spaced closing quotes (`quen ? " .`) are then the test.
 * The sample document `resources/samples/bvctnb-2023.vi.txt` against the hand-written gold
   `tests/data/bvctnb-2023.gold.txt` (one sentence a line, blocks separated by a blank line).
   Blocks are the sample's non-empty lines, stripped (as the text importer makes them).
+* The dialogue of the novel "Tắt đèn" (`../shared/samples/real/ngo-tat-to-tat-den.epub`): 102 turns
+  split by hand in `tests/data/tat-den-dialogue.gold.txt` (same format, `#` lines are comments).
+  Scored three ways: one turn a block, as the EPUB gives them; and runs of `PARAGRAPH_SIZE` turns
+  joined by a space, with their em dash (`… ông ạ. — Thôi!`) or a hyphen (`… ông ạ. - Thôi!`), as
+  texts that lost their line breaks print dialogue; there each turn also starts a sentence.
+
+Besides the scores, it counts in the real legal samples (`../shared/samples/real/`) the sentences
+that end with a numbered label (`Điều 19.2.LQ.1.`, `Khoản 2 Điều 3.`) or a signing abbreviation
+(`KT.`, `TM.`) while their block goes on: the label's title or the signer's office was cut off.
 
 Only boundaries inside a block count (a block's end is always a sentence end, and would
 inflate the scores). Boundaries are compared as positions among the non-space characters, so
 the measure does not depend on spacing.
 
-Run: `.venv/bin/python bench/segment_accuracy.py [--errors N] [--paragraph-size N]`
+Run: `.venv/bin/python bench/segmentation_f1.py [--errors N] [--paragraph-size N]`
 (the scores barely move with the paragraph size: F1 0.982-0.990 on the held-out half for
 runs of 2 to all sentences).
 """
@@ -43,10 +53,22 @@ if str(REPO) not in sys.path:
 
 from reader.core.segment import split_sentences  # noqa: E402
 
-SHARED = REPO.parent / "shared"
+# `<repo>/../shared`; a git worktree in `<repo>/../wt/<name>` finds it one folder further up.
+SHARED = next(
+    (path for path in (REPO.parent / "shared", REPO.parents[1] / "shared") if path.is_dir()),
+    REPO.parent / "shared",
+)
+REAL_SAMPLES = SHARED / "samples" / "real"
 UD_DEV = SHARED / "data" / "ud-vi-vtb" / "vi_vtb-ud-dev.conllu"
 SAMPLE = REPO / "resources" / "samples" / "bvctnb-2023.vi.txt"
 SAMPLE_GOLD = REPO / "tests" / "data" / "bvctnb-2023.gold.txt"
+DIALOGUE_GOLD = REPO / "tests" / "data" / "tat-den-dialogue.gold.txt"
+LEGAL_SAMPLES = (
+    "phapdien-de-muc-19.2-chuyen-giao-cong-nghe.html",
+    "nd-30-2020-phu-luc-I.docx",
+    "hien-phap-2013.txt",
+    "an-le-43-2021-AL.pdf",
+)
 PARAGRAPH_SIZE = 10
 
 
@@ -160,6 +182,11 @@ def ud_paragraphs(path: Path = UD_DEV, size: int = PARAGRAPH_SIZE) -> list[list[
     return [_runs(sentences[:half], size), _runs(sentences[half:], size)]
 
 
+def ud_tokenised_paragraphs(path: Path = UD_DEV, size: int = PARAGRAPH_SIZE) -> list[GoldBlock]:
+    """The whole treebank in paragraphs of `size` sentences, as its `# text` lines have them."""
+    return _runs([text for _, text in read_conllu_texts(path)], size)
+
+
 def _runs(sentences: list[str], size: int) -> list[GoldBlock]:
     return [GoldBlock(tuple(sentences[i : i + size])) for i in range(0, len(sentences), size)]
 
@@ -171,16 +198,82 @@ def sample_blocks(sample: Path = SAMPLE, gold: Path = SAMPLE_GOLD) -> list[tuple
     """(block text as the importer gives it, gold sentences) for every block of the sample."""
     texts = [line.strip() for line in sample.read_text(encoding="utf-8").splitlines()]
     texts = [text for text in texts if text]
-    gold_blocks = [
-        GoldBlock(tuple(line.strip() for line in chunk.splitlines() if line.strip()))
-        for chunk in re.split(r"\n\s*\n", gold.read_text(encoding="utf-8").strip())
-    ]
+    gold_blocks = read_gold(gold)
     if len(texts) != len(gold_blocks):
         raise ValueError(f"{gold}: {len(gold_blocks)} blocks, but the sample has {len(texts)}")
     for text, block in zip(texts, gold_blocks, strict=True):
         if _without_space(text) != _without_space(block.text):
             raise ValueError(f"{gold}: gold sentences do not match the block {text[:60]!r}")
     return list(zip(texts, gold_blocks, strict=True))
+
+
+def read_gold(path: Path) -> list[GoldBlock]:
+    """One sentence a line, blocks separated by blank lines; lines starting with "#" are notes."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = "\n".join(line for line in lines if not line.startswith("#"))
+    return [
+        GoldBlock(tuple(line.strip() for line in chunk.splitlines() if line.strip()))
+        for chunk in re.split(r"\n\s*\n", body.strip())
+    ]
+
+
+# --- Novel dialogue -------------------------------------------------------------------------
+
+_TURN_DASH = "— "
+
+
+def dialogue_sets(
+    gold: Path = DIALOGUE_GOLD, size: int = PARAGRAPH_SIZE
+) -> dict[str, list[GoldBlock]]:
+    """The turns one a block, and runs of `size` turns with an em dash or a hyphen."""
+    turns = read_gold(gold)
+    hyphenated = [
+        GoldBlock((f"- {block.sentences[0].removeprefix(_TURN_DASH)}", *block.sentences[1:]))
+        for block in turns
+    ]
+    return {
+        "Tắt đèn dialogue, one turn a block": turns,
+        "Tắt đèn dialogue, turns run on (—)": _joined_runs(turns, size),
+        "Tắt đèn dialogue, turns run on (-)": _joined_runs(hyphenated, size),
+    }
+
+
+def _joined_runs(blocks: list[GoldBlock], size: int) -> list[GoldBlock]:
+    return [
+        GoldBlock(tuple(sentence for block in blocks[i : i + size] for sentence in block.sentences))
+        for i in range(0, len(blocks), size)
+    ]
+
+
+def dialogue_scores(errors: list | None = None, size: int = PARAGRAPH_SIZE) -> list[Score]:
+    return [
+        score(name, ((block.text, block) for block in blocks), "vi", errors)
+        for name, blocks in dialogue_sets(size=size).items()
+    ]
+
+
+# --- Numbered labels in the real legal samples ----------------------------------------------
+
+# A sentence that ends with a label and its number, or with an abbreviation of a signing
+# capacity (Thay mặt, Ký thay, Thừa lệnh, Thừa ủy quyền, Quyền, Phó).
+_CUT_LABEL = re.compile(
+    r"(?:^|[\s(;:])(?:(?i:điều|khoản|điểm|chương|mục|phần|tiết|phụ lục)"
+    r"\s+(?:\d+(?:\.(?:\d+|[A-ZĐ]{1,4}))*|[IVXLC]+|[a-zđ])|TM|KT|TL|TUQ|Q|P)\.$"
+)
+
+
+def label_cuts(samples: Sequence[str] = LEGAL_SAMPLES) -> list[tuple[str, str, str]]:
+    """(file, sentence, next sentence) wherever a label or a signing abbreviation ends a
+    sentence with more of its block after it."""
+    from reader.core.documents.loader import load_document
+
+    cuts = []
+    for name in samples:
+        for block in load_document(REAL_SAMPLES / name, "vi").blocks:
+            for sentence, following in zip(block.sentences, block.sentences[1:], strict=False):
+                if _CUT_LABEL.search(sentence.text):
+                    cuts.append((name, sentence.text, following.text))
+    return cuts
 
 
 # --- Scoring --------------------------------------------------------------------------------
@@ -232,7 +325,12 @@ def ud_scores(errors: list | None = None, size: int = PARAGRAPH_SIZE) -> list[Sc
         score("UD vi-VTB dev, 1st half (dev)", ((b.text, b) for b in first), "vi", errors),
         score("UD vi-VTB dev, 2nd half (held out)", ((b.text, b) for b in second), "vi", errors),
     ]
-    return [*halves, _total("UD vi-VTB dev, all", halves)]
+    tokenised = ud_tokenised_paragraphs(size=size)
+    return [
+        *halves,
+        _total("UD vi-VTB dev, all", halves),
+        score("UD vi-VTB dev, all, tokenised", ((b.text, b) for b in tokenised), "vi", errors),
+    ]
 
 
 def sample_score(errors: list | None = None) -> Score:
@@ -283,11 +381,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     errors: list = []
-    print(f"UD paragraphs: runs of {args.paragraph_size} sentences")
-    for result in [*ud_scores(errors, args.paragraph_size), sample_score(errors)]:
+    print(f"UD paragraphs: runs of {args.paragraph_size} sentences (dialogue: of turns)")
+    scores = [
+        *ud_scores(errors, args.paragraph_size),
+        sample_score(errors),
+        *dialogue_scores(errors, args.paragraph_size),
+    ]
+    for result in scores:
         print(result.line())
+    cuts = label_cuts()
+    print(f"numbered labels and signing abbreviations cut from their text: {len(cuts)}")
     print(_timing())
     _show_errors(errors, args.errors)
+    for name, sentence, following in cuts[: args.errors]:
+        print(f"  CUT [{name}] …{sentence[-50:]} ‖ {following[:40]}…")
     return 0
 
 
