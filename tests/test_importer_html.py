@@ -282,11 +282,13 @@ def test_a_data_table_is_one_block_of_rows_with_nested_tables_flattened() -> Non
     ]
 
 
-def test_a_layout_table_is_read_as_its_paragraphs_a_one_column_list_stays_a_table() -> None:
+def test_a_layout_table_is_read_as_its_blocks_a_one_column_list_stays_a_table() -> None:
     assert _blocks(
         "<table><tr><td><h2>Chương I</h2><p>Đoạn một.</p></td></tr>"
         "<tr><td><p>Đoạn hai.</p></td><td> </td></tr></table>"
         "<table><tr><td>Chỉ một ô.</td><td></td></tr></table>"
+        "<table><tr><td><h3>Bên trái</h3></td><td><h3>Bên phải</h3><p>Cột hai.</p></td></tr>"
+        "</table>"
         "<table><tr><th>Họ tên</th></tr><tr><td>Nguyễn Văn An</td></tr><tr><td>Trần Bình</td></tr>"
         "</table>"
     ) == [
@@ -294,6 +296,9 @@ def test_a_layout_table_is_read_as_its_paragraphs_a_one_column_list_stays_a_tabl
         ("paragraph", "Đoạn một."),
         ("paragraph", "Đoạn hai."),
         ("paragraph", "Chỉ một ô."),
+        ("heading", "Bên trái"),
+        ("heading", "Bên phải"),
+        ("paragraph", "Cột hai."),
         ("table", (("Họ tên",), ("Nguyễn Văn An",), ("Trần Bình",))),
     ]
 

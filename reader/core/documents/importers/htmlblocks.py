@@ -11,6 +11,7 @@ read as the paragraphs it holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -269,8 +270,8 @@ def _enclosing_table(element: etree._Element) -> etree._Element | None:
 
 
 def is_layout_table(cells: list[list[etree._Element]], texts: list[list[str]]) -> bool:
-    """A table that lays out a page rather than holding data: a single cell with text, or one
-    column whose cells hold paragraphs or headings."""
+    """A table that lays out a page rather than holding data: a single cell with text, cells
+    that hold headings (a page in columns), or one column whose cells hold paragraphs."""
     filled_rows = [
         [cell for cell, text in zip(row, row_texts, strict=True) if text]
         for row, row_texts in zip(cells, texts, strict=True)
@@ -278,12 +279,14 @@ def is_layout_table(cells: list[list[etree._Element]], texts: list[list[str]]) -
     filled = [cell for row in filled_rows for cell in row]
     if len(filled) <= 1:
         return True
+    if any(_holds(cell, _HEADINGS) for cell in filled):
+        return True
     one_column = all(len(row) <= 1 for row in filled_rows)
-    return one_column and any(_holds_content(cell) for cell in filled)
+    return one_column and any(_holds(cell, _CONTENT_TAGS) for cell in filled)
 
 
-def _holds_content(cell: etree._Element) -> bool:
-    return any(local_name(node) in _CONTENT_TAGS for node in cell.iterdescendants())
+def _holds(cell: etree._Element, tags: Collection[str]) -> bool:
+    return any(local_name(node) in tags for node in cell.iterdescendants())
 
 
 def _is_code_block(element: etree._Element) -> bool:
