@@ -29,7 +29,6 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNRELIABLE_CHARSETS = {"iso8859-1", "cp1252", "ascii", "latin-1"}
 _SNIFF_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _MIN_MAIN_TEXT_SHARE = 0.25  # readability's pick must hold this much of the page's text
-_HEADING_TAGS = frozenset(f"h{level}" for level in range(1, 7))
 
 
 class HtmlImporter:
@@ -326,13 +325,13 @@ def _inside_any(element, containers: list) -> bool:
 def _leading_headings(first) -> list:
     """Headings just before the first chosen element (only unseen or empty elements between):
     the content's title, which readability leaves out when it stands outside its container."""
-    from reader.core.documents.importers.htmlblocks import is_unseen, local_name
+    from reader.core.documents.importers.htmlblocks import is_heading, is_unseen, local_name
 
     headings = []
     node = first
     while node is not None and local_name(node) not in ("body", "html"):
         for sibling in node.itersiblings(preceding=True):
-            if local_name(sibling) in _HEADING_TAGS and not is_unseen(sibling):
+            if is_heading(sibling) and not is_unseen(sibling):
                 headings.insert(0, sibling)
             elif not is_unseen(sibling) and _text_length(sibling):
                 return headings

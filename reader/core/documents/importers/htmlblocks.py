@@ -11,7 +11,7 @@ read as the paragraphs it holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,6 +220,10 @@ def _is_footnote_container(element: etree._Element) -> bool:
     return bool(types & _FOOTNOTE_TYPES) or bool(classes & {"footnotes", "footnote", "endnotes"})
 
 
+def is_heading(element: etree._Element) -> bool:
+    return local_name(element) in _HEADINGS
+
+
 def is_unseen(element: etree._Element) -> bool:
     """Whether an element is never text a reader sees (scripts, hidden parts, note marks)."""
     tag = local_name(element)
@@ -238,7 +242,14 @@ def is_unseen(element: etree._Element) -> bool:
 def visible_text(element: etree._Element) -> str:
     """An element's text as a reader sees it, on one line: blocks and line breaks within it
     become spaces, unseen parts are left out."""
-    parts = []
+    return " ".join("".join(_visible_pieces(element)).split())
+
+
+def _shows_text(element: etree._Element) -> bool:
+    return any(piece.strip() for piece in _visible_pieces(element))  # stops at the first
+
+
+def _visible_pieces(element: etree._Element) -> Iterator[str]:
     walker = etree.iterwalk(element, events=("start", "end"))
     for event, node in walker:
         tag = local_name(node)
@@ -246,10 +257,11 @@ def visible_text(element: etree._Element) -> str:
             if node is not element and is_unseen(node):
                 walker.skip_subtree()
                 continue
-            parts.extend((" " if tag in _BLOCK_TAGS or tag == "br" else "", node.text or ""))
+            yield " " if tag in _BLOCK_TAGS or tag == "br" else ""
+            yield node.text or ""
         elif node is not element:
-            parts.extend((" " if tag in _BLOCK_TAGS else "", node.tail or ""))
-    return " ".join("".join(parts).split())
+            yield " " if tag in _BLOCK_TAGS else ""
+            yield node.tail or ""
 
 
 # --- Tables ------------------------------------------------------------------------------------
@@ -261,7 +273,7 @@ def table_cells(table: etree._Element) -> list[list[etree._Element]]:
     for row in table.iter():
         if local_name(row) != "tr" or is_unseen(row) or _enclosing_table(row) is not table:
             continue
-        rows.append([cell for cell in row if local_name(cell) in _CELL_TAGS])
+        rows.append([c for c in row if local_name(c) in _CELL_TAGS and not is_unseen(c)])
     return rows
 
 
@@ -269,13 +281,10 @@ def _enclosing_table(element: etree._Element) -> etree._Element | None:
     return next((a for a in element.iterancestors() if local_name(a) == "table"), None)
 
 
-def is_layout_table(cells: list[list[etree._Element]], texts: list[list[str]]) -> bool:
+def is_layout_table(cells: list[list[etree._Element]]) -> bool:
     """A table that lays out a page rather than holding data: a single cell with text, cells
     that hold headings (a page in columns), or one column whose cells hold paragraphs."""
-    filled_rows = [
-        [cell for cell, text in zip(row, row_texts, strict=True) if text]
-        for row, row_texts in zip(cells, texts, strict=True)
-    ]
+    filled_rows = [[cell for cell in row if _shows_text(cell)] for row in cells]
     filled = [cell for row in filled_rows for cell in row]
     if len(filled) <= 1:
         return True
@@ -376,8 +385,7 @@ class _Walker:
         """Read a data table as one TABLE block (after its caption); False for a layout table,
         which the walk then reads as the blocks it holds."""
         cells = table_cells(table)
-        texts = [[visible_text(cell) for cell in row] for row in cells]
-        if is_layout_table(cells, texts):
+        if is_layout_table(cells):
             return False
         self._flush_open()
         self._flush_root()
@@ -385,7 +393,7 @@ class _Walker:
             self._anchor(element)
         for caption in table.iterchildren("{*}caption"):
             self.builder.emit(BlockKind.CAPTION, visible_text(caption), 0)
-        self.builder.emit_table(texts)
+        self.builder.emit_table([[visible_text(cell) for cell in row] for row in cells])
         return True
 
     def _kind(self, tag: str, element: etree._Element) -> tuple[BlockKind, int]:
