@@ -325,7 +325,12 @@ def _inside_any(element, containers: list) -> bool:
 def _leading_headings(first) -> list:
     """Headings just before the first chosen element (only unseen or empty elements between):
     the content's title, which readability leaves out when it stands outside its container."""
-    from reader.core.documents.importers.htmlblocks import is_heading, is_unseen, local_name
+    from reader.core.documents.importers.htmlblocks import (
+        is_heading,
+        is_unseen,
+        local_name,
+        shows_text,
+    )
 
     headings = []
     node = first
@@ -333,7 +338,7 @@ def _leading_headings(first) -> list:
         for sibling in node.itersiblings(preceding=True):
             if is_heading(sibling) and not is_unseen(sibling):
                 headings.insert(0, sibling)
-            elif not is_unseen(sibling) and _text_length(sibling):
+            elif not is_unseen(sibling) and shows_text(sibling):
                 return headings
         node = node.getparent()
     return headings

@@ -245,7 +245,7 @@ def visible_text(element: etree._Element) -> str:
     return " ".join("".join(_visible_pieces(element)).split())
 
 
-def _shows_text(element: etree._Element) -> bool:
+def shows_text(element: etree._Element) -> bool:
     return any(piece.strip() for piece in _visible_pieces(element))  # stops at the first
 
 
@@ -284,7 +284,7 @@ def _enclosing_table(element: etree._Element) -> etree._Element | None:
 def is_layout_table(cells: list[list[etree._Element]]) -> bool:
     """A table that lays out a page rather than holding data: a single cell with text, cells
     that hold headings (a page in columns), or one column whose cells hold paragraphs."""
-    filled_rows = [[cell for cell in row if _shows_text(cell)] for row in cells]
+    filled_rows = [[cell for cell in row if shows_text(cell)] for row in cells]
     filled = [cell for row in filled_rows for cell in row]
     if len(filled) <= 1:
         return True
