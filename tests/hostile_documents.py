@@ -106,18 +106,9 @@ def hostile_epub(path: Path, base: str, secret_file: Path) -> Path:
 <spine><itemref idref="ch1"/></spine>
 </package>
 """
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        archive.writestr(
-            "META-INF/container.xml",
-            '<?xml version="1.0"?><container version="1.0" '
-            'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
-            '<rootfile full-path="OEBPS/content.opf" '
-            'media-type="application/oebps-package+xml"/></rootfiles></container>',
-        )
-        archive.writestr("OEBPS/content.opf", opf)
-        archive.writestr("OEBPS/ch1.xhtml", xxe_xhtml(secret_file, base))
-    return path
+    return write_epub(
+        path, "OEBPS/content.opf", opf, {"OEBPS/ch1.xhtml": xxe_xhtml(secret_file, base)}
+    )
 
 
 def epub_with_outside_chapter(path: Path, href: str) -> Path:
@@ -129,17 +120,46 @@ def epub_with_outside_chapter(path: Path, href: str) -> Path:
 <spine><itemref idref="c"/></spine>
 </package>
 """
-    with zipfile.ZipFile(path, "w") as archive:
+    return write_epub(path, "content.opf", opf, {})
+
+
+def write_epub(path: Path, opf_path: str, opf: str, members: dict[str, str]) -> Path:
+    """An EPUB of the package document `opf` (at `opf_path`) and other `members`."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         archive.writestr(
             "META-INF/container.xml",
             '<?xml version="1.0"?><container version="1.0" '
             'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
-            '<rootfile full-path="content.opf" media-type="application/oebps-package+xml"/>'
+            f'<rootfile full-path="{opf_path}" media-type="application/oebps-package+xml"/>'
             "</rootfiles></container>",
         )
-        archive.writestr("content.opf", opf)
+        archive.writestr(opf_path, opf)
+        for name, text in members.items():
+            archive.writestr(name, text)
     return path
+
+
+def book_epub(path: Path, chapters: list[str], spine: list[int]) -> Path:
+    """An EPUB of XHTML `chapters` (bodies) read in the order of `spine` (chapter indexes,
+    which may repeat)."""
+    manifest = "".join(
+        f'<item id="c{i}" href="c{i}.xhtml" media-type="application/xhtml+xml"/>'
+        for i in range(len(chapters))
+    )
+    itemrefs = "".join(f'<itemref idref="c{i}"/>' for i in spine)
+    opf = f"""<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Sách</dc:title></metadata>
+<manifest>{manifest}</manifest>
+<spine>{itemrefs}</spine>
+</package>
+"""
+    members = {
+        f"c{i}.xhtml": f'<html xmlns="http://www.w3.org/1999/xhtml"><body>{body}</body></html>'
+        for i, body in enumerate(chapters)
+    }
+    return write_epub(path, "content.opf", opf, members)
 
 
 def hostile_docx(seed: Path, path: Path, base: str, secret_file: Path) -> Path:

@@ -12,12 +12,14 @@ import pytest
 
 from reader.cli import main
 from reader.core.documents import load_document
+from reader.core.documents.importers import htmlblocks
 from reader.core.documents.loader import MAX_FILE_BYTES, MAX_TEXT_FILE_BYTES
 from reader.core.errors import InputError, ReaderError
-from tests.documents_helpers import DOCUMENTS
+from tests.documents_helpers import DOCUMENTS, assert_refused
 from tests.hostile_documents import (
     ARTICLE,
     NEVER_SHOWN,
+    book_epub,
     epub_with_outside_chapter,
     hostile_docx,
     hostile_epub,
@@ -111,6 +113,38 @@ def test_epub_chapter_outside_the_archive_is_never_read(tmp_path: Path, href: st
         load_document(book)
     assert str(book) in str(error.value)
     assert "root:" not in str(error.value)
+
+
+def test_epub_spine_listing_one_chapter_thousands_of_times_reads_it_once(tmp_path: Path) -> None:
+    """The spine bomb: a few KB whose spine lists one chapter 20,000 times (each itemref was
+    parsed again, to gigabytes of blocks)."""
+    chapters = [f"<h1>Chương một</h1><p>{ARTICLE}</p>", "<p>Hết.</p>"]
+    book = book_epub(tmp_path / "spine-bomb.epub", chapters, spine=[0] * 20_000 + [1, 0])
+    assert book.stat().st_size < 10_000
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        document = load_document(book)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 10
+    assert peak < 64 * 2**20
+    assert [block.text for block in document.blocks] == ["Chương một", ARTICLE, "Hết."]
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [("MAX_TEXT_CHARS", 20_000, "20,000 characters"), ("MAX_BLOCKS", 100, "100 blocks")],
+)
+def test_a_book_that_expands_past_the_text_budget_is_refused(
+    tmp_path: Path, monkeypatch, capsys, limit: str, value: int, message: str
+) -> None:
+    """Distinct chapters, each small, that together expand past what a document may hold."""
+    monkeypatch.setattr(htmlblocks, limit, value)
+    chapters = [f"<p>{ARTICLE}</p><p>{ARTICLE}</p>"] * 80  # ~25,000 characters, 160 blocks
+    book = book_epub(tmp_path / "expanding.epub", chapters, spine=list(range(80)))
+    assert_refused(book, f"expands to more than {message}", capsys)
 
 
 def test_docx_with_external_entities_and_relationships_reads_only_its_own_text(

@@ -46,8 +46,9 @@ def test_chapters_lists_tables_quotes_and_footnotes(name: str) -> None:
     document = load_document(DOCUMENTS / name)
     blocks = [(block.kind, block.level, block.text) for block in document.blocks]
     assert blocks[:10] == FEATURES_CHAPTER_ONE
-    cells = [text for kind, _, text in blocks if kind is K.TABLE_CELL]
-    assert cells == FEATURES_TABLE_CELLS
+    tables = [block for block in document.blocks if block.kind is K.TABLE]
+    assert len(tables) == 1
+    assert [cell for row in tables[0].table_rows() for cell, _ in row] == FEATURES_TABLE_CELLS
     assert (K.FOOTNOTE, 0, "Đây là nội dung của chú thích.") in blocks
     assert (K.QUOTE, 0, "Đây là một đoạn trích dẫn trong chương hai.") in blocks
     assert blocks[-1] == (K.PARAGRAPH, 0, "Đoạn cuối cùng của tài liệu.")  # spine order
@@ -154,4 +155,21 @@ def test_deeply_nested_chapter_is_refused(tmp_path: Path, capsys) -> None:
 def test_sloppy_chapter_that_is_not_xml_is_read_as_html(tmp_path: Path) -> None:
     chapter = "<html><body><p>Đoạn một<br>vẫn tiếp<p>Đoạn hai &nbsp; cuối.</body></html>".encode()
     document = load_document(_epub_with_chapter(tmp_path / "sloppy.epub", chapter))
-    assert [block.text for block in document.blocks] == ["Đoạn một vẫn tiếp", "Đoạn hai cuối."]
+    assert [block.text for block in document.blocks] == ["Đoạn một\nvẫn tiếp", "Đoạn hai cuối."]
+
+
+def test_a_chapter_of_br_separated_paragraphs_is_read_paragraph_by_paragraph(
+    tmp_path: Path,
+) -> None:
+    """A converted novel: one <div> per chapter, paragraphs separated by <br/><br/>, verses
+    by a single <br/>."""
+    paragraphs = [f"Đoạn {i}: chị Dậu bế cái Tỉu, dắt con Tý ra đầu làng." for i in range(300)]
+    verse = "Trăm năm trong cõi người ta,<br/>Chữ tài chữ mệnh khéo là ghét nhau."
+    chapter = (
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><div>'
+        + "<br/><br/>\n".join([*paragraphs, verse])
+        + "</div></body></html>"
+    ).encode()
+    document = load_document(_epub_with_chapter(tmp_path / "novel.epub", chapter))
+    assert [block.text for block in document.blocks] == [*paragraphs, verse.replace("<br/>", "\n")]
+    assert len(document.blocks[-1].sentences) == 1  # a line break does not end the sentence

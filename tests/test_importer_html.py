@@ -3,8 +3,10 @@ from pathlib import Path
 import pytest
 
 from reader.core.documents import BlockKind, load_document
+from reader.core.documents.importers import RawBlock
 from reader.core.documents.importers.html import decode_html, parse_html
 from reader.core.errors import InputError
+from tests.conftest import SHARED
 from tests.documents_helpers import (
     DOCUMENTS,
     FIRST_SENTENCES,
@@ -185,7 +187,7 @@ def test_block_kinds_come_from_elements_and_their_containers() -> None:
             "<p>Dòng một<br><br>Dòng hai</p></div>"
         )
     )
-    assert [(b.kind.value, b.level, b.text) for b in builder.blocks] == [
+    assert [(b.kind.value, b.level, b.text or b.rows) for b in builder.blocks] == [
         ("paragraph", 0, "Trước sau liên kết."),
         ("paragraph", 0, "Lẻ loi"),
         ("list_item", 1, "Một"),
@@ -193,9 +195,195 @@ def test_block_kinds_come_from_elements_and_their_containers() -> None:
         ("list_item", 1, "tiếp"),
         ("quote", 0, "Trích dẫn."),
         ("caption", 0, "Ảnh một."),
-        ("table_cell", 0, "Ô một."),
-        ("table_cell", 0, "Ô hai."),
+        ("table", 0, (("Ô một.", "Ô hai."),)),
         ("code", 0, "  mã\n  x"),
         ("paragraph", 0, "Dòng một"),
         ("paragraph", 0, "Dòng hai"),
     ]
+
+
+def _blocks(markup: str) -> list[tuple[str, str | tuple]]:
+    """(kind, text, or rows for a table) of the blocks of an HTML fragment."""
+    from lxml import html as lxml_html
+
+    from reader.core.documents.importers.htmlblocks import BlockBuilder
+
+    builder = BlockBuilder()
+    builder.add_tree(lxml_html.fromstring(f"<div>{markup}</div>"))
+    return [(block.kind.value, block.text or block.rows) for block in builder.blocks]
+
+
+def test_one_br_is_a_line_break_two_end_a_paragraph_and_source_newlines_are_spaces() -> None:
+    assert _blocks(
+        "<p>Ngày mai,\n   trời   lại sáng<br/>trên đồng.<br><br>\n<br>Đoạn sau.</p>"
+        "<h3>Đề mục 19.2<br>Chuyển giao công nghệ</h3>"
+    ) == [
+        ("paragraph", "Ngày mai, trời lại sáng\ntrên đồng."),
+        ("paragraph", "Đoạn sau."),
+        ("heading", "Đề mục 19.2\nChuyển giao công nghệ"),
+    ]
+
+
+def test_a_long_run_of_br_separated_lines_is_a_paragraph_per_line() -> None:
+    """A chapter in one <div>, its paragraphs separated by single <br>s."""
+    lines = [
+        f"Đoạn {i}: chị Dậu bế con ra đầu làng, nhìn về phía đình, lòng rối bời." for i in range(40)
+    ]
+    assert _blocks("<div>" + "<br>\n".join(lines) + "</div>") == [
+        ("paragraph", line) for line in lines
+    ]
+    verse = "Trăm năm trong cõi người ta,<br>Chữ tài chữ mệnh khéo là ghét nhau."
+    assert _blocks(f"<p>{verse}</p>") == [("paragraph", verse.replace("<br>", "\n"))]
+
+
+def test_preformatted_text_and_block_code_are_code_verbatim() -> None:
+    source = "def tong(a, b):\n    # cộng hai số\n    return a + b"
+    assert _blocks(
+        f"<pre><code>{source}</code></pre><div><code>pip   install reader</code></div>"
+        "<p>Gõ <code>ls -l</code> để xem.</p><pre>dòng một<br>  dòng hai</pre>"
+    ) == [
+        ("code", source),
+        ("code", "pip   install reader"),
+        ("paragraph", "Gõ ls -l để xem."),
+        ("code", "dòng một\n  dòng hai"),
+    ]
+
+
+def test_code_is_one_untranslated_sentence_in_the_document(tmp_path: Path) -> None:
+    page = tmp_path / "code.html"
+    page.write_text(
+        "<html><body><p>Chạy lệnh sau. Rồi đợi kết quả.</p>"
+        "<pre>for i in range(3):\n    print(i)  # in ra. Hết.</pre></body></html>",
+        encoding="utf-8",
+    )
+    code = next(b for b in load_document(page).blocks if b.kind is BlockKind.CODE)
+    assert code.text == "for i in range(3):\n    print(i)  # in ra. Hết."
+    assert not code.translate and [s.text for s in code.sentences] == [code.text]
+
+
+def test_a_data_table_is_one_block_of_rows_with_nested_tables_flattened() -> None:
+    assert _blocks(
+        "<table><caption>Bảng 1. Kết quả</caption>"
+        "<thead><tr><th>Năm</th><th>Kết quả</th></tr></thead>"
+        "<tbody><tr><td>2023</td><td><p>Hoàn thành.</p><p>Vượt <sup>1</sup> kế hoạch.</p></td></tr>"
+        "<tr><td>2024</td><td>Tiếp tục<table><tr><td>quý I</td><td>quý II</td></tr></table>"
+        "</td></tr><tr><td></td><td></td></tr></tbody></table><p>Sau bảng.</p>"
+    ) == [
+        ("caption", "Bảng 1. Kết quả"),
+        (
+            "table",
+            (
+                ("Năm", "Kết quả"),
+                ("2023", "Hoàn thành. Vượt 1 kế hoạch."),
+                ("2024", "Tiếp tục quý I quý II"),
+            ),
+        ),
+        ("paragraph", "Sau bảng."),
+    ]
+
+
+def test_a_layout_table_is_read_as_its_blocks_a_one_column_list_stays_a_table() -> None:
+    assert _blocks(
+        "<table><tr><td><h2>Chương I</h2><p>Đoạn một.</p></td></tr>"
+        "<tr><td><p>Đoạn hai.</p></td><td> </td></tr></table>"
+        "<table><tr><td>Chỉ một ô.</td><td></td></tr></table>"
+        "<table><tr><td><h3>Bên trái</h3></td><td><h3>Bên phải</h3><p>Cột hai.</p></td></tr>"
+        "</table>"
+        "<table><tr><th>Họ tên</th></tr><tr><td>Nguyễn Văn An</td></tr><tr><td>Trần Bình</td></tr>"
+        "</table>"
+    ) == [
+        ("heading", "Chương I"),
+        ("paragraph", "Đoạn một."),
+        ("paragraph", "Đoạn hai."),
+        ("paragraph", "Chỉ một ô."),
+        ("heading", "Bên trái"),
+        ("heading", "Bên phải"),
+        ("paragraph", "Cột hai."),
+        ("table", (("Họ tên",), ("Nguyễn Văn An",), ("Trần Bình",))),
+    ]
+
+
+def _article_page(tmp_path: Path, head: str, before: str, after: str = "") -> Path:
+    paragraphs = "".join(
+        f"<p>Điều {i}. Nội dung của điều này quy định về chuyển giao công nghệ, với nhiều câu "
+        "dài như một văn bản thật, để trình đọc chọn đúng phần nội dung chính.</p>"
+        for i in range(8)
+    )
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><head>{head}</head><body>{before}<div class='_content'>{paragraphs}"
+        f"{after}</div></body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_the_heading_above_the_main_content_is_kept(tmp_path: Path) -> None:
+    """readability keeps the content's <div> but not the <h3> standing before it."""
+    page = _article_page(
+        tmp_path,
+        "",
+        "<h3>Đề mục 19.2<br/>Chuyển giao công nghệ</h3>"
+        "<p style='display: none'>(Xem danh mục văn bản)</p>",
+    )
+    raw = parse_html(page.read_bytes(), page)
+    assert (raw.blocks[0].kind, raw.blocks[0].text) == (
+        BlockKind.HEADING,
+        "Đề mục 19.2\nChuyển giao công nghệ",
+    )
+    assert raw.toc[0] == (3, "Đề mục 19.2 Chuyển giao công nghệ", 0)
+    assert raw.title is None  # nothing declared: the loader chooses
+
+
+def test_the_declared_title_is_passed_as_declared_and_not_made_a_heading(tmp_path: Path) -> None:
+    page = _article_page(tmp_path, "<title>Trang chủ | Cổng thông tin</title>", "")
+    raw = parse_html(page.read_bytes(), page)
+    assert raw.title == "Trang chủ | Cổng thông tin"
+    assert "Trang chủ" not in " ".join(block.text for block in raw.blocks)
+    page = _article_page(
+        tmp_path,
+        "<title>Bài viết | Báo</title><meta property='og:title' content='Bài  viết'>",
+        "",
+    )
+    assert parse_html(page.read_bytes(), page).title == "Bài viết"
+
+
+def test_small_tables_and_notes_that_readability_drops_are_kept(tmp_path: Path) -> None:
+    page = _article_page(
+        tmp_path,
+        "",
+        "",
+        "<table><tr><td>Gbđ</td><td>Gsx</td></tr></table>"
+        "<div class='footnote'><p>Chú thích cuối bài.</p></div>",
+    )
+    blocks = parse_html(page.read_bytes(), page).blocks
+    assert RawBlock(BlockKind.TABLE, "", rows=(("Gbđ", "Gsx"),)) in blocks
+    assert (BlockKind.FOOTNOTE, "Chú thích cuối bài.") in [(b.kind, b.text) for b in blocks]
+
+
+def test_a_page_expanding_past_the_text_budget_is_refused(tmp_path: Path, monkeypatch) -> None:
+    from reader.core.documents.importers import htmlblocks
+
+    monkeypatch.setattr(htmlblocks, "MAX_TEXT_CHARS", 1000)
+    page = _article_page(tmp_path, "", "")
+    with pytest.raises(InputError, match="expands to more than 1,000 characters"):
+        load_document(page)
+
+
+LEGAL_CODE_PAGE = SHARED / "samples" / "real" / "phapdien-de-muc-19.2-chuyen-giao-cong-nghe.html"
+
+
+@pytest.mark.skipif(not LEGAL_CODE_PAGE.exists(), reason="needs ../shared/samples/real")
+def test_legal_code_page_keeps_its_heading_articles_and_thirteen_tables() -> None:
+    from lxml import html as lxml_html
+
+    raw = parse_html(LEGAL_CODE_PAGE.read_bytes(), LEGAL_CODE_PAGE)
+    assert (raw.blocks[0].kind, raw.blocks[0].text) == (
+        BlockKind.HEADING,
+        "Đề mục 19.2\nChuyển giao công nghệ",
+    )
+    assert sum(block.kind is BlockKind.TABLE for block in raw.blocks) == 13
+    page = lxml_html.fromstring(decode_html(LEGAL_CODE_PAGE.read_bytes(), LEGAL_CODE_PAGE))
+    articles = [" ".join(p.text_content().split()) for p in page.find_class("pDieu")]
+    texts = {block.text for block in raw.blocks}
+    assert len(articles) > 100 and all(article in texts for article in articles)

@@ -61,7 +61,7 @@ def _read_epub(archive: zipfile.ZipFile, path: Path) -> RawDocument:
     skipped = _auxiliary_documents(opf, manifest, posixpath.dirname(opf_path))
     title = _metadata(opf, "title")
     title_page_texts = _title_page_texts(opf, title)
-    builder = BlockBuilder()
+    builder = BlockBuilder(source=path)
     first_block: dict[str, int] = {}
     for item in _spine(opf, manifest, path):
         if item.path in skipped or "nav" in item.properties:
@@ -119,15 +119,16 @@ def _manifest(opf, base: str) -> dict[str, _Item]:
 
 
 def _spine(opf, manifest: dict[str, _Item], path: Path) -> list[_Item]:
-    items = [
-        manifest[ref.get("idref")]
-        for ref in opf.iterfind("opf:spine/opf:itemref", _NS)
-        if ref.get("idref") in manifest
-    ]
-    items = [item for item in items if item.media_type in _CONTENT_TYPES]
+    """The chapters in reading order, each once: a spine may list a chapter again (a bomb
+    lists one thousands of times), and a book is read once through."""
+    items: dict[str, _Item] = {}
+    for ref in opf.iterfind("opf:spine/opf:itemref", _NS):
+        item = manifest.get(ref.get("idref") or "")
+        if item is not None and item.media_type in _CONTENT_TYPES:
+            items.setdefault(item.path, item)
     if not items:
         raise InputError(path, "the EPUB's spine lists no readable chapters")
-    return items
+    return list(items.values())
 
 
 def _auxiliary_documents(opf, manifest: dict[str, _Item], base: str) -> set[str]:

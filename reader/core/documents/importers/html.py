@@ -14,8 +14,7 @@ from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes, normalise
 from reader.core.documents.importers.archive import one_line
-from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
-from reader.core.documents.model import BlockKind
+from reader.core.documents.importers.base import RawDocument, register_importer
 from reader.core.errors import InputError
 
 _META_CHARSET = re.compile(
@@ -76,19 +75,17 @@ def parse_html(data: bytes, path: Path) -> RawDocument:
 
     root = html_tree(decode_html(data, path), path, "HTML page")
     language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    page_title = _page_title(root)
+    title = _declared_title(root)  # as the page declares it: the loader judges whether it fits
     remove_page_furniture(root)
-    builder = BlockBuilder()
-    builder.add_tree(_main_content(root, path))
-    blocks = builder.blocks
-    title = next((b.text for b in blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
-    if title is None and page_title:
-        title = page_title
-    toc = builder.toc
-    if title and not any(block.text == title for block in blocks[:3]):
-        blocks.insert(0, RawBlock(BlockKind.HEADING, title, 1))
-        toc = [(1, title, 0)] + [(level, text, index + 1) for level, text, index in toc]
-    return RawDocument(blocks=blocks, title=title, language_hint=_language_code(language), toc=toc)
+    builder = BlockBuilder(source=path)
+    for element in _main_content(root, path):
+        builder.add_tree(element)
+    return RawDocument(
+        blocks=builder.blocks,
+        title=title,
+        language_hint=_language_code(language),
+        toc=builder.toc,
+    )
 
 
 def html_tree(text: str, path: Path, what: str):
@@ -123,10 +120,11 @@ def _language_code(value: str) -> str | None:
     return code if code.isalpha() and 2 <= len(code) <= 3 else None
 
 
-def _page_title(root) -> str | None:
+def _declared_title(root) -> str | None:
+    """The title in the page's metadata: Open Graph's (the article's, without the site name
+    that <title> often appends), else <title>."""
     for candidate in (
         root.xpath("string(//meta[@property='og:title']/@content)"),
-        root.xpath("string((//h1)[1])"),
         root.xpath("string(//title)"),
     ):
         candidate = " ".join(str(candidate).split())
@@ -271,27 +269,79 @@ def _drop(element) -> None:
     parent.remove(element)
 
 
-def _main_content(root, path: Path):
-    """readability-lxml's choice of the main content, unless it kept too little of the page
-    (a short page, or a page of many short items) — then the cleaned body."""
-    from lxml import html
-    from readability import Document as Readability
-    from readability.readability import Unparseable
+def _main_content(root, path: Path) -> list:
+    """The elements of the page that hold its main content, in reading order.
 
+    readability-lxml chooses them, but its copy of the page has lost what it judged noise
+    (line breaks, small tables, footnotes): the chosen elements are found again in our tree
+    and read from there, with the headings just above them that it left out. The cleaned
+    body instead, if the choice kept too little of the page (a short page, or a page of many
+    short items)."""
     body = root.find("body")
     body = body if body is not None else root
     page_text = _text_length(body)
     if page_text == 0:
         raise InputError(path, "the page has no text")
-    serialised = html.tostring(root, encoding="unicode")
+    chosen = _readability_choice(root)
+    if sum(_text_length(element) for element in chosen) < _MIN_MAIN_TEXT_SHARE * page_text:
+        return [body]
+    return _leading_headings(chosen[0]) + chosen
+
+
+_NODE_MARK = "data-bireader-node"
+
+
+def _readability_choice(root) -> list:
+    """Our elements that readability's summary is made of, in reading order; [] if it fails."""
+    from lxml import html
+    from readability import Document as Readability
+    from readability.readability import Unparseable
+
+    nodes = {}
+    for number, element in enumerate(root.iter()):
+        if isinstance(element.tag, str):
+            element.set(_NODE_MARK, str(number))
+            nodes[str(number)] = element
     try:
-        summary = Readability(serialised).summary(html_partial=True)
+        summary = Readability(html.tostring(root, encoding="unicode")).summary(html_partial=True)
         main = html.fragment_fromstring(summary, parser=safe_html_parser(), create_parent="div")
     except (Unparseable, ValueError, RecursionError, AssertionError):
-        # readability asserts on pages it cannot shape (e.g. no <body>): the body it is then.
-        return body
-    main_text = _text_length(main)
-    return main if main_text >= _MIN_MAIN_TEXT_SHARE * page_text else body
+        # readability asserts on pages it cannot shape (e.g. no <body>)
+        return []
+    chosen: list = []
+    for marked in main.iter():
+        element = nodes.get(marked.get(_NODE_MARK) or "")
+        # readability moves a lead paragraph into the content: an element outside all chosen
+        # so far is chosen too
+        if element is not None and not _inside_any(element, chosen):
+            chosen.append(element)
+    return sorted(chosen, key=lambda element: int(element.get(_NODE_MARK)))
+
+
+def _inside_any(element, containers: list) -> bool:
+    return any(ancestor in containers for ancestor in element.iterancestors())
+
+
+def _leading_headings(first) -> list:
+    """Headings just before the first chosen element (only unseen or empty elements between):
+    the content's title, which readability leaves out when it stands outside its container."""
+    from reader.core.documents.importers.htmlblocks import (
+        is_heading,
+        is_unseen,
+        local_name,
+        shows_text,
+    )
+
+    headings = []
+    node = first
+    while node is not None and local_name(node) not in ("body", "html"):
+        for sibling in node.itersiblings(preceding=True):
+            if is_heading(sibling) and not is_unseen(sibling):
+                headings.insert(0, sibling)
+            elif not is_unseen(sibling) and shows_text(sibling):
+                return headings
+        node = node.getparent()
+    return headings
 
 
 register_importer(HtmlImporter())
