@@ -1,5 +1,6 @@
-"""Word documents (.docx) with python-docx: paragraphs, headings, list items, captions,
-quotations and table cells in document order, then the footnotes.
+"""Word documents (.docx) with python-docx: headings, paragraphs, list items, captions,
+quotations, code and tables in document order, then the footnotes; and a clear refusal of the
+older binary Office files.
 
 The zip is checked for bombs before python-docx unpacks it (it loads every part into memory).
 """
@@ -7,8 +8,10 @@ The zip is checked for bombs before python-docx unpacks it (it loads every part 
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reader.core.documents.importers.archive import (
@@ -18,7 +21,7 @@ from reader.core.documents.importers.archive import (
     parse_xml,
     read_member,
 )
-from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
+from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.documents.model import BlockKind
 from reader.core.errors import InputError
 
@@ -27,8 +30,17 @@ _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|tiêu đề
 # Style names (lower case) of Word's built-in styles and of pandoc's reference.docx.
 _CAPTION_STYLES = {"caption", "image caption", "table caption", "figure caption"}
 _QUOTE_STYLES = {"quote", "intense quote", "block text"}
-_CODE_STYLES = {"source code", "html preformatted", "code"}
+_CODE_STYLES = {"source code", "html preformatted", "code", "plain text", "macro text"}
 _LIST_STYLES = ("list",)  # "List Paragraph", "List Bullet 2", "List Number"...
+# Fixed-width typefaces: a paragraph set wholly in one is code (or a listing, a terminal...).
+_MONOSPACED_FONT = re.compile(
+    r"mono|courier|consol|menlo|monaco|lucida console|typewriter|inconsolata|fixedsys|\bcode\b",
+    re.IGNORECASE,
+)
+_SENTENCE_ENDS = (".", "!", "?", "…", ":", ";")
+_CLOSING_MARKS = "\"'”’»)]"
+_LOWER_CASE_ENUMERATOR = re.compile(r"^(?:[a-zđ]{1,2}|[ivxlc]+|\d+)[.)]\s")  # "a) ", "iv. "
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word, Excel and PowerPoint 97-2003 files
 
 
 class DocxImporter:
@@ -50,6 +62,36 @@ class DocxImporter:
                 raise InputError(path, "not a DOCX document (no word/document.xml inside)")
             footnotes = _footnotes(archive, path)
         return _read_docx_safely(path, footnotes)
+
+
+class LegacyOfficeImporter:
+    """Office 97-2003 files (OLE2 compound files), recognised whatever their name, to say how
+    to convert them instead of calling them binary or damaged. A password-protected .docx is
+    such a file too: the encrypted document inside an OLE2 wrapper."""
+
+    name = "doc"
+    extensions = (".doc", ".dot")
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return head.startswith(_OLE2_MAGIC)
+
+    def read(self, path: Path) -> RawDocument:
+        raise InputError(path, _legacy_office_problem(path.read_bytes()))
+
+
+def _legacy_office_problem(data: bytes) -> str:
+    # The streams' names are in the file's directory, in UTF-16.
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "the document is password-protected: open it in Word, remove the password, save it"
+    if "WordDocument".encode("utf-16-le") in data:
+        return (
+            "Word 97-2003 .doc is not supported: save it as .docx "
+            "(LibreOffice: soffice --headless --convert-to docx FILE)"
+        )
+    return (
+        "an Office 97-2003 file (Excel or PowerPoint?) is not a document this app reads; "
+        "a Word document must be saved as .docx"
+    )
 
 
 def _read_docx_safely(path: Path, footnotes: list[str]) -> RawDocument:
@@ -82,52 +124,164 @@ def _read_docx_safely(path: Path, footnotes: list[str]) -> RawDocument:
 
 def _read_docx(path: Path, footnotes: list[str]) -> RawDocument:
     import docx
-    from docx.table import Table
 
     document = docx.Document(str(path))
-    blocks: list[RawBlock] = []
-    toc: list[tuple[int, str, int]] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            blocks.extend(_table_cells(item))
-            continue
-        block = _paragraph_block(item)
-        if block is None:
-            continue
-        if block.kind is BlockKind.HEADING:
-            toc.append((block.level, block.text, len(blocks)))
-        blocks.append(block)
-    blocks.extend(RawBlock(BlockKind.FOOTNOTE, text) for text in footnotes)
-    title = (document.core_properties.title or "").strip() or next(
-        (block.text for block in blocks if block.kind is BlockKind.HEADING), None
-    )
+    body = _Body()
+    body.add(document.iter_inner_content())
+    blocks = [*body.finish(), *(RawBlock(BlockKind.FOOTNOTE, text) for text in footnotes)]
+    # The metadata title is often a template's or an earlier document's: passed on only as a
+    # candidate, for the loader to weigh against the headings.
+    title = (document.core_properties.title or "").strip() or None
     language = (document.core_properties.language or "").split("-")[0].lower() or None
-    return RawDocument(blocks=blocks, title=title, language_hint=language, toc=toc)
+    return RawDocument(blocks=blocks, title=title, language_hint=language, toc=body.toc)
 
 
-def _paragraph_block(paragraph) -> RawBlock | None:
-    text = " ".join(paragraph.text.split())
+class _Body:
+    """The blocks of the body in document order; consecutive code paragraphs make one block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[RawBlock] = []
+        self.toc: list[tuple[int, str, int]] = []
+        self._code_lines: list[str] = []
+        self._paragraph_open = False  # the last block is a paragraph a next one may continue
+
+    def add(self, items: Iterable) -> None:
+        from docx.table import Table
+
+        for item in items:
+            if isinstance(item, Table):
+                self._add_table(item)
+            else:
+                self._add_paragraph(item)
+
+    def finish(self) -> list[RawBlock]:
+        self._end_code()
+        return self.blocks
+
+    def _add_paragraph(self, paragraph) -> None:
+        styles = _style_names(paragraph)
+        if _is_code(paragraph, styles) or (self._code_lines and not paragraph.text.strip()):
+            self._code_lines.append(paragraph.text)  # a blank line inside a listing stays in it
+            return
+        block = _paragraph_block(paragraph, styles)
+        if block is None:
+            self._paragraph_open = False  # an empty paragraph is a gap the author left
+            return
+        self._end_code()
+        if self._paragraph_open and block.kind is BlockKind.PARAGRAPH:
+            previous = self.blocks[-1].text
+            if _continues_sentence(previous, block.text):
+                self.blocks[-1] = RawBlock(BlockKind.PARAGRAPH, f"{previous}\n{block.text}")
+                return
+        if block.kind is BlockKind.HEADING:
+            self.toc.append((block.level, " ".join(block.text.split()), len(self.blocks)))
+        self.blocks.append(block)
+        self._paragraph_open = block.kind is BlockKind.PARAGRAPH
+
+    def _add_table(self, table) -> None:
+        self._end_code()
+        self._paragraph_open = False
+        grid = _cell_grid(table)
+        lines = [line for row in grid for cell in row if cell for line in _cell_lines(cell)]
+        if _is_letterhead(lines):
+            text = "\n".join(line for line in lines if not _RULE_LINE.match(line))
+            self.blocks.append(RawBlock(BlockKind.HEADER, text))
+        elif all(len(row) <= 1 for row in grid):
+            # One column is a frame around text, not a table: its paragraphs are the body's.
+            for cell in (cell for row in grid for cell in row if cell):
+                self.add(cell.iter_inner_content())
+                self._end_code()
+        else:
+            rows = tuple(tuple(_cell_text(cell) if cell else "" for cell in row) for row in grid)
+            self.blocks.append(RawBlock(BlockKind.TABLE, "", rows=rows))
+
+    def _end_code(self) -> None:
+        if self._code_lines:
+            self._paragraph_open = False
+            self.blocks.append(RawBlock(BlockKind.CODE, "\n".join(self._code_lines)))
+            self._code_lines = []
+
+
+def _style_names(paragraph) -> list[str]:
+    """The paragraph's style and the styles it is based on, lower case: a "Chapter" style based
+    on "Heading 1" is a heading."""
+    names, style = [], paragraph.style
+    while style is not None and len(names) < 20:  # a cycle of base styles is possible
+        names.append((style.name or "").strip().lower())
+        style = style.base_style
+    return names
+
+
+def _paragraph_block(paragraph, styles: list[str]) -> RawBlock | None:
+    text = _paragraph_text(paragraph.text)
     if not text:
         return None
-    style = (paragraph.style.name if paragraph.style is not None else "").strip().lower()
-    heading = _HEADING_STYLE.match(style)
-    if style == "title":
-        return RawBlock(BlockKind.HEADING, text, 1)
+    heading = _heading_level(paragraph, styles)
     if heading:
-        return RawBlock(BlockKind.HEADING, text, min(int(heading.group(1)), 6))
-    outline = _outline_level(paragraph)
-    if outline is not None:
-        return RawBlock(BlockKind.HEADING, text, outline)
+        return RawBlock(BlockKind.HEADING, text, heading)
     list_level = _list_level(paragraph)
-    if list_level or style.startswith(_LIST_STYLES):
+    if list_level or any(style.startswith(_LIST_STYLES) for style in styles):
         return RawBlock(BlockKind.LIST_ITEM, text, list_level or 1)
-    if style in _CAPTION_STYLES:
+    if _CAPTION_STYLES.intersection(styles):
         return RawBlock(BlockKind.CAPTION, text)
-    if style in _QUOTE_STYLES:
+    if _QUOTE_STYLES.intersection(styles):
         return RawBlock(BlockKind.QUOTE, text)
-    if style in _CODE_STYLES:
-        return RawBlock(BlockKind.CODE, paragraph.text)
     return RawBlock(BlockKind.PARAGRAPH, text)
+
+
+def _continues_sentence(previous: str, text: str) -> bool:
+    """A paragraph that starts in lower case after one left unfinished is the same sentence,
+    broken with Enter (to centre a title's second line, say): it joins it as a line break."""
+    unfinished = not previous.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_ENDS)
+    return unfinished and text[:1].islower() and not _LOWER_CASE_ENUMERATOR.match(text)
+
+
+def _paragraph_text(text: str) -> str:
+    """Spaces and tabs collapsed; a line break (Shift+Enter) kept as one "\\n"."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _heading_level(paragraph, styles: list[str]) -> int:
+    """1-6 for a heading by its style (or one it is based on) or by its outline level; else 0."""
+    for style in styles:
+        if style == "title":
+            return 1
+        heading = _HEADING_STYLE.match(style)
+        if heading:
+            return min(max(int(heading.group(1)), 1), 6)
+    return _outline_level(paragraph) or 0
+
+
+def _outline_level(paragraph) -> int | None:
+    """Headings made by direct formatting: an outline level on the paragraph itself."""
+    outline = paragraph._p.find(f"{{{_W}}}pPr/{{{_W}}}outlineLvl")
+    if outline is None:
+        return None
+    level = int(outline.get(f"{{{_W}}}val", "9"))
+    return level + 1 if level < 6 else None
+
+
+def _is_code(paragraph, styles: list[str]) -> bool:
+    """Code by its style, or by a fixed-width font on all of its text."""
+    if _CODE_STYLES.intersection(styles):
+        return True
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    style_font = _style_font(paragraph.style)
+    return bool(runs) and all(
+        _MONOSPACED_FONT.search(run.font.name or style_font or "") for run in runs
+    )
+
+
+def _style_font(style) -> str | None:
+    """The font a style sets, itself or through the styles it is based on."""
+    for _ in range(20):
+        if style is None:
+            return None
+        if style.font.name:
+            return style.font.name
+        style = style.base_style
+    return None
 
 
 def _list_level(paragraph) -> int:
@@ -142,27 +296,74 @@ def _list_level(paragraph) -> int:
     return int(level.get(f"{{{_W}}}val", "0")) + 1 if level is not None else 1
 
 
-def _outline_level(paragraph) -> int | None:
-    """Headings made by direct formatting: an outline level on the paragraph itself."""
-    outline = paragraph._p.find(f"{{{_W}}}pPr/{{{_W}}}outlineLvl")
-    if outline is None:
-        return None
-    level = int(outline.get(f"{{{_W}}}val", "9"))
-    return level + 1 if level < 6 else None
-
-
-def _table_cells(table) -> list[RawBlock]:
-    """One block per cell, row by row; a merged cell (repeated by python-docx) once."""
-    blocks, seen = [], set()
+def _cell_grid(table) -> list[list]:
+    """The table's rows over its layout grid, each cell in the first position it covers and
+    None in the others: python-docx repeats a merged cell in every position it spans, across
+    and down, and a row may start or end short of the grid."""
+    grid, seen = [], set()
     for row in table.rows:
+        cells: list = [None] * row.grid_cols_before
         for cell in row.cells:
-            if cell._tc in seen:  # lxml keeps one proxy per element while it is referenced
-                continue
+            # lxml keeps one proxy per element while it is referenced: `seen` keeps them.
+            cells.append(None if cell._tc in seen else cell)
             seen.add(cell._tc)
-            text = " ".join(" ".join(p.text for p in cell.paragraphs).split())
-            if text:
-                blocks.append(RawBlock(BlockKind.TABLE_CELL, text))
-    return blocks
+        grid.append(cells)
+    width = max(map(len, grid), default=0)
+    return [cells + [None] * (width - len(cells)) for cells in grid]
+
+
+def _cell_lines(container) -> Iterator[str]:
+    """The lines of a cell's paragraphs, nested tables' cells included, in reading order."""
+    from docx.table import Table
+
+    for item in container.iter_inner_content():
+        if isinstance(item, Table):
+            for row in _cell_grid(item):
+                for cell in row:
+                    if cell:
+                        yield from _cell_lines(cell)
+        else:
+            yield from _paragraph_text(item.text).splitlines()
+
+
+def _cell_text(cell) -> str:
+    """A cell as one line: a table cell's text holds no tab or line break."""
+    return " ".join(_cell_lines(cell))
+
+
+# A Vietnamese official document's letterhead, often laid out as a borderless table: the
+# issuer, the national name and motto, the number, the place and date, a letter's subject.
+# A small local check, meant to give way to the legal module's patterns.
+_VIETNAMESE_MOTTO = re.compile(
+    r"^(?:cộng (?:hòa|hoà) xã hội chủ nghĩa việt nam|độc lập\s*[-–—]\s*tự do\s*[-–—]\s*hạnh phúc)$"
+)
+_DOCUMENT_NUMBER = re.compile(r"^số\s*:")
+_PLACE_AND_DATE = re.compile(r"\bngày\b.*\btháng\b.*\bnăm\b")
+_LETTER_SUBJECT = re.compile(r"^v/v\b")
+_RULE_LINE = re.compile(r"^[-_–—=*.~\s]+$")  # a line drawn with characters under the motto
+_MAX_ISSUER_CHARS = 100
+
+
+def _is_letterhead(lines: list[str]) -> bool:
+    """Lines made only of letterhead lines, with the motto or a document number among them."""
+    folded = [unicodedata.normalize("NFC", line).casefold() for line in lines]
+    return any(
+        _VIETNAMESE_MOTTO.match(line) or _DOCUMENT_NUMBER.match(line) for line in folded
+    ) and all(
+        _is_letterhead_line(line, original) for line, original in zip(folded, lines, strict=True)
+    )
+
+
+def _is_letterhead_line(folded: str, line: str) -> bool:
+    issuer = line.isupper() and len(line) <= _MAX_ISSUER_CHARS  # "BỘ TÀI CHÍNH", "CHÍNH PHỦ"
+    return bool(
+        issuer
+        or _RULE_LINE.match(folded)
+        or _VIETNAMESE_MOTTO.match(folded)
+        or _DOCUMENT_NUMBER.match(folded)
+        or _PLACE_AND_DATE.search(folded)
+        or _LETTER_SUBJECT.match(folded)
+    )
 
 
 def _footnotes(archive: zipfile.ZipFile, path: Path) -> list[str]:
@@ -186,6 +387,3 @@ def _footnotes(archive: zipfile.ZipFile, path: Path) -> list[str]:
         if text:
             notes.append(text)
     return notes
-
-
-register_importer(DocxImporter())

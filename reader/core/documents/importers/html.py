@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes, normalise
 from reader.core.documents.importers.archive import one_line
-from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
+from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.documents.model import BlockKind
 from reader.core.errors import InputError
 
@@ -292,6 +292,3 @@ def _main_content(root, path: Path):
         return body
     main_text = _text_length(main)
     return main if main_text >= _MIN_MAIN_TEXT_SHARE * page_text else body
-
-
-register_importer(HtmlImporter())
