@@ -319,3 +319,77 @@ def test_the_real_decree_annex_has_its_tables_whole() -> None:
     # The merged header "Ví dụ minh hoạ" spans four columns: it comes once.
     assert [row.count("Ví dụ minh hoạ") for row in _rows(tables[1])[:1]] == [1]
     assert any(row[:3] == ["Ô số", ":", "Thành phần thể thức văn bản"] for row in _rows(tables[0]))
+
+
+def test_a_document_typed_all_in_a_fixed_width_font_is_prose(tmp_path: Path) -> None:
+    import docx
+
+    made = docx.Document()
+    made.styles["Normal"].font.name = "Courier New"
+    made.add_paragraph("Điều 1. Phạm vi điều chỉnh.")
+    made.add_paragraph("Nghị định này quy định về công tác văn thư.")
+    document = load_document(_saved(made, tmp_path / "may-chu.docx"))
+    assert [block.kind for block in document.blocks] == [K.PARAGRAPH, K.PARAGRAPH]
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_text_inside_smart_tags_insertions_and_content_controls_is_kept(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    made = docx.Document()
+    paragraph = made.add_paragraph("Ban hành tại ")
+    paragraph._p.append(
+        parse_xml(f'<w:smartTag {W_NS} w:element="place"><w:r><w:t>Hà Nội</w:t></w:r></w:smartTag>')
+    )
+    paragraph._p.append(
+        parse_xml(f"<w:ins {W_NS} w:id='1'><w:r><w:t>, năm 2020</w:t></w:r></w:ins>")
+    )
+    paragraph._p.append(parse_xml(f"<w:del {W_NS} w:id='2'><w:r><w:t>, bỏ đi</w:t></w:r></w:del>"))
+    paragraph.add_run(".")
+    made.element.body.insert(
+        0,
+        parse_xml(
+            f"<w:sdt {W_NS}><w:sdtContent><w:p><w:r><w:t>Trang bìa.</w:t></w:r></w:p>"
+            "</w:sdtContent></w:sdt>"
+        ),
+    )
+    document = load_document(_saved(made, tmp_path / "the.docx"))
+    assert [block.text for block in document.blocks] == [
+        "Trang bìa.",
+        "Ban hành tại Hà Nội, năm 2020.",
+    ]
+
+
+def test_word_table_of_contents_is_one_contents_block(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    made = docx.Document()
+    for name in ("TOC Heading", "TOC 1", "TOC 2"):
+        if name not in [style.name for style in made.styles]:
+            made.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    made.add_paragraph("Mục lục", style="TOC Heading")
+    made.add_paragraph("Chương I. Quy định chung\t3", style="TOC 1")
+    made.add_paragraph("Điều 1. Phạm vi điều chỉnh\t3", style="TOC 2")
+    made.add_heading("Chương I. Quy định chung", level=1)
+    document = load_document(_saved(made, tmp_path / "muc-luc.docx"))
+    contents, heading = document.blocks
+    assert contents.kind is K.CONTENTS and not contents.translate
+    assert contents.text == "Mục lục\nChương I. Quy định chung 3\nĐiều 1. Phạm vi điều chỉnh 3"
+    assert heading.kind is K.HEADING
+    assert [title for _, title, _ in document.toc] == ["Chương I. Quy định chung"]
+
+
+def test_a_vertical_merge_with_nothing_above_keeps_its_text(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    made = docx.Document()
+    table = _table(made, [["Ô số", "Thành phần"], ["1", "Quốc hiệu"]])
+    # "Continue the cell above" on the first row: python-docx raises, Word shows the cell.
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(parse_xml(f"<w:vMerge {W_NS}/>"))
+    (block,) = load_document(_saved(made, tmp_path / "hong.docx")).blocks
+    assert _rows(block) == [["Ô số", "Thành phần"], ["1", "Quốc hiệu"]]

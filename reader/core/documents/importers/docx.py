@@ -26,12 +26,17 @@ from reader.core.documents.model import BlockKind
 from reader.core.errors import InputError
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_PARAGRAPH, _TABLE, _CUSTOM_XML = f"{{{_W}}}p", f"{{{_W}}}tbl", f"{{{_W}}}customXml"
+_CONTENT_CONTROL, _CONTENT_CONTROL_CONTENT = f"{{{_W}}}sdt", f"{{{_W}}}sdtContent"
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|tiêu đề)\s*(\d)$", re.IGNORECASE)
 # Style names (lower case) of Word's built-in styles and of pandoc's reference.docx.
 _CAPTION_STYLES = {"caption", "image caption", "table caption", "figure caption"}
 _QUOTE_STYLES = {"quote", "intense quote", "block text"}
-_CODE_STYLES = {"source code", "html preformatted", "code", "plain text", "macro text"}
-_LIST_STYLES = ("list",)  # "List Paragraph", "List Bullet 2", "List Number"...
+_CODE_STYLES = {"source code", "html preformatted", "code", "macro text"}
+_LIST_STYLES = ("list",)
+_CONTENTS_STYLE = re.compile(
+    r"^(?:toc \d|toc heading|table of figures)$"
+)  # Word's own  # "List Paragraph", "List Bullet 2", "List Number"...
 # Fixed-width typefaces: a paragraph set wholly in one is code (or a listing, a terminal...).
 _MONOSPACED_FONT = re.compile(
     r"mono|courier|consol|menlo|monaco|lucida console|typewriter|inconsolata|fixedsys|\bcode\b",
@@ -40,6 +45,7 @@ _MONOSPACED_FONT = re.compile(
 _SENTENCE_ENDS = (".", "!", "?", "…", ":", ";")
 _CLOSING_MARKS = "\"'”’»)]"
 _LOWER_CASE_ENUMERATOR = re.compile(r"^(?:[a-zđ]{1,2}|[ivxlc]+|\d+)[.)]\s")  # "a) ", "iv. "
+_MAX_COLUMNS = 64  # Word's own limit is 63: a larger span is damage, not layout
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word, Excel and PowerPoint 97-2003 files
 
 
@@ -126,8 +132,8 @@ def _read_docx(path: Path, footnotes: list[str]) -> RawDocument:
     import docx
 
     document = docx.Document(str(path))
-    body = _Body()
-    body.add(document.iter_inner_content())
+    body = _Body(code_by_font=not _mostly_monospaced(document.paragraphs))
+    body.add(_block_items(document, document.element.body))
     blocks = [*body.finish(), *(RawBlock(BlockKind.FOOTNOTE, text) for text in footnotes)]
     # The metadata title is often a template's or an earlier document's: passed on only as a
     # candidate, for the loader to weigh against the headings.
@@ -139,10 +145,13 @@ def _read_docx(path: Path, footnotes: list[str]) -> RawDocument:
 class _Body:
     """The blocks of the body in document order; consecutive code paragraphs make one block."""
 
-    def __init__(self) -> None:
+    def __init__(self, code_by_font: bool) -> None:
         self.blocks: list[RawBlock] = []
         self.toc: list[tuple[int, str, int]] = []
-        self._code_lines: list[str] = []
+        self._code_by_font = code_by_font
+        # A listing or a contents page being read: one block of its paragraphs as lines.
+        self._lines_kind: BlockKind | None = None
+        self._lines: list[str] = []
         self._paragraph_open = False  # the last block is a paragraph a next one may continue
 
     def add(self, items: Iterable) -> None:
@@ -154,33 +163,53 @@ class _Body:
             else:
                 self._add_paragraph(item)
 
+    def _add_lines(self, kind: BlockKind, line: str) -> None:
+        if self._lines_kind is not kind:
+            self._break()
+            self._lines_kind = kind
+        self._lines.append(line)
+
     def finish(self) -> list[RawBlock]:
-        self._end_code()
+        self._break()
         return self.blocks
 
     def _add_paragraph(self, paragraph) -> None:
         styles = _style_names(paragraph)
-        if _is_code(paragraph, styles) or (self._code_lines and not paragraph.text.strip()):
-            self._code_lines.append(paragraph.text)  # a blank line inside a listing stays in it
+        text = _paragraph_text(paragraph)
+        if _CONTENTS_STYLE.match(styles[0] if styles else ""):
+            self._add_lines(BlockKind.CONTENTS, _tidy_lines(text))
             return
-        block = _paragraph_block(paragraph, styles)
+        if self._is_code(paragraph, styles) or (self._lines_kind and not text.strip()):
+            # A blank line inside a listing stays in it; a contents page drops it when joined.
+            self._add_lines(self._lines_kind or BlockKind.CODE, text)
+            return
+        block = _paragraph_block(paragraph, _tidy_lines(text), styles)
         if block is None:
             self._paragraph_open = False  # an empty paragraph is a gap the author left
-            return
-        self._end_code()
-        if self._paragraph_open and block.kind is BlockKind.PARAGRAPH:
-            previous = self.blocks[-1].text
-            if _continues_sentence(previous, block.text):
-                self.blocks[-1] = RawBlock(BlockKind.PARAGRAPH, f"{previous}\n{block.text}")
-                return
-        if block.kind is BlockKind.HEADING:
-            self.toc.append((block.level, " ".join(block.text.split()), len(self.blocks)))
-        self.blocks.append(block)
-        self._paragraph_open = block.kind is BlockKind.PARAGRAPH
+        elif not self._joined_to_last_paragraph(block):
+            self._break()
+            if block.kind is BlockKind.HEADING:
+                self.toc.append((block.level, " ".join(block.text.split()), len(self.blocks)))
+            self.blocks.append(block)
+            self._paragraph_open = block.kind is BlockKind.PARAGRAPH
+
+    def _is_code(self, paragraph, styles: list[str]) -> bool:
+        if _CODE_STYLES.intersection(styles):
+            return True
+        return self._code_by_font and _is_monospaced(paragraph)
+
+    def _joined_to_last_paragraph(self, block: RawBlock) -> bool:
+        """Whether `block` is the rest of the last paragraph's sentence, and joined to it."""
+        if not (self._paragraph_open and block.kind is BlockKind.PARAGRAPH):
+            return False
+        previous = self.blocks[-1].text
+        if not _continues_sentence(previous, block.text):
+            return False
+        self.blocks[-1] = RawBlock(BlockKind.PARAGRAPH, f"{previous}\n{block.text}")
+        return True
 
     def _add_table(self, table) -> None:
-        self._end_code()
-        self._paragraph_open = False
+        self._break()
         grid = _cell_grid(table)
         lines = [line for row in grid for cell in row if cell for line in _cell_lines(cell)]
         if _is_letterhead(lines):
@@ -189,17 +218,21 @@ class _Body:
         elif all(len(row) <= 1 for row in grid):
             # One column is a frame around text, not a table: its paragraphs are the body's.
             for cell in (cell for row in grid for cell in row if cell):
-                self.add(cell.iter_inner_content())
-                self._end_code()
+                self.add(_block_items(cell, cell._tc))
+                self._break()
         else:
             rows = tuple(tuple(_cell_text(cell) if cell else "" for cell in row) for row in grid)
             self.blocks.append(RawBlock(BlockKind.TABLE, "", rows=rows))
 
-    def _end_code(self) -> None:
-        if self._code_lines:
-            self._paragraph_open = False
-            self.blocks.append(RawBlock(BlockKind.CODE, "\n".join(self._code_lines)))
-            self._code_lines = []
+    def _break(self) -> None:
+        """End the open listing, contents or paragraph: what comes next starts a block."""
+        self._paragraph_open = False
+        if self._lines_kind is BlockKind.CODE:
+            self.blocks.append(RawBlock(BlockKind.CODE, "\n".join(self._lines)))
+        elif self._lines_kind is BlockKind.CONTENTS:
+            text = "\n".join(line for line in self._lines if line)
+            self.blocks.append(RawBlock(BlockKind.CONTENTS, text))
+        self._lines_kind, self._lines = None, []
 
 
 def _style_names(paragraph) -> list[str]:
@@ -212,8 +245,7 @@ def _style_names(paragraph) -> list[str]:
     return names
 
 
-def _paragraph_block(paragraph, styles: list[str]) -> RawBlock | None:
-    text = _paragraph_text(paragraph.text)
+def _paragraph_block(paragraph, text: str, styles: list[str]) -> RawBlock | None:
     if not text:
         return None
     heading = _heading_level(paragraph, styles)
@@ -236,7 +268,39 @@ def _continues_sentence(previous: str, text: str) -> bool:
     return unfinished and text[:1].islower() and not _LOWER_CASE_ENUMERATOR.match(text)
 
 
-def _paragraph_text(text: str) -> str:
+def _block_items(parent, element) -> Iterator:
+    """The paragraphs and tables of a body or cell in order, with those wrapped in content
+    controls (w:sdt: a cover page, Word's table of contents) that python-docx passes over."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == _PARAGRAPH:
+            yield Paragraph(child, parent)
+        elif child.tag == _TABLE:
+            yield Table(child, parent)
+        elif child.tag == _CONTENT_CONTROL:
+            content = child.find(_CONTENT_CONTROL_CONTENT)
+            if content is not None:
+                yield from _block_items(parent, content)
+        elif child.tag == _CUSTOM_XML:
+            yield from _block_items(parent, child)
+
+
+def _paragraph_text(paragraph) -> str:
+    return _paragraph_text_of(paragraph._p)
+
+
+def _paragraph_text_of(element) -> str:
+    """The text of the runs in an element, also those python-docx passes over (inside smart
+    tags, tracked insertions, fields, content controls), but not deleted text nor text boxes."""
+    runs = element.xpath(
+        ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]"
+    )
+    return "".join(run.text for run in runs)
+
+
+def _tidy_lines(text: str) -> str:
     """Spaces and tabs collapsed; a line break (Shift+Enter) kept as one "\\n"."""
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
@@ -262,15 +326,21 @@ def _outline_level(paragraph) -> int | None:
     return level + 1 if level < 6 else None
 
 
-def _is_code(paragraph, styles: list[str]) -> bool:
-    """Code by its style, or by a fixed-width font on all of its text."""
-    if _CODE_STYLES.intersection(styles):
-        return True
+def _is_monospaced(paragraph) -> bool:
+    """All of the paragraph's text in a fixed-width font (its own or its style's)."""
     runs = [run for run in paragraph.runs if run.text.strip()]
     style_font = _style_font(paragraph.style)
     return bool(runs) and all(
         _MONOSPACED_FONT.search(run.font.name or style_font or "") for run in runs
     )
+
+
+def _mostly_monospaced(paragraphs) -> bool:
+    """A body typed in a fixed-width font is prose like any other: its font says nothing."""
+    sizes = {True: 0, False: 0}
+    for paragraph in paragraphs:
+        sizes[_is_monospaced(paragraph)] += len(paragraph.text.strip())
+    return sizes[True] > sizes[False]
 
 
 def _style_font(style) -> str | None:
@@ -298,15 +368,18 @@ def _list_level(paragraph) -> int:
 
 def _cell_grid(table) -> list[list]:
     """The table's rows over its layout grid, each cell in the first position it covers and
-    None in the others: python-docx repeats a merged cell in every position it spans, across
-    and down, and a row may start or end short of the grid."""
-    grid, seen = [], set()
+    None in the others (across a merge, below a vertical one, before or after a short row)."""
+    from docx.table import _Cell
+
+    grid = []
     for row in table.rows:
-        cells: list = [None] * row.grid_cols_before
-        for cell in row.cells:
-            # lxml keeps one proxy per element while it is referenced: `seen` keeps them.
-            cells.append(None if cell._tc in seen else cell)
-            seen.add(cell._tc)
+        cells: list = [None] * min(row.grid_cols_before, _MAX_COLUMNS)
+        for tc in row._tr.tc_lst:
+            # A cell continuing the one above is empty; if a damaged file puts text in it
+            # anyway (even in the first row, where python-docx gives up), the text is kept.
+            shown = tc.vMerge != "continue" or _paragraph_text_of(tc).strip()
+            cells.append(_Cell(tc, table) if shown else None)
+            cells.extend([None] * (min(tc.grid_span, _MAX_COLUMNS) - 1))
         grid.append(cells)
     width = max(map(len, grid), default=0)
     return [cells + [None] * (width - len(cells)) for cells in grid]
@@ -316,14 +389,14 @@ def _cell_lines(container) -> Iterator[str]:
     """The lines of a cell's paragraphs, nested tables' cells included, in reading order."""
     from docx.table import Table
 
-    for item in container.iter_inner_content():
+    for item in _block_items(container, container._tc):
         if isinstance(item, Table):
             for row in _cell_grid(item):
                 for cell in row:
                     if cell:
                         yield from _cell_lines(cell)
         else:
-            yield from _paragraph_text(item.text).splitlines()
+            yield from _tidy_lines(_paragraph_text(item)).splitlines()
 
 
 def _cell_text(cell) -> str:
