@@ -33,10 +33,8 @@ _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|tiêu đề
 _CAPTION_STYLES = {"caption", "image caption", "table caption", "figure caption"}
 _QUOTE_STYLES = {"quote", "intense quote", "block text"}
 _CODE_STYLES = {"source code", "html preformatted", "code", "macro text"}
-_LIST_STYLES = ("list",)
-_CONTENTS_STYLE = re.compile(
-    r"^(?:toc \d|toc heading|table of figures)$"
-)  # Word's own  # "List Paragraph", "List Bullet 2", "List Number"...
+_LIST_STYLES = ("list",)  # "List Paragraph", "List Bullet 2", "List Number"...
+_CONTENTS_STYLE = re.compile(r"^(?:toc \d|toc heading|table of figures)$")  # Word's own
 # Fixed-width typefaces: a paragraph set wholly in one is code (or a listing, a terminal...).
 _MONOSPACED_FONT = re.compile(
     r"mono|courier|consol|menlo|monaco|lucida console|typewriter|inconsolata|fixedsys|\bcode\b",
@@ -94,10 +92,7 @@ def _legacy_office_problem(data: bytes) -> str:
             "Word 97-2003 .doc is not supported: save it as .docx "
             "(LibreOffice: soffice --headless --convert-to docx FILE)"
         )
-    return (
-        "an Office 97-2003 file (Excel or PowerPoint?) is not a document this app reads; "
-        "a Word document must be saved as .docx"
-    )
+    return "an Office 97-2003 file but not a Word document (a spreadsheet? a presentation?)"
 
 
 def _read_docx_safely(path: Path, footnotes: list[str]) -> RawDocument:
@@ -143,7 +138,8 @@ def _read_docx(path: Path, footnotes: list[str]) -> RawDocument:
 
 
 class _Body:
-    """The blocks of the body in document order; consecutive code paragraphs make one block."""
+    """The blocks of the body in document order. Consecutive code paragraphs make one block,
+    and so do the lines of a contents page; a sentence broken with Enter is joined again."""
 
     def __init__(self, code_by_font: bool) -> None:
         self.blocks: list[RawBlock] = []
@@ -163,19 +159,13 @@ class _Body:
             else:
                 self._add_paragraph(item)
 
-    def _add_lines(self, kind: BlockKind, line: str) -> None:
-        if self._lines_kind is not kind:
-            self._break()
-            self._lines_kind = kind
-        self._lines.append(line)
-
     def finish(self) -> list[RawBlock]:
         self._break()
         return self.blocks
 
     def _add_paragraph(self, paragraph) -> None:
         styles = _style_names(paragraph)
-        text = _paragraph_text(paragraph)
+        text = _runs_text(paragraph._p)
         if _CONTENTS_STYLE.match(styles[0] if styles else ""):
             self._add_lines(BlockKind.CONTENTS, _tidy_lines(text))
             return
@@ -223,6 +213,12 @@ class _Body:
         else:
             rows = tuple(tuple(_cell_text(cell) if cell else "" for cell in row) for row in grid)
             self.blocks.append(RawBlock(BlockKind.TABLE, "", rows=rows))
+
+    def _add_lines(self, kind: BlockKind, line: str) -> None:
+        if self._lines_kind is not kind:
+            self._break()
+            self._lines_kind = kind
+        self._lines.append(line)
 
     def _break(self) -> None:
         """End the open listing, contents or paragraph: what comes next starts a block."""
@@ -287,11 +283,7 @@ def _block_items(parent, element) -> Iterator:
             yield from _block_items(parent, child)
 
 
-def _paragraph_text(paragraph) -> str:
-    return _paragraph_text_of(paragraph._p)
-
-
-def _paragraph_text_of(element) -> str:
+def _runs_text(element) -> str:
     """The text of the runs in an element, also those python-docx passes over (inside smart
     tags, tracked insertions, fields, content controls), but not deleted text nor text boxes."""
     runs = element.xpath(
@@ -377,7 +369,7 @@ def _cell_grid(table) -> list[list]:
         for tc in row._tr.tc_lst:
             # A cell continuing the one above is empty; if a damaged file puts text in it
             # anyway (even in the first row, where python-docx gives up), the text is kept.
-            shown = tc.vMerge != "continue" or _paragraph_text_of(tc).strip()
+            shown = tc.vMerge != "continue" or _runs_text(tc).strip()
             cells.append(_Cell(tc, table) if shown else None)
             cells.extend([None] * (min(tc.grid_span, _MAX_COLUMNS) - 1))
         grid.append(cells)
@@ -396,7 +388,7 @@ def _cell_lines(container) -> Iterator[str]:
                     if cell:
                         yield from _cell_lines(cell)
         else:
-            yield from _tidy_lines(_paragraph_text(item)).splitlines()
+            yield from _tidy_lines(_runs_text(item._p)).splitlines()
 
 
 def _cell_text(cell) -> str:

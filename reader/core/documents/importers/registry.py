@@ -16,9 +16,9 @@ from reader.core.documents.importers.markdown import MarkdownImporter
 from reader.core.documents.importers.pdf import PdfImporter
 from reader.core.documents.importers.text import TextImporter
 
-# Formats with a signature of their own first (EPUB before DOCX: both are zips, and EPUB's
-# signature is the stricter), then HTML's markup; Markdown and plain text have no signature and
-# are chosen by extension only.
+# Formats with a signature of their own first (EPUB and DOCX are both zips, each told by its own
+# members; Office 97-2003 files by the OLE2 header), then HTML, told by its markup; Markdown and
+# plain text have no signature and are chosen by extension only, plain text last.
 IMPORTERS: tuple[Importer, ...] = (
     PdfImporter(),
     EpubImporter(),
