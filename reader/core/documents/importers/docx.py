@@ -7,11 +7,13 @@ The zip is checked for bombs before python-docx unpacks it (it loads every part 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.documents.importers.archive import (
@@ -127,7 +129,8 @@ def _read_docx(path: Path, footnotes: list[str]) -> RawDocument:
     import docx
 
     document = docx.Document(str(path))
-    body = _Body(code_by_font=not _mostly_monospaced(document.paragraphs))
+    styles = _Styles()
+    body = _Body(styles, code_by_font=not _mostly_monospaced(document.paragraphs, styles))
     body.add(_block_items(document, document.element.body))
     blocks = [*body.finish(), *(RawBlock(BlockKind.FOOTNOTE, text) for text in footnotes)]
     # The metadata title is often a template's or an earlier document's: passed on only as a
@@ -141,9 +144,10 @@ class _Body:
     """The blocks of the body in document order. Consecutive code paragraphs make one block,
     and so do the lines of a contents page; a sentence broken with Enter is joined again."""
 
-    def __init__(self, code_by_font: bool) -> None:
+    def __init__(self, styles: _Styles, code_by_font: bool) -> None:
         self.blocks: list[RawBlock] = []
         self.toc: list[tuple[int, str, int]] = []
+        self._styles = styles
         self._code_by_font = code_by_font
         # A listing or a contents page being read: one block of its paragraphs as lines.
         self._lines_kind: BlockKind | None = None
@@ -164,12 +168,13 @@ class _Body:
         return self.blocks
 
     def _add_paragraph(self, paragraph) -> None:
-        styles = _style_names(paragraph)
+        style = self._styles.of(paragraph)
+        styles = style.names
         text = _runs_text(paragraph._p)
         if _CONTENTS_STYLE.match(styles[0] if styles else ""):
             self._add_lines(BlockKind.CONTENTS, _tidy_lines(text))
             return
-        if self._is_code(paragraph, styles) or (self._lines_kind and not text.strip()):
+        if self._is_code(paragraph, style) or (self._lines_kind and not text.strip()):
             # A blank line inside a listing stays in it; a contents page drops it when joined.
             self._add_lines(self._lines_kind or BlockKind.CODE, text)
             return
@@ -183,10 +188,10 @@ class _Body:
             self.blocks.append(block)
             self._paragraph_open = block.kind is BlockKind.PARAGRAPH
 
-    def _is_code(self, paragraph, styles: list[str]) -> bool:
-        if _CODE_STYLES.intersection(styles):
+    def _is_code(self, paragraph, style: _Style) -> bool:
+        if _CODE_STYLES.intersection(style.names):
             return True
-        return self._code_by_font and _is_monospaced(paragraph)
+        return self._code_by_font and _is_monospaced(paragraph, style)
 
     def _joined_to_last_paragraph(self, block: RawBlock) -> bool:
         """Whether `block` is the rest of the last paragraph's sentence, and joined to it."""
@@ -201,10 +206,9 @@ class _Body:
     def _add_table(self, table) -> None:
         self._break()
         grid = _cell_grid(table)
-        lines = [line for row in grid for cell in row if cell for line in _cell_lines(cell)]
-        if _is_letterhead(lines):
-            text = "\n".join(line for line in lines if not _RULE_LINE.match(line))
-            self.blocks.append(RawBlock(BlockKind.HEADER, text))
+        letterhead = _letterhead_lines(grid)
+        if letterhead:
+            self.blocks.append(RawBlock(BlockKind.HEADER, "\n".join(letterhead)))
         elif all(len(row) <= 1 for row in grid):
             # One column is a frame around text, not a table: its paragraphs are the body's.
             for cell in (cell for row in grid for cell in row if cell):
@@ -231,17 +235,37 @@ class _Body:
         self._lines_kind, self._lines = None, []
 
 
-def _style_names(paragraph) -> list[str]:
-    """The paragraph's style and the styles it is based on, lower case: a "Chapter" style based
-    on "Heading 1" is a heading."""
-    names, style = [], paragraph.style
+@dataclass(frozen=True, slots=True)
+class _Style:
+    names: tuple[str, ...]  # lower case, the paragraph's style first, then those it is based on
+    font: str | None  # the font it sets, itself or through its bases
+
+
+class _Styles:
+    """Each paragraph style resolved once: python-docx's `paragraph.style` scans every style
+    of the document for the default one, which made a long document take seconds."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str | None, _Style] = {}
+
+    def of(self, paragraph) -> _Style:
+        style_id = paragraph._p.style
+        if style_id not in self._by_id:
+            self._by_id[style_id] = _resolved(paragraph.style)
+        return self._by_id[style_id]
+
+
+def _resolved(style) -> _Style:
+    """A "Chapter" style based on "Heading 1" is a heading: the bases count too."""
+    names, font = [], None
     while style is not None and len(names) < 20:  # a cycle of base styles is possible
         names.append((style.name or "").strip().lower())
+        font = font or style.font.name
         style = style.base_style
-    return names
+    return _Style(tuple(names), font)
 
 
-def _paragraph_block(paragraph, text: str, styles: list[str]) -> RawBlock | None:
+def _paragraph_block(paragraph, text: str, styles: tuple[str, ...]) -> RawBlock | None:
     if not text:
         return None
     heading = _heading_level(paragraph, styles)
@@ -286,10 +310,17 @@ def _block_items(parent, element) -> Iterator:
 def _runs_text(element) -> str:
     """The text of the runs in an element, also those python-docx passes over (inside smart
     tags, tracked insertions, fields, content controls), but not deleted text nor text boxes."""
-    runs = element.xpath(
-        ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]"
+    return "".join(run.text for run in _shown_runs()(element))
+
+
+@functools.cache
+def _shown_runs():
+    from lxml import etree
+
+    return etree.XPath(
+        ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]",
+        namespaces={"w": _W},
     )
-    return "".join(run.text for run in runs)
 
 
 def _tidy_lines(text: str) -> str:
@@ -298,7 +329,7 @@ def _tidy_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _heading_level(paragraph, styles: list[str]) -> int:
+def _heading_level(paragraph, styles: tuple[str, ...]) -> int:
     """1-6 for a heading by its style (or one it is based on) or by its outline level; else 0."""
     for style in styles:
         if style == "title":
@@ -318,32 +349,20 @@ def _outline_level(paragraph) -> int | None:
     return level + 1 if level < 6 else None
 
 
-def _is_monospaced(paragraph) -> bool:
+def _is_monospaced(paragraph, style: _Style) -> bool:
     """All of the paragraph's text in a fixed-width font (its own or its style's)."""
     runs = [run for run in paragraph.runs if run.text.strip()]
-    style_font = _style_font(paragraph.style)
     return bool(runs) and all(
-        _MONOSPACED_FONT.search(run.font.name or style_font or "") for run in runs
+        _MONOSPACED_FONT.search(run.font.name or style.font or "") for run in runs
     )
 
 
-def _mostly_monospaced(paragraphs) -> bool:
+def _mostly_monospaced(paragraphs, styles: _Styles) -> bool:
     """A body typed in a fixed-width font is prose like any other: its font says nothing."""
     sizes = {True: 0, False: 0}
     for paragraph in paragraphs:
-        sizes[_is_monospaced(paragraph)] += len(paragraph.text.strip())
+        sizes[_is_monospaced(paragraph, styles.of(paragraph))] += len(paragraph.text.strip())
     return sizes[True] > sizes[False]
-
-
-def _style_font(style) -> str | None:
-    """The font a style sets, itself or through the styles it is based on."""
-    for _ in range(20):
-        if style is None:
-            return None
-        if style.font.name:
-            return style.font.name
-        style = style.base_style
-    return None
 
 
 def _list_level(paragraph) -> int:
@@ -407,6 +426,18 @@ _PLACE_AND_DATE = re.compile(r"\bngày\b.*\btháng\b.*\bnăm\b")
 _LETTER_SUBJECT = re.compile(r"^v/v\b")
 _RULE_LINE = re.compile(r"^[-_–—=*.~\s]+$")  # a line drawn with characters under the motto
 _MAX_ISSUER_CHARS = 100
+# A letterhead grid is small: two columns (three with a spacer) of a few rows.
+_LETTERHEAD_MAX_ROWS, _LETTERHEAD_MAX_COLUMNS = 6, 4
+
+
+def _letterhead_lines(grid: list[list]) -> list[str]:
+    """The lines of a table that is a letterhead, its drawn rules left out; [] for others."""
+    if len(grid) > _LETTERHEAD_MAX_ROWS or any(len(row) > _LETTERHEAD_MAX_COLUMNS for row in grid):
+        return []
+    lines = [line for row in grid for cell in row if cell for line in _cell_lines(cell)]
+    if not _is_letterhead(lines):
+        return []
+    return [line for line in lines if not _RULE_LINE.match(line)]
 
 
 def _is_letterhead(lines: list[str]) -> bool:
