@@ -101,3 +101,23 @@ def test_text_nested_past_the_parser_limit_is_kept_flat() -> None:
 
 def test_a_file_of_nothing_but_spaces_gives_no_block() -> None:
     assert parse_markdown("").blocks == [] and parse_markdown("  \n\n").blocks == []
+
+
+def test_front_matter_declares_the_title_and_is_not_text() -> None:
+    raw = parse_markdown(
+        '---\ntitle: "Nghị định 30/2020/NĐ-CP"\ndate: 2020-03-05\n---\n\n# Phụ lục I\n\nĐoạn.\n'
+    )
+    assert raw.title == "Nghị định 30/2020/NĐ-CP"
+    assert [(block.kind, block.text) for block in raw.blocks] == [
+        (BlockKind.HEADING, "Phụ lục I"),
+        (BlockKind.PARAGRAPH, "Đoạn."),
+    ]
+
+
+def test_a_rule_at_the_top_is_not_taken_for_front_matter() -> None:
+    raw = parse_markdown("---\n\nĐoạn đầu.\n\nTiêu đề phụ\n---\n")
+    assert [(block.kind, block.text) for block in raw.blocks] == [
+        (BlockKind.PARAGRAPH, "Đoạn đầu."),
+        (BlockKind.HEADING, "Tiêu đề phụ"),
+    ]
+    assert raw.title is None

@@ -18,6 +18,11 @@ from reader.core.documents.model import BlockKind
 _MAX_NESTING = 200
 _CONTAINER_OPENERS = ("list_item_open", "blockquote_open")
 _CONTAINER_CLOSERS = ("list_item_close", "blockquote_close")
+# "---", then "key: value" lines, then "---" or "...".
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n([A-Za-z_][\w-]*:.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
+)
+_FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # markdown-it's lines, which its token maps count
 # The quote, bullet and number markers at the start of a line (">", "> -", "1. >").
 _LINE_MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$))[ \t]*)*")
@@ -43,12 +48,24 @@ def _parser():
 
 
 def parse_markdown(text: str) -> RawDocument:
+    declared_title, text = _without_front_matter(text)
     walker = _Walker(_LINE_BREAK.split(text))
     tokens = _parser().parse(text)
     for token, following in itertools.zip_longest(tokens, tokens[1:]):
         walker.take(token, following)
-    title = next((title for level, title, _ in walker.toc if level == 1), None)
-    return RawDocument(blocks=walker.blocks, title=title, toc=walker.toc)
+    first_heading = next((title for level, title, _ in walker.toc if level == 1), None)
+    return RawDocument(blocks=walker.blocks, title=declared_title or first_heading, toc=walker.toc)
+
+
+def _without_front_matter(text: str) -> tuple[str | None, str]:
+    """The title a YAML metadata block at the top declares (Jekyll, Hugo, pandoc), and the text
+    after the block: CommonMark alone would read it as a rule and a heading "title: …"."""
+    block = _FRONT_MATTER.match(text)
+    if block is None:
+        return None, text
+    found = _FRONT_MATTER_TITLE.search(block.group(1))
+    title = found.group(1).strip("\"'").strip() if found else ""
+    return title or None, text[block.end() :]
 
 
 class _Walker:
