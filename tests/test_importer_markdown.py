@@ -3,6 +3,14 @@ from pathlib import Path
 from reader.core.documents import load_document
 from reader.core.documents.importers.markdown import parse_markdown
 from reader.core.documents.model import BlockKind
+from tests.documents_helpers import (
+    DOCUMENTS,
+    FEATURES_CHAPTER_ONE,
+    FEATURES_TABLE_CELLS,
+    SAMPLE_TITLE,
+    sample_sentences_without_debris,
+    sentence_texts,
+)
 
 MARKDOWN = """# Báo cáo năm 2023
 
@@ -121,3 +129,21 @@ def test_a_rule_at_the_top_is_not_taken_for_front_matter() -> None:
         (BlockKind.HEADING, "Tiêu đề phụ"),
     ]
     assert raw.title is None
+
+
+def test_sample_markdown_reads_as_the_other_formats_do() -> None:
+    document = load_document(DOCUMENTS / "sample.md")
+    assert document.title == SAMPLE_TITLE
+    # The title is declared in the front matter, not written in the text.
+    assert [SAMPLE_TITLE, *sentence_texts(document)] == sample_sentences_without_debris()
+
+
+def test_features_markdown_gives_the_blocks_of_the_other_formats() -> None:
+    document = load_document(DOCUMENTS / "features.md")
+    blocks = [(block.kind, block.level, block.text) for block in document.blocks]
+    assert blocks[: len(FEATURES_CHAPTER_ONE)] == FEATURES_CHAPTER_ONE
+    (table,) = [block for block in document.blocks if block.kind is BlockKind.TABLE]
+    cells = [text for row in table.table_rows() for text, _ in row]
+    assert cells == FEATURES_TABLE_CELLS
+    assert document.blocks[-1].kind is BlockKind.FOOTNOTE
+    assert document.blocks[-1].text == "Đây là nội dung của chú thích."

@@ -1,5 +1,6 @@
 """Markdown, parsed with markdown-it-py (CommonMark + GFM tables): headings, paragraphs, list
-items, block quotes, code (verbatim) and tables. Inline markup is dropped; link text is kept."""
+items, block quotes, code (verbatim), tables and GFM footnotes. Inline markup is dropped; link
+text is kept."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ _FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n([A-Za-z_][\w-]*:.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
 )
 _FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+# GFM footnotes, which CommonMark reads as text: "[^1]" after a word, "[^1]: …" for the note.
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTNOTE_DEFINITION = re.compile(r"\A\[\^[^\]\s]+\]:\s*(.+)", re.DOTALL)
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # markdown-it's lines, which its token maps count
 # The quote, bullet and number markers at the start of a line (">", "> -", "1. >").
 _LINE_MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$))[ \t]*)*")
@@ -118,6 +122,8 @@ class _Walker:
                 self._inline(_inline_text(_parser().parseInline(flat)[0].children or []))
 
     def _inline(self, content: str) -> None:
+        note = _FOOTNOTE_DEFINITION.match(content)
+        content = _FOOTNOTE_REFERENCE.sub("", content).strip()
         if self._rows is not None:
             if self._rows:
                 self._rows[-1].append(content)  # an empty cell too: columns stay in place
@@ -126,6 +132,8 @@ class _Walker:
         elif self._heading_level:
             self.toc.append((self._heading_level, content, len(self.blocks)))
             self.blocks.append(RawBlock(BlockKind.HEADING, content, self._heading_level))
+        elif note and not self._context:
+            self.blocks.append(RawBlock(BlockKind.FOOTNOTE, note.group(1)))
         else:
             self.blocks.append(self._block_in_context(content))
 
