@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 
-from reader.cli import main
 from reader.core.documents import BlockKind, load_document
 from tests.conftest import SHARED
 from tests.documents_helpers import (
@@ -21,6 +20,7 @@ from tests.documents_helpers import (
 
 K = BlockKind
 REAL_DOCX = SHARED / "samples" / "real" / "nd-30-2020-phu-luc-I.docx"
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def test_sample_docx_gives_the_blocks_a_reader_sees() -> None:
@@ -294,11 +294,12 @@ def _ole2_file(path: Path, stream: str) -> Path:
 def test_word_97_files_are_refused_with_how_to_convert_them(
     tmp_path: Path, capsys, name: str
 ) -> None:
-    path = _ole2_file(tmp_path / name, "WordDocument")
-    assert_refused(path, "Word 97-2003 .doc is not supported: save it as .docx", capsys)
-    path = _ole2_file(tmp_path / name, "WordDocument")
-    main(["segment", str(path)])
-    assert "soffice --headless --convert-to docx" in capsys.readouterr().err
+    assert_refused(
+        _ole2_file(tmp_path / name, "WordDocument"),
+        "Word 97-2003 .doc is not supported: save it as .docx "
+        "(LibreOffice: soffice --headless --convert-to docx FILE)",
+        capsys,
+    )
 
 
 def test_password_protected_and_other_office_97_files_are_told_apart(
@@ -330,9 +331,6 @@ def test_a_document_typed_all_in_a_fixed_width_font_is_prose(tmp_path: Path) -> 
     made.add_paragraph("Nghị định này quy định về công tác văn thư.")
     document = load_document(_saved(made, tmp_path / "may-chu.docx"))
     assert [block.kind for block in document.blocks] == [K.PARAGRAPH, K.PARAGRAPH]
-
-
-W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def test_text_inside_smart_tags_insertions_and_content_controls_is_kept(tmp_path: Path) -> None:
