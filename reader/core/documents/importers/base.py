@@ -1,4 +1,5 @@
-"""The importer interface and registry.
+"""The importer interface: what an importer is and what it returns (the list of importers is
+`registry.py`).
 
 An importer reads one format and returns blocks of plain text with their kinds; decoding of
 characters, Unicode normalisation, language detection and sentence segmentation happen once,
@@ -42,40 +43,3 @@ class Importer(Protocol):
     def read(self, path: Path) -> RawDocument:
         """Parse the file; raise `InputError` for a file that is not valid in this format."""
         ...
-
-
-_IMPORTERS: list[Importer] = []
-
-
-def register_importer(importer: Importer) -> Importer:
-    _IMPORTERS.append(importer)
-    return importer
-
-
-def registered_importers() -> tuple[Importer, ...]:
-    _load_builtin_importers()
-    return tuple(_IMPORTERS)
-
-
-def importer_for(path: Path, head: bytes) -> Importer | None:
-    """The importer for a file: by content where a format can be recognised, else by extension.
-
-    Content first, so a mis-named file is still read by the right importer; plain text is the
-    fallback for an unknown extension, decided by the loader once it knows the bytes are text.
-    """
-    importers = registered_importers()
-    suffix = path.suffix.lower()
-    by_extension = [imp for imp in importers if suffix in imp.extensions]
-    for importer in by_extension:
-        if importer.sniff(path, head):
-            return importer
-    for importer in importers:
-        if importer not in by_extension and importer.sniff(path, head):
-            return importer
-    return by_extension[0] if by_extension else None
-
-
-def _load_builtin_importers() -> None:
-    # Importing the modules registers them (once: Python caches modules); lazily, so the app
-    # starts without them. Each importer imports its heavy parser inside read().
-    from reader.core.documents.importers import docx, epub, html, markdown, pdf, text  # noqa: F401

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 from reader.core.documents.importers.archive import open_zip, parse_xml, read_member
-from reader.core.documents.importers.base import RawDocument, register_importer
+from reader.core.documents.importers.base import RawDocument
 from reader.core.errors import InputError
 
 _NS = {
@@ -257,6 +257,3 @@ def _resolve_with_fragment(base: str, href: str) -> str:
 
 def _local(element) -> str:
     return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
-
-
-register_importer(EpubImporter())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes, normalise
 from reader.core.documents.importers.archive import one_line
-from reader.core.documents.importers.base import RawDocument, register_importer
+from reader.core.documents.importers.base import RawDocument
 from reader.core.errors import InputError
 
 _META_CHARSET = re.compile(
@@ -342,6 +342,3 @@ def _leading_headings(first) -> list:
                 return headings
         node = node.getparent()
     return headings
-
-
-register_importer(HtmlImporter())

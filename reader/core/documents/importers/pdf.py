@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.documents.importers.archive import one_line
-from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
+from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.documents.model import BlockKind
 from reader.core.errors import InputError
 
@@ -348,6 +348,3 @@ def _list_level(left: float, indents: list[float]) -> int:
         if indents
         else 1
     )
-
-
-register_importer(PdfImporter())

@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes
-from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
+from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.documents.model import BlockKind
 
 _BULLET = re.compile(r"^\s*[-–—•*+▪●◦]\s+")
@@ -112,6 +112,3 @@ def _promote_title(blocks: list[RawBlock]) -> str | None:
             blocks[position] = RawBlock(BlockKind.HEADING, text, level=1)
             return text
     return None
-
-
-register_importer(TextImporter())
