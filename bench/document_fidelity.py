@@ -3,8 +3,8 @@
 For each document of `../shared/samples/real/` (when present) and of the files and folders given
 on the command line, prints: blocks, the share of prose blocks ending mid-sentence (a block that
 ends without terminal punctuation and whose next block starts in lower case: a paragraph cut in
-two), tables, code blocks, footnotes, the most sentences in one block (a run of
-paragraphs read as one), running header/footer lines left (short lines repeated on
+two), tables, code blocks, footnotes, the most sentences in one prose block (a
+run of paragraphs read as one), running header/footer lines left (short lines repeated on
 many pages), contents lines sent to the model (dot leaders and page numbers in translated text),
 lone table cells left as paragraphs, seconds to import, and the title.
 
@@ -35,6 +35,9 @@ PROSE = {BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE, BlockKind.FO
 # A sentence may end in . ! ? … : ; followed by closing quotes or brackets.
 ENDS_SENTENCE = re.compile(r"[.!?…:;]['\"”’»)\]]*$")
 CONTENTS_LINE = re.compile(r"(\.{4,}|…{2,}|(\. ){4,})\s*\d+\s*$", re.MULTILINE)
+# An enumerated point ("a)", "đ)", "- ", "+ ") starts a block of its own by design, even after a
+# line without punctuation ("…gồm:" or "1. Thể thức văn bản" then "a) Quốc hiệu").
+LIST_MARKER = re.compile(r"^([a-zđ]\)|[-+•–]\s)")
 LONE_CELL = re.compile(r"^[\W\d_]{0,3}$|^\d+[.)]?$")
 
 
@@ -76,7 +79,7 @@ def _figures(path: Path, document: Document, seconds: float) -> str:
         f"{path.name[:44]:44} {document.format:>4} {len(document.blocks):>6} "
         f"{mid_sentence_share(document):>7.1%} {kinds[BlockKind.TABLE]:>6} "
         f"{kinds[BlockKind.CODE]:>4} {kinds[BlockKind.FOOTNOTE]:>5} "
-        f"{max(len(block.sentences) for block in document.blocks):>7} "
+        f"{max((len(b.sentences) for b in document.blocks if b.kind in PROSE), default=0):>7} "
         f"{repeated_short_lines(document):>7} {contents_lines_translated(document):>6} "
         f"{lone_cells(document):>5} {seconds:>5.1f}  {document.title[:60]}"
     )
@@ -94,6 +97,7 @@ def mid_sentence_share(document: Document) -> float:
         and blocks[i + 1].kind in PROSE
         and not ENDS_SENTENCE.search(blocks[i].text)
         and blocks[i + 1].text[:1].islower()
+        and not LIST_MARKER.match(blocks[i + 1].text)
     )
     return cut / len(prose)
 
