@@ -19,6 +19,8 @@ _MOTTO = re.compile(rf"^Độc\s+lập{_DASH}Tự\s+do{_DASH}Hạnh\s+phúc$", r
 _NUMBER_LINE = re.compile(r"^(?:\w+\s+)?số\s*:\s*[\w.\s-]*/\s*\S", re.I)
 _PLACE_AND_DATE = re.compile(r"^[^,]{2,40},\s*ngày\b.{0,20}\btháng\b.{0,20}\bnăm\b", re.I)
 _RULE = re.compile(r"^[-_=–—.*~\s]{3,}$")
+# Words one of the header lines has, or a rule: a quick "no" for the lines of the body.
+_HEADER_HINT = re.compile(r"cộng\s+h|độc\s+lập|số\s*:|,\s*ngày|^\s*[-_=–—.*~]{3}", re.I)
 # Letterheads are often laid out in two columns: "CHÍNH PHỦ      CỘNG HÒA XÃ HỘI ...".
 _COLUMN_GAP = re.compile(r"\t|\s{3,}")
 
@@ -78,6 +80,7 @@ _DOCUMENT_TYPE = re.compile(
     r"(?:\s+(?:số\s*:?\s*)?(?P<number>\d[\w./-]*|" + _ROMAN + r"|\d+))?$",
     re.I,
 )
+_MAX_TYPE_LINE = 60
 _LETTERHEAD_WINDOW = 12
 _MAX_LETTERHEAD_LINE = 90
 
@@ -127,6 +130,8 @@ def is_signature_line(line: str) -> bool:
 def is_header_line(line: str) -> bool:
     """A letterhead line: quốc hiệu, tiêu ngữ, number, place and date, or a rule under them;
     in a two-column layout, a line one of whose columns is one of those."""
+    if not _HEADER_HINT.search(line):
+        return False  # most lines: no need to split them into columns
     return any(_is_header_piece(piece) for piece in _pieces(line))
 
 
@@ -173,6 +178,8 @@ def letterhead_length(lines: Sequence[str]) -> int:
 def document_type(line: str) -> tuple[str, str | None] | None:
     """(type, number or None) if the line names a document's type: `NGHỊ ĐỊNH`, `LUẬT`,
     `ÁN LỆ SỐ 43/2021/AL`, `Phụ lục I`; None for any other line."""
+    if len(line) > _MAX_TYPE_LINE:
+        return None
     match = _DOCUMENT_TYPE.match(" ".join(line.split()))
     if match is None:
         return None
@@ -186,7 +193,7 @@ def document_number(line: str) -> str | None:
     """The number in a `Số: 145/2020/NĐ-CP` line (or column); None for a blank draft number."""
     for piece in _pieces(line)[1:]:
         if _NUMBER_LINE.match(piece):
-            number = piece.split(":", 1)[1].strip()
-            if number[:1].isdigit():
-                return "".join(number.split())
+            number = piece.split(":", 1)[1].split()
+            if number and number[0][:1].isdigit():
+                return number[0]
     return None

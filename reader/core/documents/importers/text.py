@@ -35,7 +35,7 @@ _MIN_TITLE_WORDS = 4
 _MAX_WRAP_WIDTH = 160
 _MIN_WRAP_WIDTH = 40  # narrower is verse or a list, whose lines are its own
 _FULL_LINE = 0.75  # a line this close to the wrap width may have been wrapped
-_MIN_WRAPPED_SHARE = 0.3  # of the lines that are full and end mid-sentence...
+_MIN_WRAPPED_SHARE = 0.15  # of the lines: full and ending mid-sentence...
 _MIN_CONTINUED_SHARE = 0.4  # ...and of those, the share going on in lower case
 _TIGHT_LINE = 0.85  # or: nearly every line within a paragraph stops this close to the width
 _MIN_TIGHT_SHARE = 0.8
@@ -65,13 +65,17 @@ class TextImporter:
 class _Line:
     text: str  # without the indentation and trailing spaces ("" for a blank line)
     indent: int  # leading spaces, including no-break ones (w3m, lynx)
-    raw: str  # the line as written, for the columns of a table
+    # Where the cells of a line drawn in columns start (one start for a line of prose).
+    column_starts: tuple[int, ...]
 
     @classmethod
     def of(cls, raw: str) -> _Line:
         raw = raw.rstrip()
         text = raw.strip()
-        return cls(text, len(raw) - len(raw.lstrip()) if text else 0, raw)
+        indent = len(raw) - len(raw.lstrip()) if text else 0
+        maybe_columns = "  " in text or "\t" in text or "\u00a0" in text
+        gaps = _CELL_GAP.finditer(raw, indent) if maybe_columns else ()
+        return cls(text, indent, (indent, *(gap.end() for gap in gaps)))
 
     @property
     def end(self) -> int:
@@ -131,7 +135,7 @@ def _wrap_width(lines: list[_Line]) -> int | None:
         if line.end >= _FULL_LINE * width and not _ends_sentence(line.text)
     ]
     going_on_lower = sum(1 for _, after in open_ended if _starts_lower(after.text))
-    if len(open_ended) < max(2, _MIN_WRAPPED_SHARE * len(filled)):
+    if len(open_ended) < max(3, _MIN_WRAPPED_SHARE * len(filled)):
         return None
     if going_on_lower >= _MIN_CONTINUED_SHARE * len(open_ended):
         return width
@@ -178,7 +182,7 @@ def _continues(line: _Line, after: _Line, width: int) -> bool:
         return False
     if after.indent > line.indent or line.text.endswith((";", ":")):
         return False  # a first-line indent; an enumeration ("Căn cứ ...;") goes on a new line
-    return wrapped
+    return wrapped or (line.text.endswith(",") and line.end >= width / 2)
 
 
 def _next_word_overflows(line: _Line, after: _Line, width: int) -> bool:
@@ -268,7 +272,12 @@ def _is_pipe_row(text: str) -> bool:
 
 
 def _is_rule(text: str) -> bool:
-    return len(text) >= 3 and set(text) <= _RULE_CHARS and any(c in text for c in "-=─━═")
+    return (
+        len(text) >= 3
+        and text[0] in _RULE_CHARS
+        and set(text) <= _RULE_CHARS
+        and any(c in text for c in "-=─━═")
+    )
 
 
 def _pipe_cells(text: str) -> list[str]:
@@ -282,14 +291,9 @@ def _pipe_cells(text: str) -> list[str]:
     return [cell.strip() for cell in cells]
 
 
-def _column_starts(line: _Line) -> list[int]:
-    """Where the cells of a line drawn in columns start (one start for a line of prose)."""
-    return [line.indent] + [gap.end() for gap in _CELL_GAP.finditer(line.raw, line.indent)]
-
-
 def _aligned(first: _Line, line: _Line) -> bool:
     """Both lines have 2+ columns, and the columns of `line` start where those of `first` do."""
-    first_starts, starts = _column_starts(first), _column_starts(line)
+    first_starts, starts = first.column_starts, line.column_starts
     if len(first_starts) < 2 or len(starts) < 2:
         return False
     return all(
@@ -367,11 +371,10 @@ def _is_capitals_heading(block: RawBlock, before: RawBlock | None, after: RawBlo
 
 
 def _is_capitals_line(text: str) -> bool:
-    letters = [char for char in text if char.isalpha()]
     return (
-        len(letters) >= 3
-        and len(text) <= _MAX_CAPITALS_HEADING
+        len(text) <= _MAX_CAPITALS_HEADING
         and text == text.upper()
+        and sum(char.isalpha() for char in text) >= 3
         and not text.endswith((".", ";", ","))
         and not legal.is_signature_line(text)
     )
