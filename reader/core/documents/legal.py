@@ -94,8 +94,10 @@ def heading_level(line: str) -> int | None:
     if len(line) > _MAX_HEADING_LENGTH:
         return None
     for pattern, rank in ((_PART, 1), (_CHAPTER, 2), (_SECTION, 3), (_ARTICLE, 4)):
-        if pattern.match(line):
-            return rank
+        number = pattern.match(line)
+        if number:
+            # A title starts with a capital: "Điều 4. của Luật ..." is a citation in prose.
+            return None if line[number.end() :].lstrip()[:1].islower() else rank
     roman = _ROMAN_SECTION.match(line)
     if roman and _is_capitals(roman.group("title")):
         return 3

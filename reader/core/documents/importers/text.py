@@ -42,8 +42,9 @@ _MIN_TIGHT_SHARE = 0.8
 
 _PIPES = "|│┃"
 _RULE_CHARS = set("-=+:_ ─━┼┌┐└┘├┤┬┴═╪╋╬" + _PIPES)
-# Cells of a table drawn with spaces: a tab or 2+ spaces; columns must line up (see _aligned).
-_CELL_GAP = re.compile(r"\t|[ \u00a0]{2,}")
+# Cells of a table drawn with spaces: a tab or 2+ spaces (not two after a full stop, a typing
+# habit); columns must line up (see _aligned).
+_CELL_GAP = re.compile(r"\t|[ \u00a0]{3,}|(?<![.!?:;,…])[ \u00a0]{2}")
 _COLUMN_SLACK = 2
 # A title run on from a bare heading number ("Chương I." / "CHẾ ĐỘ CHÍNH TRỊ").
 _MAX_HEADING_TITLE = 200
