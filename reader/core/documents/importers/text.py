@@ -203,8 +203,9 @@ def _is_marked(text: str) -> bool:
 
 
 def _is_numbered(text: str) -> bool:
-    """Headings and numbered items: they start a block, unless a sentence runs on into them."""
-    return bool(_NUMBERED.match(text) or legal.is_list_item(text) or legal.heading_level(text))
+    """Numbered items start a block, unless a sentence runs on into them ("... tại khoản" /
+    "2. Điều 5")."""
+    return bool(_NUMBERED.match(text) or legal.is_list_item(text))
 
 
 def _starts_lower(text: str) -> bool:
@@ -221,6 +222,7 @@ def _ends_full_stop(text: str) -> bool:
 
 
 def _paragraph_blocks(lines: list[_Line]) -> list[RawBlock]:
+    """The block of a paragraph's lines, joined; none for no lines."""
     if not lines:
         return []
     text = lines[0].text
