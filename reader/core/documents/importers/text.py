@@ -145,16 +145,16 @@ def _wrap_width(lines: list[_Line]) -> int | None:
 
 
 def _group_blocks(group: list[_Line], width: int | None) -> list[RawBlock]:
-    """The blocks of lines between two blank lines: tables, then paragraphs of joined lines."""
+    """The blocks of lines between two blank lines: tables, and paragraphs of joined lines."""
     blocks: list[RawBlock] = []
     paragraph: list[_Line] = []
+    tables = dict(_table_spans(group))
     position = 0
     while position < len(group):
-        table_end = _table_end(group, position)
-        if table_end > position:
+        if position in tables:
             blocks.extend(_paragraph_blocks(paragraph))
-            blocks.append(_table_block(group[position:table_end]))
-            paragraph, position = [], table_end
+            blocks.append(_table_block(group[position : tables[position]]))
+            paragraph, position = [], tables[position]
             continue
         line = group[position]
         if paragraph and not (width and _continues(paragraph[-1], line, width)):
@@ -222,19 +222,23 @@ def _ends_full_stop(text: str) -> bool:
 
 
 def _paragraph_blocks(lines: list[_Line]) -> list[RawBlock]:
-    """The block of a paragraph's lines, joined; none for no lines."""
+    """The block of a paragraph's lines, joined (in one go: a paragraph may have many lines);
+    none for no lines."""
     if not lines:
         return []
-    text = lines[0].text
+    pieces = [lines[0].text]
     for line in lines[1:]:
-        text = _join_wrapped(text, line.text)
-    return [_classify(text)]
+        if _is_hyphenated(pieces[-1], line.text):
+            pieces[-1] = pieces[-1][:-1]
+        else:
+            pieces.append(" ")
+        pieces.append(line.text)
+    return [_classify("".join(pieces))]
 
 
-def _join_wrapped(left: str, right: str) -> str:
-    if left.endswith("-") and not left.endswith(" -") and right[:1].islower():
-        return left[:-1] + right  # a word hyphenated at the line end
-    return f"{left} {right}"
+def _is_hyphenated(left: str, right: str) -> bool:
+    """A word hyphenated at the line end (not a dash between words)."""
+    return left.endswith("-") and not left.endswith(" -") and right[:1].islower()
 
 
 def _classify(paragraph: str) -> RawBlock:
@@ -256,18 +260,30 @@ def _classify(paragraph: str) -> RawBlock:
 # Tables drawn in text ----------------------------------------------------------------------
 
 
-def _table_end(group: list[_Line], start: int) -> int:
-    """The end of a table starting at `start` (== start if none): 2+ rows of pipes, or 2+ rows
-    of columns that line up."""
-    end = start
-    while end < len(group) and _is_pipe_row(group[end].text):
-        end += 1
-    if end - start >= 2 and any(len(_pipe_cells(line.text)) >= 2 for line in group[start:end]):
-        return end
-    end = start + 1
-    while end < len(group) and _aligned(group[start], group[end]):
-        end += 1
-    return end if end - start >= 2 and not legal.is_header_line(group[start].text) else start
+def _table_spans(group: list[_Line]) -> list[tuple[int, int]]:
+    """(start, end) of the tables among a group's lines: 2+ rows drawn with pipes (rules between
+    them), or 2+ rows of columns that line up. One pass: a run of lines is looked at once."""
+    spans = []
+    position = 0
+    while position < len(group):
+        end = position
+        while end < len(group) and _is_pipe_row(group[end].text):
+            end += 1
+        if end > position:
+            rows = group[position:end]
+            if len(rows) >= 2 and any(len(_pipe_cells(line.text)) >= 2 for line in rows):
+                spans.append((position, end))
+            position = end
+            continue
+        end = position + 1
+        while end < len(group) and _aligned(group[position], group[end]):
+            end += 1
+        if end - position >= 2 and not legal.is_header_line(group[position].text):
+            spans.append((position, end))
+            position = end
+        else:
+            position += 1
+    return spans
 
 
 def _is_pipe_row(text: str) -> bool:
