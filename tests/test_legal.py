@@ -28,6 +28,7 @@ def test_structural_headings_have_their_rank(line: str, rank: int) -> None:
         "Điều 10 Nghị định số 163/2006/NĐ-CP ngày 29/12/2006 của Chính phủ.",  # a citation
         "Điều 4. của Luật Dầu khí",  # a citation wrapped onto a line of its own
         "Chương 3 của cuốn sách kể về làng quê.",
+        "Chương 3 đã kể về làng quê.",
         "Mục lục",
         "II. Quy định chung về những việc khác",  # Roman numbers head sections in capitals
         "Điều " + "rất dài " * 40,
@@ -75,6 +76,7 @@ def test_signature_lines(line: str) -> None:
 
 def test_a_sentence_starting_with_an_abbreviation_is_not_a_signature() -> None:
     assert not legal.is_signature_line("TP. Hồ Chí Minh là thành phố lớn nhất.")
+    assert not legal.is_signature_line("Q. Ông ấy đi vắng.")
 
 
 @pytest.mark.parametrize(

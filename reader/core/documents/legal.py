@@ -26,8 +26,8 @@ _COLUMN_GAP = re.compile(r"\t|\s{3,}")
 
 _ROMAN = r"[IVXLC]{1,7}"
 _DIVISION_NUMBER = rf"(?:thứ\s+\S+|{_ROMAN}|\d{{1,3}})"
-# After the number: nothing, punctuation, or a title in capitals ("Chương 3 của ..." is prose).
-_AFTER_NUMBER = r"(?=$|\s*[.:–—-]|\s+[A-ZĐÀ-Ỹ])"
+# The number ends there; what follows is checked by heading_level ("Chương 3 của ..." is prose).
+_AFTER_NUMBER = r"(?=$|[\s.:–—-])"
 _PART = re.compile(rf"^(?:Phần|PHẦN)\s+{_DIVISION_NUMBER}{_AFTER_NUMBER}")
 _CHAPTER = re.compile(rf"^(?:Chương|CHƯƠNG)\s+{_DIVISION_NUMBER}{_AFTER_NUMBER}")
 _SECTION = re.compile(rf"^(?:Mục|MỤC)\s+{_DIVISION_NUMBER}{_AFTER_NUMBER}")
@@ -45,7 +45,7 @@ _BARE_NUMBER = re.compile(
 # Khoản "1.", "2)" (and "1.1."), điểm "a)", "đ)", "a.".
 _CLAUSE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)])\s+\S")
 # "TM. ỦY BAN NHÂN DÂN", "KT. BỘ TRƯỞNG", "Q. CHÁNH ÁN", "TL.", "TUQ.", "PP."
-_SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q|PP)\.\s*[A-ZĐÀ-Ỹ]")
+_SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q|PP)\.\s*(?P<title>\S.*)$")
 _RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:", re.I)
 
 _DOCUMENT_TYPES = (
@@ -126,7 +126,8 @@ def is_list_item(line: str) -> bool:
 def is_signature_line(line: str) -> bool:
     """`TM. ỦY BAN NHÂN DÂN`, `KT. BỘ TRƯỞNG`, `Q.`, `TL.`, `TUQ.` ... or `Nơi nhận:`."""
     line = line.strip()
-    return bool(_SIGNATURE.match(line) or _RECIPIENTS.match(line))
+    signature = _SIGNATURE.match(line)
+    return bool((signature and _is_capitals(signature.group("title"))) or _RECIPIENTS.match(line))
 
 
 def is_header_line(line: str) -> bool:
