@@ -115,3 +115,11 @@ def test_the_loader_titles_a_text_decree(tmp_path: Path) -> None:
         document.title == "Nghị định 145/2020/NĐ-CP — Quy định chi tiết thi hành Bộ luật Lao động"
     )
     assert document.blocks[0].kind is BlockKind.HEADER and not document.blocks[0].translate
+
+
+def test_a_long_summary_is_shortened_at_a_word() -> None:
+    blocks = [(P, 0, "QUYẾT ĐỊNH"), (P, 0, "Về việc " + "phê duyệt kế hoạch " * 40)]
+    title = choose_title(None, blocks, "x")
+    assert title.startswith("Quyết định — Về việc phê duyệt") and title.endswith(" …")
+    assert title[:-2].split()[-1] in {"phê", "duyệt", "kế", "hoạch"}  # whole words only
+    assert len(title) < 340

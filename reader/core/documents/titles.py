@@ -9,6 +9,7 @@ the file name, or the national motto a converter took for the first heading.
 from __future__ import annotations
 
 import re
+import textwrap
 
 from reader.core.documents import legal
 from reader.core.documents.model import BlockKind
@@ -116,11 +117,12 @@ def _summary(lines: list[str]) -> str:
         if _ends_summary(line):
             break
         if not _is_capitals(line):
-            if not parts and len(line) <= _MAX_SUMMARY:
-                return line
+            if not parts:
+                parts.append(line)
             break
         parts.append(line)
-    return _sentence_case(" ".join(parts))[:_MAX_SUMMARY].strip()
+    summary = _sentence_case(" ".join(parts))
+    return textwrap.shorten(summary, _MAX_SUMMARY, placeholder=" …") if summary else ""
 
 
 def _ends_summary(line: str) -> bool:
