@@ -295,3 +295,26 @@ def test_the_constitution_has_its_letterhead_chapters_and_whole_sentences() -> N
     assert len(articles) == text.count("\nĐiều ")
     assert {b.level for b in articles} == {chapters[0].level + 1}
     assert _ends_mid_sentence(blocks) == 0
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "Nơi nhận:                          TM. CHÍNH PHỦ\n"
+        "- Ban Bí thư Trung ương Đảng;       THỦ TƯỚNG\n"
+        "- Lưu: VT, KGVX (2).               Nguyễn Xuân Phúc\n",
+        "Nơi nhận:\n- Ban Bí thư Trung ương Đảng;\n- Lưu: VT, KGVX (2).\tTM. CHÍNH PHỦ\n"
+        "THỦ TƯỚNG\n\n\n\nNguyễn Xuân Phúc\n",
+    ],
+    ids=["side-by-side", "cell-after-cell"],
+)
+def test_a_signature_beside_the_recipients_is_read_column_by_column(signature: str) -> None:
+    texts = [block.text for block in parse_text(_DECREE_HEAD + "\n" + signature).blocks]
+    assert texts[-6:] == [
+        "Nơi nhận:",
+        "Ban Bí thư Trung ương Đảng;",
+        "Lưu: VT, KGVX (2).",
+        "TM. CHÍNH PHỦ",
+        "THỦ TƯỚNG",
+        "Nguyễn Xuân Phúc",
+    ]

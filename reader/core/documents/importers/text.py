@@ -84,7 +84,7 @@ class _Line:
 
 
 def parse_text(text: str) -> RawDocument:
-    lines = [_Line.of(raw) for raw in text.split("\n")]
+    lines = _lines(text)
     header, lines = _split_letterhead(lines)
     width = _wrap_width(lines)
     blocks = [RawBlock(BlockKind.HEADER, header)] if header else []
@@ -94,6 +94,44 @@ def parse_text(text: str) -> RawDocument:
     official = bool(header) or any(legal.document_type(block.text) for block in blocks[:10])
     title = None if official else _promote_title(blocks)  # titles.choose_title builds it
     return RawDocument(blocks=blocks, title=title)
+
+
+def _lines(text: str) -> list[_Line]:
+    """The lines of the text. A signature beside the recipients ("- Lưu: VT.      TM. CHÍNH
+    PHỦ") is read column by column: its lines follow the recipients' lines (`- ...`)."""
+    lines: list[_Line] = []
+    signature: list[_Line] = []
+    signature_start: int | None = None
+    for raw in [*text.split("\n"), ""]:
+        line = _Line.of(raw)
+        columns = _columns(raw, line)
+        for start, column in columns[1:]:
+            if legal.is_signature_line(column):
+                signature_start = start
+        if signature_start is not None and _has_column_at(line, signature_start):
+            beside = next(
+                i
+                for i, (start, _) in enumerate(columns[1:], 1)
+                if start >= signature_start - _COLUMN_SLACK
+            )
+            lines.append(_Line.of(" ".join(column for _, column in columns[:beside])))
+            signature.extend(_Line.of(" " * start + column) for start, column in columns[beside:])
+            continue
+        if signature and not _BULLET.match(line.text):
+            lines.extend([_Line.of(""), *signature])  # after a blank line: a block of its own
+            signature = []
+        lines.append(line)
+    return lines
+
+
+def _columns(raw: str, line: _Line) -> list[tuple[int, str]]:
+    """(start, text) of the columns of a line drawn in columns."""
+    ends = [*line.column_starts[1:], len(raw)]
+    return [(start, raw[start:end]) for start, end in zip(line.column_starts, ends, strict=True)]
+
+
+def _has_column_at(line: _Line, start: int) -> bool:
+    return any(abs(column - start) <= _COLUMN_SLACK for column in line.column_starts[1:])
 
 
 def _split_letterhead(lines: list[_Line]) -> tuple[str, list[_Line]]:
@@ -369,11 +407,16 @@ def _is_heading_title(heading: RawBlock, block: RawBlock) -> bool:
 
 def _capitals_headings(blocks: list[RawBlock]) -> list[RawBlock]:
     """A short line in capitals introducing text (`LỜI NÓI ĐẦU`, a decree's summary) is a
-    heading; one followed by a short line is a signature (`CHỦ TỊCH QUỐC HỘI` / the name)."""
+    heading; not one followed by a short line, nor one in a signature block (`CHỦ TỊCH QUỐC
+    HỘI` / the name), which runs from a signature line to the next heading."""
     result: list[RawBlock] = []
+    in_signature = False
     for position, block in enumerate(blocks):
         after = blocks[position + 1] if position + 1 < len(blocks) else None
-        if _is_capitals_heading(block, result[-1] if result else None, after):
+        in_signature = (in_signature and block.kind is not BlockKind.HEADING) or (
+            legal.is_signature_line(block.text)
+        )
+        if not in_signature and _is_capitals_heading(block, result[-1] if result else None, after):
             block = RawBlock(BlockKind.HEADING, block.text, level=0)
         result.append(block)
     return result
