@@ -44,6 +44,7 @@ def test_a_plausible_declared_title_is_kept() -> None:
         "nd_145_2020",
         "Phần I",
         "nd145",
+        "CHÍNH PHỦ",  # the issuing body, from the letterhead
     ],
 )
 def test_a_decree_is_titled_by_its_type_number_and_summary(declared: str | None) -> None:
@@ -102,6 +103,7 @@ def test_a_mention_of_a_law_in_running_text_is_no_type_line() -> None:
 def test_plausible_titles() -> None:
     assert is_plausible_title("Tắt đèn")
     assert is_plausible_title("Án lệ số 43/2021/AL")
+    assert is_plausible_title("COVID-19")
     assert not is_plausible_title("   ")
     assert not is_plausible_title("Microsoft PowerPoint - bao-cao")
 

@@ -32,7 +32,8 @@ _PLACEHOLDERS = frozenset(
 )
 _PRODUCER_PREFIX = re.compile(r"^Microsoft\s+\w+\s+-\s", re.I)
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|txt|html?|epub|odt|rtf|md)$", re.I)
-_FILE_STEM = re.compile(r"^[\w.-]*[_-][\w.-]*$")  # no spaces, words joined by _ or -
+# No spaces, words joined by "_" or by two "-" or more ("an-le-43-2021-AL"; not "COVID-19").
+_FILE_STEM = re.compile(r"^(?=\S*_|\S*-\S*-)[\w.-]+$")
 _SEARCHED_BLOCKS = 30  # the type line of an official document is near its top
 _MAX_SUMMARY = 300
 # Where a summary stops: the legal bases, an annex's reference, the body.
@@ -61,7 +62,7 @@ def choose_title(
     """The declared title if plausible, else the official title printed in the blocks, else the
     first heading, else `fallback` (the file's stem)."""
     declared = _one_line(declared or "")
-    if is_plausible_title(declared, fallback):
+    if is_plausible_title(declared, fallback) and not _in_letterhead(declared, blocks):
         return declared
     return official_title(blocks) or _first_heading(blocks) or fallback
 
@@ -79,6 +80,17 @@ def is_plausible_title(title: str, file_stem: str = "") -> bool:
         or _FILE_STEM.match(title)
         or legal.is_header_line(title)
         or legal.is_bare_heading_number(title)
+    )
+
+
+def _in_letterhead(title: str, blocks: list[tuple[BlockKind, int, str]]) -> bool:
+    """A line of the letterhead (the issuing body "CHÍNH PHỦ") names no document."""
+    title = title.casefold()
+    return any(
+        _one_line(piece).casefold() == title
+        for kind, _, text in blocks
+        if kind is BlockKind.HEADER
+        for piece in _PIECE_BREAK.split(text)
     )
 
 
