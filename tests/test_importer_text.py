@@ -318,3 +318,10 @@ def test_a_signature_beside_the_recipients_is_read_column_by_column(signature: s
         "THỦ TƯỚNG",
         "Nguyễn Xuân Phúc",
     ]
+
+
+def test_a_number_broken_at_a_slash_is_joined_without_a_space() -> None:
+    line = "Căn cứ Luật Chuyển giao công nghệ số 07/2017/QH14 và Nghị định số 76/2018/"
+    text = f"{line}\nNĐ-CP ngày 15/05/2018 của Chính phủ quy định chi tiết thi hành một số điều.\n"
+    raw = parse_text(f"{text}\n{text}\n{text}")
+    assert "số 76/2018/NĐ-CP ngày" in raw.blocks[0].text and len(raw.blocks) == 3

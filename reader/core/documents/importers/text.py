@@ -268,7 +268,7 @@ def _paragraph_blocks(lines: list[_Line]) -> list[RawBlock]:
     for line in lines[1:]:
         if _is_hyphenated(pieces[-1], line.text):
             pieces[-1] = pieces[-1][:-1]
-        else:
+        elif not _is_broken_number(pieces[-1], line.text):
             pieces.append(" ")
         pieces.append(line.text)
     return [_classify("".join(pieces))]
@@ -277,6 +277,11 @@ def _paragraph_blocks(lines: list[_Line]) -> list[RawBlock]:
 def _is_hyphenated(left: str, right: str) -> bool:
     """A word hyphenated at the line end (not a dash between words)."""
     return left.endswith("-") and not left.endswith(" -") and right[:1].islower()
+
+
+def _is_broken_number(left: str, right: str) -> bool:
+    """A number or date broken at a slash, as w3m does: `Luật 31/2018/` + `QH14`."""
+    return (left.endswith("/") and not left.endswith(" /")) or right.startswith("/")
 
 
 def _classify(paragraph: str) -> RawBlock:
