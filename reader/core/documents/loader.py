@@ -21,6 +21,7 @@ from reader.core.documents.model import (
     content_hash,
     table_cell_spans,
 )
+from reader.core.documents.titles import choose_title
 from reader.core.errors import InputError
 from reader.core.segment import detect_language, split_sentences
 
@@ -98,7 +99,7 @@ def build_document(
         Block(index, kind, text, _block_sentences(kind, text, language), level)
         for index, (kind, level, text) in enumerate(texts)
     )
-    title = raw.title or (path.stem if path else "Untitled")
+    title = choose_title(raw.title, texts, path.stem if path else "Untitled")
     return Document(
         title=normalise(title).strip(),
         language=language,
