@@ -11,7 +11,7 @@ from tqdm import tqdm
 from reader.cli.options import add_translation_pair
 from reader.core.documents import load_document
 from reader.core.export import FORMATS, LAYOUTS, export_document
-from reader.core.files import is_stream
+from reader.core.files import check_target, is_stream
 from reader.core.storage import open_database
 from reader.core.translate.service import TranslationService
 
@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     export_format = args.format or _format_from_suffix(args.output)
+    check_target(args.output)  # before reading and translating the document
     document = load_document(args.file, language=args.from_code)
     database = open_database()
     try:

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from reader.core.documents.model import Block, BlockKind, Document, Sentence, sentence_id
@@ -189,7 +190,17 @@ def _sentence_spans(block: Block, sentences: list[SentencePair], side: str) -> s
         spans.append(
             f'<span class="{css}" id="t-{sid}" title="{sid}">{_html_text(block, text)}</span>'
         )
-    return " ".join(spans)
+    return _joined(block, sentences, spans, "<br/>")
+
+
+def _joined(block: Block, sentences: list[SentencePair], pieces: list[str], line_break: str) -> str:
+    """The pieces of consecutive sentences joined as the block has them: by a line break where
+    its text has one between them (a letterhead, lines of a decree), else by a space."""
+    joined = pieces[:1]
+    for ((previous, _), (sentence, _)), piece in zip(pairwise(sentences), pieces[1:], strict=True):
+        joined.append(line_break if "\n" in block.text[previous.end : sentence.start] else " ")
+        joined.append(piece)
+    return "".join(joined)
 
 
 def _html_text(block: Block, text: str) -> str:
@@ -438,8 +449,10 @@ def _md_escape(text: str) -> str:
 
 def _md_text(block: Block, sentences: list[SentencePair], side: str) -> str:
     if side == "source" or not block.translate:
-        return " ".join(_md_escape(sentence.text) for sentence, _ in sentences)
-    return " ".join(_md_escape(t.translation) + (" ✎" if t.edited else "") for _, t in sentences)
+        pieces = [_md_escape(sentence.text) for sentence, _ in sentences]
+    else:
+        pieces = [_md_escape(t.translation) + (" ✎" if t.edited else "") for _, t in sentences]
+    return _joined(block, sentences, pieces, "\n")
 
 
 def _md_fence(code: str) -> str:

@@ -335,7 +335,8 @@ def to_anki_csv(groups: Iterable[DocumentNotes]) -> str:
         "#separator:comma\n#html:true\n#columns:GUID,Front,Back,Tags\n"
         "#guid column:1\n#tags column:4\n"
     )
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell quoted (OWASP's rule, with `_inert`): a CR in a cell stays in its cell too.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for group in groups:
         for note in group.annotations:
             original, translation = sentence_pair(group, note, marked=True)
