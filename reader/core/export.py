@@ -4,8 +4,11 @@ translation, sentence by sentence, with the user's edited translations.
 Formats: standalone HTML, EPUB 3 (one XHTML file per top-level chapter, a nav document, no
 scripts, valid for epubcheck) and Markdown. Layouts: `side-by-side` (a two-column table, one
 row per block) and `interleaved` (each block, then its translation in the same form).
-The CLI (`bireader export`) and the window's File ▸ Export call `export_document`.
-The output file is written to a temporary name and renamed, so it is never half-written.
+A table is a table on both sides, each cell beside its own translation; code is verbatim code on
+both sides; a printed contents page and a letterhead keep their lines, untranslated.
+The CLI (`bireader export`) and the window's File ▸ Export call `export_document`. The output
+goes through `reader.core.files.writing`: a file is never half-written, a stream (`-`, a FIFO,
+`/dev/null`) is written into, never replaced.
 """
 
 from __future__ import annotations
@@ -242,11 +245,13 @@ def _table_element(pair: Pair, side: str) -> str:
 
 
 def _body_rows(pairs: list[Pair], source: str, target: str, layout: str) -> Iterator[str]:
+    source_name, target_name = _escape(language_name(source)), _escape(language_name(target))
+    source, target = _escape(source), _escape(target)  # a file's declared language, maybe
     if layout == "side-by-side":
         yield '<table class="bilingual">'
         yield (
-            f'<thead><tr><th lang="{source}">{_escape(language_name(source))}</th>'
-            f'<th lang="{target}">{_escape(language_name(target))}</th></tr></thead><tbody>'
+            f'<thead><tr><th lang="{source}">{source_name}</th>'
+            f'<th lang="{target}">{target_name}</th></tr></thead><tbody>'
         )
         for pair in pairs:
             yield (
@@ -284,7 +289,7 @@ def _write_html(
     page = "\n".join(
         [
             "<!DOCTYPE html>",
-            f'<html lang="{source}">',
+            f'<html lang="{_escape(source)}">',
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -313,6 +318,7 @@ _CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def _xhtml(title: str, language: str, body: str) -> str:
+    language = _escape(language)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -381,7 +387,7 @@ def _package(document: Document, target: str, title: str, chapter_names: list[st
     languages = f"{language_name(document.language)} – {language_name(target)}"
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id"
-         xml:lang="{target}">
+         xml:lang="{_escape(target)}">
   <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
     <dc:identifier id="book-id">urn:uuid:{identifier}</dc:identifier>
     <dc:title>{_escape(title)}</dc:title>
