@@ -4,6 +4,7 @@ that the heavy Argos dependencies (torch, stanza, spaCy) are never imported."""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -55,10 +56,16 @@ def test_screenshot_waits_for_the_visible_translation(
     bireader_home, installed_vi_en, tmp_path
 ) -> None:
     shot = tmp_path / "shot.png"
-    result = run_cli(
-        "open", str(SAMPLE), "--screenshot", str(shot), "--wait-translation", home=bireader_home
-    )
+    previous = os.umask(0)  # inherited: what the app writes must be private on its own
+    try:
+        result = run_cli(
+            "open", str(SAMPLE), "--screenshot", str(shot), "--wait-translation", home=bireader_home
+        )
+    finally:
+        os.umask(previous)
     assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(shot.stat().st_mode) == 0o600
+    assert stat.S_IMODE((bireader_home / "settings.ini").stat().st_mode) == 0o600
     image = QImage(str(shot))
     assert image.width() >= 800 and image.height() >= 500
     # Both panes have text: dark pixels on the left and on the right half of the window.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray
@@ -15,6 +17,21 @@ def test_settings_live_in_the_data_directory(bireader_home: Path) -> None:
     settings.sync()
     assert Path(settings.file_name) == bireader_home / "settings.ini"
     assert (bireader_home / "settings.ini").read_text().count("dark") == 1
+
+
+def test_the_settings_file_is_user_only_whatever_the_umask(bireader_home: Path) -> None:
+    loose = bireader_home / "settings.ini"
+    loose.write_text("[General]\n")
+    loose.chmod(0o666)  # as an older version left it
+    previous = os.umask(0)
+    try:
+        settings = AppSettings()
+        settings.add_recent_file(bireader_home / "bí mật.pdf")
+        settings.sync()
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(loose.stat().st_mode) == 0o600
+    assert "recent" in loose.read_text(encoding="utf-8")  # written, and still private
 
 
 def test_defaults() -> None:

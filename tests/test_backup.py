@@ -1,6 +1,11 @@
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
+import threading
+import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -146,3 +151,94 @@ def test_backup_into_a_missing_folder_is_refused(tmp_path: Path) -> None:
     database = open_database()
     with pytest.raises(InputError, match="its folder does not exist"):
         backup_to(database.path, tmp_path / "missing" / "x.sqlite3")
+
+
+# --- where the backup goes: streams, devices, links, folders, modes, leftovers ------------------
+
+
+def _documents_in(copy: Path) -> int:
+    with closing(sqlite3.connect(copy)) as connection:
+        return connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def test_backup_through_a_symlink_replaces_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+    database = open_database()
+    add_document(database, SAMPLE)
+    real = tmp_path / "backups" / "latest.sqlite3"
+    real.parent.mkdir()
+    real.write_bytes(b"an older backup")
+    link = tmp_path / "latest.sqlite3"
+    link.symlink_to(real)
+    previous = os.umask(0)
+    try:
+        assert backup_to(database.path, link) == link
+    finally:
+        os.umask(previous)
+    assert link.is_symlink() and _documents_in(real) == 1
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert sorted(path.name for path in real.parent.iterdir()) == ["latest.sqlite3"]
+
+
+def test_backup_into_a_fifo_is_a_whole_database_for_its_reader(tmp_path: Path) -> None:
+    database = open_database()
+    add_document(database, SAMPLE)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    copy = tmp_path / "from-the-pipe.sqlite3"
+    reader = threading.Thread(target=lambda: copy.write_bytes(fifo.read_bytes()))
+    reader.start()
+    backup_to(database.path, fifo)
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and _documents_in(copy) == 1
+
+
+def test_backup_to_dev_null_leaves_the_device_and_no_spool_file(bireader_home: Path) -> None:
+    database = open_database()
+    before = os.stat("/dev/null")
+    backup_to(database.path, Path("/dev/null"))
+    assert os.stat("/dev/null").st_ino == before.st_ino
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not list(bireader_home.glob("*.partial*"))
+
+
+def test_backup_to_a_full_disk_is_one_line_and_leaves_nothing(bireader_home: Path) -> None:
+    database = open_database()
+    with pytest.raises(InputError, match=r"^/dev/full: disk is full$"):
+        backup_to(database.path, Path("/dev/full"))
+    assert not list(bireader_home.glob("*.partial*"))
+
+
+def test_cli_backup_to_stdout_and_bad_targets(tmp_path: Path) -> None:
+    def bireader(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "reader", *args], capture_output=True, timeout=120
+        )
+
+    assert bireader("library", "add", str(SAMPLE)).returncode == 0
+    streamed = bireader("backup", "-")
+    assert streamed.returncode == 0 and streamed.stderr.decode().strip() == "-"
+    copy = tmp_path / "streamed.sqlite3"
+    copy.write_bytes(streamed.stdout)
+    assert _documents_in(copy) == 1
+    plain = tmp_path / "not-a-folder"
+    plain.write_text("x")
+    refused = bireader("backup", str(plain / "b.sqlite3"))
+    assert refused.returncode == 2
+    assert (
+        refused.stderr.decode() == f"bireader: {plain / 'b.sqlite3'}: its folder does not exist\n"
+    )
+
+
+def test_what_a_killed_backup_or_restore_left_goes_when_the_library_next_opens() -> None:
+    database = open_database()
+    database.close()
+    folder = paths.database_path().parent
+    leftover = folder / ".library.sqlite3.before-restore-20260101T000000Z.partial"
+    leftover.write_bytes(b"raw library pages")
+    journal = folder / f"{leftover.name}-journal"
+    journal.write_bytes(b"journal")
+    an_hour_ago = time.time() - 3600
+    for path in (leftover, journal):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    open_database().close()
+    assert not leftover.exists() and not journal.exists()

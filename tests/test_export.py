@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import shutil
+import stat
 import subprocess
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree, html
+from markdown_it import MarkdownIt
 
 from reader.cli import main
 from reader.core.documents import BlockKind, load_document
-from reader.core.export import export_document
+from reader.core.documents.importers import RawBlock, RawDocument
+from reader.core.documents.loader import build_document
+from reader.core.export import export_document, translate_all
 from reader.core.storage import open_database
 from reader.core.translate.service import TranslationService
 from tests.documents_helpers import DOCUMENTS, sentence_texts
@@ -139,8 +145,24 @@ def test_markdown_interleaved_and_side_by_side(service, tmp_path: Path) -> None:
     table = _export(service, FEATURES, tmp_path / "t.md", format="md")
     rows = table.read_text(encoding="utf-8").splitlines()
     assert rows[:2] == ["| Tiếng Việt | English |", "| --- | --- |"]
-    assert len(rows) == 2 + len(document.blocks)
+    one_line_blocks = [
+        b for b in document.blocks if b.kind not in (BlockKind.TABLE, BlockKind.CODE)
+    ]
+    assert len(_bilingual_rows(rows)) == len(one_line_blocks)
     assert rows[2].startswith("| **Chương một** | **")
+
+
+def _bilingual_rows(lines: list[str]) -> list[str]:
+    """The rows of a side-by-side Markdown export's two-column table(s)."""
+    rows, inside = [], False
+    for line in lines:
+        if line == "| --- | --- |":
+            inside = True
+        elif not line:
+            inside = False
+        elif inside:
+            rows.append(line)
+    return rows
 
 
 def test_cli_export_writes_the_file_and_prints_its_path(installed_vi_en, tmp_path, capsys) -> None:
@@ -193,3 +215,191 @@ def test_cli_bad_input_file_exits_2(installed_vi_en, tmp_path, capsys) -> None:
     assert main(["export", str(broken), "-o", str(tmp_path / "out.html")]) == 2
     assert "truncated zip" in capsys.readouterr().err
     assert not (tmp_path / "out.html").exists()
+
+
+# --- tables, code, contents and letterheads; control characters ------------------------------
+
+LETTERHEAD = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 30/2020/NĐ-CP"
+CONTENTS = "Chương I. Quy định chung\nChương II. Văn bản hành chính"
+# A fence of its own inside the code, and a longer one: neither may close the export's fence.
+CODE = 'def mau():\n    """```\n    ````"""\n    return "|"'
+TABLE_ROWS = (
+    ("STT", "Tên loại văn bản", "Viết tắt"),
+    ("1", "Nghị quyết (cá biệt). Ban hành theo mẫu.", "NQ"),
+    ("2", "Quyết định | cá biệt", ""),
+)
+LINES = "- Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015.\n1. Văn bản hành chính."
+
+
+def _structured_document():
+    """What the importers make of an official document: letterhead, contents, a table, code."""
+    raw = RawDocument(
+        [
+            RawBlock(BlockKind.HEADER, LETTERHEAD),
+            RawBlock(BlockKind.HEADING, "Nghị định về công tác văn thư", 1),
+            RawBlock(BlockKind.CONTENTS, CONTENTS),
+            RawBlock(BlockKind.PARAGRAPH, LINES),
+            RawBlock(BlockKind.TABLE, "", rows=TABLE_ROWS),
+            RawBlock(BlockKind.CODE, CODE),
+        ]
+    )
+    return build_document(raw, path=None, format="docx", language="vi")
+
+
+def _expected_tables(service, document) -> tuple[list[list[str]], list[list[str]]]:
+    """The table's cells, and each cell's translation: its sentences' translations, joined."""
+    translations = translate_all(service, document, service.route("vi", "en"))
+    [table] = [block for block in document.blocks if block.kind is BlockKind.TABLE]
+    rows = table.table_rows()
+    original = [[text for text, _ in row] for row in rows]
+    translated = [
+        [
+            " ".join(translations[(table.index, s.index)].translation for s in cell)
+            for _, cell in row
+        ]
+        for row in rows
+    ]
+    return original, translated
+
+
+def _rendered_tables(root) -> list[list[list[str]]]:
+    return [
+        [[" ".join(cell.xpath("string()").split()) for cell in row.xpath("./*")] for row in rows]
+        for rows in (table.xpath(".//*[local-name()='tr']") for table in _content_tables(root))
+    ]
+
+
+def _content_tables(root) -> list:
+    """The document's own tables, not the side-by-side layout's two-column table."""
+    return [
+        table
+        for table in root.xpath("//*[local-name()='table']")
+        if "bilingual" not in (table.get("class") or "")
+        and not table.xpath("./*[local-name()='thead']//*[text()='Tiếng Việt']")
+    ]
+
+
+def _normalised(rows: list[list[str]]) -> list[list[str]]:
+    return [[" ".join(cell.split()) for cell in row] for row in rows]
+
+
+def _pages(out: Path, format: str) -> list:
+    """The export as parsed (X)HTML pages: Markdown through a CommonMark renderer."""
+    if format == "html":
+        return [html.parse(str(out)).getroot()]
+    if format == "md":
+        rendered = MarkdownIt("commonmark").enable("table").render(out.read_text(encoding="utf-8"))
+        return [html.fromstring(f"<html><body>{rendered}</body></html>")]
+    with zipfile.ZipFile(out) as archive:
+        names = sorted(name for name in archive.namelist() if name.endswith(".xhtml"))
+        return [etree.fromstring(archive.read(name)) for name in names if "nav" not in name]
+
+
+def _texts(pages: list, xpath: str) -> list[str]:
+    return [element.xpath("string()") for page in pages for element in page.xpath(xpath)]
+
+
+@pytest.mark.parametrize("layout", ["side-by-side", "interleaved"])
+@pytest.mark.parametrize("format", ["html", "epub", "md"])
+def test_tables_code_contents_and_letterheads_keep_their_form(service, tmp_path, format, layout):
+    document = _structured_document()
+    out = export_document(
+        service, document, "en", tmp_path / f"out.{format}", format=format, layout=layout
+    )
+    pages = _pages(out, format)
+    original, translated = _expected_tables(service, document)
+    tables = [_normalised(rows) for page in pages for rows in _rendered_tables(page)]
+    assert tables == [_normalised(original), _normalised(translated)]  # each cell beside its own
+    code = [text.rstrip("\n") for text in _texts(pages, "//*[local-name()='pre']")]
+    assert code == [CODE, CODE]  # verbatim on both sides, its fences closing nothing
+    # Letterhead and contents keep their lines on both sides; a decree's lines stay lines, not
+    # a Markdown list.
+    breaks = len(_texts(pages, "//*[local-name()='br']"))
+    assert breaks == 2 * (LETTERHEAD.count("\n") + CONTENTS.count("\n") + LINES.count("\n"))
+    assert not _texts(pages, "//*[local-name()='ul' or local-name()='ol']")
+    body = " ".join(_texts(pages, "//*[local-name()='body']"))
+    assert body.count("Số: 30/2020/NĐ-CP") == 2 and body.count("Chương II. Văn bản hành chính") == 2
+
+
+@pytest.mark.parametrize("format", ["html", "epub", "md"])
+def test_control_characters_in_a_translation_do_not_break_the_export(service, tmp_path, format):
+    document = load_document(DOCUMENTS / "sample.html")
+    pasted = "Pasted\x00 from a\x1b\x07 terminal\x0c with\ufffe noise."
+    service.save_edit(document, 1, 0, pasted, to_code="en")
+    out = export_document(service, document, "en", tmp_path / f"out.{format}", format=format)
+    if format == "epub":
+        _validate_epub_structure(out)  # every XHTML file well-formed
+        with zipfile.ZipFile(out) as archive:
+            text = "".join(archive.read(name).decode() for name in archive.namelist())
+    else:
+        text = out.read_text(encoding="utf-8")
+    assert "Pasted from a terminal with noise." in text
+    assert not any(char in text for char in "\x00\x1b\x07\x0c\ufffe")
+
+
+# --- where the export goes: streams, devices, links, folders, modes ---------------------------
+
+
+def _cli_export(out: str, *more: str) -> list[str]:
+    return ["export", str(DOCUMENTS / "sample.docx"), "--to", "en", "-o", out, *more]
+
+
+def test_cli_export_to_dev_null_leaves_the_device(installed_vi_en, capsys) -> None:
+    before = os.stat("/dev/null")
+    assert main(_cli_export("/dev/null")) == 0
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (
+        before.st_ino,
+        before.st_rdev,
+    )
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.endswith("\r/dev/null\n")  # stdout may be the file
+
+
+def test_cli_export_to_stdout(installed_vi_en, capsys) -> None:
+    assert main(_cli_export("-", "--format", "md")) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("| Tiếng Việt | English |")
+    assert captured.err.endswith("\r-\n")  # after the progress bar
+
+
+def test_cli_export_into_a_fifo_read_by_another_thread(installed_vi_en, tmp_path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert main(_cli_export(str(fifo), "--format", "html")) == 0
+    reader.join(timeout=60)
+    page = html.fromstring(received[0])
+    assert page.xpath("//table[@class='bilingual']")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_cli_export_through_a_symlink_keeps_the_link(installed_vi_en, tmp_path) -> None:
+    real = tmp_path / "exports" / "sample.html"
+    real.parent.mkdir()
+    real.write_text("an older export")
+    link = tmp_path / "latest.html"
+    link.symlink_to(real)
+    assert main(_cli_export(str(link))) == 0
+    assert link.is_symlink() and link.resolve() == real
+    assert "<table" in real.read_text(encoding="utf-8")
+    assert [path.name for path in real.parent.iterdir()] == ["sample.html"]
+
+
+def test_cli_export_to_a_folder_is_one_line_and_exit_2(installed_vi_en, tmp_path, capsys) -> None:
+    assert main(_cli_export(str(tmp_path))) == 2
+    err = capsys.readouterr().err
+    assert err == f"bireader: {tmp_path}: is a folder, not a file\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_export_is_user_only_whatever_the_umask(installed_vi_en, tmp_path) -> None:
+    out = tmp_path / "out.epub"
+    previous = os.umask(0)
+    try:
+        assert main(_cli_export(str(out))) == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

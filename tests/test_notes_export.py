@@ -4,9 +4,12 @@ library loses nothing; translations come from the real translation service's cac
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -270,3 +273,78 @@ def test_translation_side_note_follows_an_edited_translation_or_is_exported_as_a
     assert exported["bireader:status"] == "anchored"  # the backup keeps what is stored
     assert exported["bireader:translation"]["exact"] == "economy"
     assert list_annotations(database, small_document) == [note]
+
+
+# --- CSV injection; where the export goes -------------------------------------------------
+
+FORMULA_TEXT = (
+    '=HYPERLINK("http://x") là một công thức.\n\n'
+    "+84 912 345 678 là số điện thoại.\n\n"
+    "-5 độ là nhiệt độ ban đêm.\n\n"
+    "@tên_người đã viết bài này.\n"
+)
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    lines = [line for line in text.split("\n") if not line.startswith("#")]  # a cell may hold CR
+    return list(csv.reader(io.StringIO("\n".join(lines))))
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_made_inert(database, tmp_path):
+    path = tmp_path / "formulas.txt"
+    path.write_text(FORMULA_TEXT, encoding="utf-8")
+    document_id = add_document(database, path, language="vi").document_id
+    for quote, note, tag in [
+        ("là một", "=1+1", "=cmd"),
+        ("là số", "+SUM(A1)", "+tag"),
+        ("là nhiệt", "-2+3", "-tag"),
+        ("đã viết", "@SUM(A1)", "@tag"),
+    ]:
+        annotate_quote(database, document_id, quote, note=note, tags=[tag])
+    rows = _csv_rows(export_annotations(database, "csv"))
+    assert len(rows) == 4
+    for guid, front, back, tags in rows:
+        for cell in (front, back, tags):
+            assert cell.startswith("'") and cell[1] in "=+-@", cell
+        assert html.unescape(front[1:]).split()[0] in FORMULA_TEXT and not guid.startswith("'")
+
+
+def test_csv_cells_starting_with_tab_or_carriage_return_are_made_inert(
+    database, small_document, installed_vi_en
+):
+    document = get_document(database, small_document)
+    service = TranslationService(database)
+    for block, start in [(1, "\t"), (2, "\r")]:
+        service.save_edit(document, block, 0, f"{start}=1+1 pasted", to_code="en")
+        annotate_quote(database, small_document, document.blocks[block].sentences[0].text[:12])
+    backs = [back for _, _, back, _ in _csv_rows(export_annotations(database, "csv"))]
+    assert backs == ["'\t=1+1 pasted", "'\r=1+1 pasted"]
+
+
+def test_cli_notes_export_goes_to_devices_streams_and_links_without_replacing_them(
+    database, small_document, tmp_path, capsys
+):
+    from reader.cli import main
+
+    annotate_quote(database, small_document, "Nhiều cán bộ", note="ghi chú")
+    before = os.stat("/dev/null")
+    assert main(["notes", "export", "--format", "json", "-o", "/dev/null"]) == 0
+    assert os.stat("/dev/null").st_ino == before.st_ino
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    capsys.readouterr()
+    assert main(["notes", "export", "--format", "md", "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("# Annotations")
+    real = tmp_path / "real.md"
+    real.write_text("old")
+    link = tmp_path / "notes.md"
+    link.symlink_to(real)
+    previous = os.umask(0)
+    try:
+        assert main(["notes", "export", "--format", "md", "-o", str(link)]) == 0
+    finally:
+        os.umask(previous)
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("# Annotations")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    capsys.readouterr()
+    assert main(["notes", "export", "--format", "md", "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"bireader: {tmp_path}: is a folder, not a file\n"

@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from reader.app import theme
 from reader.app.main_window import MainWindow
 from reader.app.settings import APPLICATION, ORGANISATION, AppSettings
+from reader.core.errors import InputError, ReaderError
+from reader.core.files import writing
 
 SCREENSHOT_TIMEOUT_S = 300
 SETTLE_MS = 150  # let the last batch paint before grabbing
@@ -111,12 +113,19 @@ class Screenshot(QObject):
             return
         self._done = True
         self.window.document_view.ensure_layout()
-        if not self.window.grab().save(str(self.output)):
-            self.exit_code, self.message = (
-                EXIT_FAILED,
-                f"{self.output}: cannot write the screenshot",
-            )
+        try:
+            self._save(self.window.grab())
+        except ReaderError as error:  # a target that cannot be written, as for any output
+            self.exit_code, self.message = EXIT_INPUT_ERROR, str(error)
         self._finish()
+
+    def _save(self, image: QPixmap) -> None:
+        """User-only and whole, as every file the app writes; the image format is the output's
+        suffix (the temporary file has none)."""
+        image_format = self.output.suffix.lstrip(".").upper() or "PNG"
+        with writing(self.output) as partial:
+            if not image.save(str(partial), image_format):
+                raise InputError(self.output, "cannot write the screenshot")
 
     def _failed(self, message: str) -> None:
         if not self._done:

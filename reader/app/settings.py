@@ -7,11 +7,13 @@ for the organisation/application names set in `main.py` is used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from reader.core.files import make_user_only
 from reader.core.paths import HOME_ENV
 
 ORGANISATION = "bilingual-reader"
@@ -26,10 +28,16 @@ THEMES = ("system", "light", "dark")
 def _open_settings() -> QSettings:
     home = os.environ.get(HOME_ENV)
     if home:
-        return QSettings(str(Path(home) / "settings.ini"), QSettings.Format.IniFormat)
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
-    )
+        settings = QSettings(str(Path(home) / "settings.ini"), QSettings.Format.IniFormat)
+    else:
+        settings = QSettings(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
+        )
+    # Recent files say what the user reads. Qt keeps an existing file's mode when it saves, and
+    # would create a new one as the umask says. Settings that cannot be saved do not stop the app.
+    with contextlib.suppress(OSError):
+        make_user_only(Path(settings.fileName()))
+    return settings
 
 
 class AppSettings:

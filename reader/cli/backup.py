@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     backup = subparsers.add_parser("backup", help="write a consistent copy of the library database")
-    backup.add_argument("out", type=Path, help="a file, or a folder to put a dated copy in")
+    backup.add_argument(
+        "out", type=Path, help="a file, a folder to put a dated copy in, or - for stdout"
+    )
     backup.set_defaults(func=_backup)
 
     restore = subparsers.add_parser("restore", help="replace the library with a backup's content")
@@ -17,12 +20,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from reader.core.files import is_stream
     from reader.core.storage import open_database
     from reader.core.storage.backup import backup_to
 
     database = open_database()  # also brings an old schema up to date first
     database.close()
-    print(backup_to(database.path, args.out))
+    written = backup_to(database.path, args.out)
+    print(written, file=sys.stderr if is_stream(written) else sys.stdout)
     return 0
 
 

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from reader.cli.options import add_translation_pair
 from reader.core.documents import load_document
 from reader.core.export import FORMATS, LAYOUTS, export_document
+from reader.core.files import check_target, is_stream
 from reader.core.storage import open_database
 from reader.core.translate.service import TranslationService
 
@@ -25,12 +26,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--format", choices=FORMATS, default=None, help="default: from OUT's suffix, else html"
     )
     parser.add_argument("--layout", choices=LAYOUTS, default="side-by-side")
-    parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT")
+    parser.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="OUT", help="a file, or - for stdout"
+    )
     parser.set_defaults(func=_export)
 
 
 def _export(args: argparse.Namespace) -> int:
     export_format = args.format or _format_from_suffix(args.output)
+    check_target(args.output)  # before reading and translating the document
     document = load_document(args.file, language=args.from_code)
     database = open_database()
     try:
@@ -49,7 +53,7 @@ def _export(args: argparse.Namespace) -> int:
             )
     finally:
         database.close()
-    print(output)
+    print(output, file=sys.stderr if is_stream(output) else sys.stdout)
     return 0
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from reader.core.errors import InputError
+from reader.core.files import write_text
 from reader.core.notes.export import FORMATS, export_annotations
 from reader.core.notes.importer import import_w3c
 from reader.core.notes.service import (
@@ -72,7 +72,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="export as Markdown, W3C JSON-LD or Anki CSV")
     export.add_argument("--document", type=int, metavar="ID")
     export.add_argument("--format", choices=FORMATS, required=True)
-    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default, or -: stdout)")
     export.set_defaults(func=_export)
 
     importing = commands.add_parser("import", help="import W3C Web Annotation JSON")
@@ -150,19 +150,9 @@ def _export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    _write_atomically(args.output, text)
+    write_text(args.output, text)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise InputError(path, f"cannot be written ({error.strerror or error})") from error
 
 
 def _import(args: argparse.Namespace) -> int:

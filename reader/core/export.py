@@ -4,24 +4,28 @@ translation, sentence by sentence, with the user's edited translations.
 Formats: standalone HTML, EPUB 3 (one XHTML file per top-level chapter, a nav document, no
 scripts, valid for epubcheck) and Markdown. Layouts: `side-by-side` (a two-column table, one
 row per block) and `interleaved` (each block, then its translation in the same form).
-The CLI (`bireader export`) and the window's File ▸ Export call `export_document`.
-The output file is written to a temporary name and renamed, so it is never half-written.
+A table is a table on both sides, each cell beside its own translation; code is verbatim code on
+both sides; a printed contents page and a letterhead keep their lines, untranslated.
+The CLI (`bireader export`) and the window's File ▸ Export call `export_document`. The output
+goes through `reader.core.files.writing`: a file is never half-written, a stream (`-`, a FIFO,
+`/dev/null`) is written into, never replaced.
 """
 
 from __future__ import annotations
 
 import html
-import os
-import tempfile
+import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
-from reader.core.documents.model import Block, BlockKind, Document
+from reader.core.documents.model import Block, BlockKind, Document, Sentence, sentence_id
 from reader.core.errors import ReaderError
+from reader.core.files import check_target, writing
 from reader.core.translate.service import Route, TranslatedSentence, TranslationService
 
 FORMATS = ("html", "epub", "md")
@@ -46,6 +50,9 @@ class ExportError(ReaderError):
     pass
 
 
+SentencePair = tuple[Sentence, TranslatedSentence]
+
+
 @dataclass(frozen=True)
 class Pair:
     """A block and its translation, sentence by sentence."""
@@ -56,6 +63,18 @@ class Pair:
     @property
     def translation(self) -> str:
         return " ".join(sentence.translation for sentence in self.translations)
+
+    @property
+    def sentences(self) -> list[SentencePair]:
+        return list(zip(self.block.sentences, self.translations, strict=True))
+
+    def table_cells(self) -> list[list[list[SentencePair]]]:
+        """A table's rows of cells, each cell its sentences with their translations."""
+        translated = {sentence.index: translation for sentence, translation in self.sentences}
+        return [
+            [[(s, translated[s.index]) for s in sentences] for _, sentences in row]
+            for row in self.block.table_rows()
+        ]
 
 
 def translate_all(
@@ -85,14 +104,14 @@ def export_document(
     layout: str = "side-by-side",
     on_progress: ProgressCallback | None = None,
 ) -> Path:
-    """Translate what is not translated yet and write the bilingual file; returns its path."""
+    """Translate what is not translated yet and write the bilingual file; returns its path.
+    `output` may be a stream (`-`, `/dev/stdout`, a FIFO): see `reader.core.files.writing`."""
     if format not in FORMATS:
         raise ExportError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
     if layout not in LAYOUTS:
         raise ExportError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     output = Path(output)
-    if not output.parent.is_dir():
-        raise ExportError(f"{output}: the folder {output.parent} does not exist")
+    check_target(output)  # before translating for minutes
     route = service.route(document.language, to_code)
     if route is None:
         raise ExportError(
@@ -102,7 +121,8 @@ def export_document(
     translations = translate_all(service, document, route, on_progress)
     pairs = pair_blocks(document, translations)
     writer = {"html": _write_html, "epub": _write_epub, "md": _write_markdown}[format]
-    _write_atomically(output, lambda path: writer(path, document, pairs, to_code, layout))
+    with writing(output) as partial:
+        writer(partial, document, pairs, to_code, layout)
     return output
 
 
@@ -119,19 +139,6 @@ def pair_blocks(document: Document, translations: Translations) -> list[Pair]:
     return pairs
 
 
-def _write_atomically(output: Path, write: Callable[[Path], None]) -> None:
-    handle, temporary = tempfile.mkstemp(
-        dir=output.parent, prefix=f".{output.name}.", suffix=".part"
-    )
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def language_name(code: str) -> str:
     return _LANGUAGE_NAMES.get(code, code)
 
@@ -141,7 +148,7 @@ def language_name(code: str) -> str:
 _CSS = """
 body { font-family: serif; line-height: 1.5; margin: 1em auto; max-width: 60em; }
 table.bilingual { border-collapse: collapse; width: 100%; table-layout: fixed; }
-table.bilingual td { vertical-align: top; padding: 0.3em 0.8em; width: 50%; }
+table.bilingual > tbody > tr > td { vertical-align: top; padding: 0.3em 0.8em; width: 50%; }
 td, div.translation { overflow-wrap: anywhere; }
 table.bilingual th { text-align: left; padding: 0.3em 0.8em; border-bottom: 1px solid #999; }
 .translation { color: #1a3d6d; }
@@ -151,37 +158,67 @@ div.translation { margin: 0 0 1em 1.5em; border-left: 3px solid #c8d6ea; padding
 .quote { margin-left: 1.5em; font-style: italic; }
 .footnote { font-size: 0.9em; }
 .table_cell { font-family: sans-serif; font-size: 0.95em; }
+table.table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.95em; }
+table.table td { border: 1px solid #bbb; padding: 0.2em 0.4em; vertical-align: top; }
+.header, .contents { font-family: sans-serif; }
 .list_item { margin: 0.2em 0; }
 pre { white-space: pre-wrap; }
 """.strip()
 
+# What XML 1.0 allows (the EPUB's XHTML must be well-formed): no NUL, ESC or other C0 control
+# but TAB, LF and CR, no lone surrogate, no U+FFFE/U+FFFF. Stripped from every text written.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
+
 
 def _escape(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(xml_safe(text), quote=True)
 
 
-def _sentence_spans(pair: Pair, side: str) -> str:
+def _sentence_spans(block: Block, sentences: list[SentencePair], side: str) -> str:
     """Sentences as spans with matching ids on both sides, so a reader (or a script) can find
-    a sentence's translation; the user's edited translations are marked."""
+    a sentence's translation; the user's edited translations are marked. Code, contents and
+    letterheads are the same on both sides."""
     spans = []
-    for sentence, translated in zip(pair.block.sentences, pair.translations, strict=True):
-        sid = f"b{pair.block.index}.s{sentence.index}"
+    for sentence, translated in sentences:
+        sid = sentence_id(block.index, sentence.index)
         if side == "source":
-            spans.append(f'<span class="s" id="{sid}">{_escape(sentence.text)}</span>')
-        else:
-            css = "s edited" if translated.edited else "s"
-            spans.append(
-                f'<span class="{css}" id="t-{sid}" title="{sid}">'
-                f"{_escape(translated.translation)}</span>"
-            )
-    return " ".join(spans)
+            spans.append(f'<span class="s" id="{sid}">{_html_text(block, sentence.text)}</span>')
+            continue
+        text = translated.translation if block.translate else sentence.text
+        css = "s edited" if translated.edited and block.translate else "s"
+        spans.append(
+            f'<span class="{css}" id="t-{sid}" title="{sid}">{_html_text(block, text)}</span>'
+        )
+    return _joined(block, sentences, spans, "<br/>")
+
+
+def _joined(block: Block, sentences: list[SentencePair], pieces: list[str], line_break: str) -> str:
+    """The pieces of consecutive sentences joined as the block has them: by a line break where
+    its text has one between them (a letterhead, lines of a decree), else by a space."""
+    joined = pieces[:1]
+    for ((previous, _), (sentence, _)), piece in zip(pairwise(sentences), pieces[1:], strict=True):
+        joined.append(line_break if "\n" in block.text[previous.end : sentence.start] else " ")
+        joined.append(piece)
+    return "".join(joined)
+
+
+def _html_text(block: Block, text: str) -> str:
+    """Escaped; a line break kept in a block is a <br/>, except in code, whose <pre> keeps it."""
+    text = _escape(text)
+    return text if block.kind is BlockKind.CODE else text.replace("\n", "<br/>")
 
 
 def _block_element(pair: Pair, side: str) -> str:
     """The block in the element its kind calls for: headings stay headings on both sides."""
     block = pair.block
-    content = _sentence_spans(pair, side)
     kind = block.kind
+    if kind is BlockKind.TABLE:
+        return _table_element(pair, side)
+    content = _sentence_spans(block, pair.sentences, side)
     if kind is BlockKind.HEADING:
         level = min(max(block.level, 1), 6)
         return f"<h{level}>{content}</h{level}>"
@@ -191,18 +228,30 @@ def _block_element(pair: Pair, side: str) -> str:
         style = f' style="margin-left:{indent}em"' if indent else ""
         return f'<ul class="list_item"{style}><li>{content}</li></ul>'
     if kind is BlockKind.CODE:
-        return f'<pre class="code">{content}</pre>'
+        return f'<pre class="code"><code>{content}</code></pre>'
     if kind is BlockKind.QUOTE:
         return f'<blockquote class="quote"><p>{content}</p></blockquote>'
     return f'<p class="{kind.value}">{content}</p>'
 
 
+def _table_element(pair: Pair, side: str) -> str:
+    rows = (
+        "<tr>"
+        + "".join(f"<td>{_sentence_spans(pair.block, cell, side)}</td>" for cell in row)
+        + "</tr>"
+        for row in pair.table_cells()
+    )
+    return f'<table class="table"><tbody>{"".join(rows)}</tbody></table>'
+
+
 def _body_rows(pairs: list[Pair], source: str, target: str, layout: str) -> Iterator[str]:
+    source_name, target_name = _escape(language_name(source)), _escape(language_name(target))
+    source, target = _escape(source), _escape(target)  # a file's declared language, maybe
     if layout == "side-by-side":
         yield '<table class="bilingual">'
         yield (
-            f'<thead><tr><th lang="{source}">{_escape(language_name(source))}</th>'
-            f'<th lang="{target}">{_escape(language_name(target))}</th></tr></thead><tbody>'
+            f'<thead><tr><th lang="{source}">{source_name}</th>'
+            f'<th lang="{target}">{target_name}</th></tr></thead><tbody>'
         )
         for pair in pairs:
             yield (
@@ -240,7 +289,7 @@ def _write_html(
     page = "\n".join(
         [
             "<!DOCTYPE html>",
-            f'<html lang="{source}">',
+            f'<html lang="{_escape(source)}">',
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -269,6 +318,7 @@ _CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def _xhtml(title: str, language: str, body: str) -> str:
+    language = _escape(language)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -337,7 +387,7 @@ def _package(document: Document, target: str, title: str, chapter_names: list[st
     languages = f"{language_name(document.language)} – {language_name(target)}"
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id"
-         xml:lang="{target}">
+         xml:lang="{_escape(target)}">
   <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
     <dc:identifier id="book-id">urn:uuid:{identifier}</dc:identifier>
     <dc:title>{_escape(title)}</dc:title>
@@ -389,32 +439,64 @@ def _write_epub(
 # --- Markdown ----------------------------------------------------------------------------------
 
 _MD_SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>#|"})
+# At the start of a line these would open a list, a setext heading or a fence: escaped there
+# ("1." as "1\.", a backslash before a digit being no escape).
+_MD_LINE_MARKER = re.compile(r"^([ \t]*)([-+=~])", re.MULTILINE)
+_MD_ORDINAL_MARKER = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
+# Blocks that cannot be one line of a side-by-side table: they interrupt it, shown interleaved.
+_MD_OWN_BLOCKS = frozenset({BlockKind.TABLE, BlockKind.CODE})
 
 
 def _md_escape(text: str) -> str:
-    return text.translate(_MD_SPECIAL)
+    text = xml_safe(text).translate(_MD_SPECIAL)
+    text = _MD_ORDINAL_MARKER.sub(r"\1\\\2", text)
+    return _MD_LINE_MARKER.sub(r"\1\\\2", text)
 
 
-def _md_sentences(pair: Pair, side: str) -> str:
-    if side == "source":
-        return " ".join(_md_escape(sentence.text) for sentence in pair.block.sentences)
-    return " ".join(
-        _md_escape(t.translation) + (" ✎" if t.edited else "") for t in pair.translations
-    )
+def _md_text(block: Block, sentences: list[SentencePair], side: str) -> str:
+    if side == "source" or not block.translate:
+        pieces = [_md_escape(sentence.text) for sentence, _ in sentences]
+    else:
+        pieces = [_md_escape(t.translation) + (" ✎" if t.edited else "") for _, t in sentences]
+    return _joined(block, sentences, pieces, "\n")
+
+
+def _md_fence(code: str) -> str:
+    """Code verbatim, in a fence longer than any run of backticks in it: none closes it."""
+    code = xml_safe(code)
+    longest = max((len(run) for run in re.findall("`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{code}\n{fence}"
+
+
+def _md_table(pair: Pair, side: str) -> str:
+    """A pipe table; its first row is the header row a pipe table must have."""
+    rows = [
+        [_md_text(pair.block, cell, side).replace("\n", "<br>") or " " for cell in row]
+        for row in pair.table_cells()
+    ]
+    width = max(len(row) for row in rows)
+    rows = [row + [" "] * (width - len(row)) for row in rows]
+    rows.insert(1, ["---"] * width)
+    return "\n".join(f"| {' | '.join(row)} |" for row in rows)
 
 
 def _md_block(pair: Pair, side: str) -> str:
-    block, text = pair.block, _md_sentences(pair, side)
+    block = pair.block
+    if block.kind is BlockKind.TABLE:
+        return _md_table(pair, side)
+    if block.kind is BlockKind.CODE:
+        return _md_fence(block.text)
+    text = _md_text(block, pair.sentences, side)
     if block.kind is BlockKind.HEADING:
-        return f"{'#' * min(max(block.level, 1), 6)} {text}"
+        return f"{'#' * min(max(block.level, 1), 6)} {text.replace(chr(10), ' ')}"
+    text = text.replace("\n", "\\\n")  # a line break kept in the block: a hard break
     if block.kind is BlockKind.LIST_ITEM:
         return f"{'  ' * max(block.level - 1, 0)}- {text}"
     if block.kind is BlockKind.QUOTE:
         return f"> {text}"
     if block.kind is BlockKind.CAPTION:
         return f"*{text}*"
-    if block.kind is BlockKind.CODE:
-        return "```\n" + (block.text if side == "source" else pair.translation) + "\n```"
     if block.kind is BlockKind.FOOTNOTE:
         return f"<small>{text}</small>"
     return text
@@ -423,14 +505,17 @@ def _md_block(pair: Pair, side: str) -> str:
 def _md_translation(pair: Pair) -> list[str]:
     """The translation as a quotation under its block; under a list item, inside the item."""
     if pair.block.kind is BlockKind.LIST_ITEM:
-        indent = "  " * pair.block.level
-        return [f"{indent}> {_md_sentences(pair, 'target')}"]
+        prefix = "  " * pair.block.level + "> "
+        return [
+            prefix + line for line in _md_text(pair.block, pair.sentences, "target").split("\n")
+        ]
     return [f"> {line}" if line else ">" for line in _md_block(pair, "target").split("\n")]
 
 
 def _md_cell(pair: Pair, side: str) -> str:
     """A table cell holds one line: structure is shown by marks instead of Markdown blocks."""
-    block, text = pair.block, _md_sentences(pair, side).replace("\n", " ")
+    block = pair.block
+    text = _md_text(block, pair.sentences, side).replace("\n", "<br>")
     if block.kind is BlockKind.HEADING:
         return f"**{text}**"
     if block.kind is BlockKind.LIST_ITEM:
@@ -440,19 +525,32 @@ def _md_cell(pair: Pair, side: str) -> str:
     return text
 
 
+def _md_interleaved(pair: Pair) -> list[str]:
+    return [*_md_block(pair, "source").split("\n"), "", *_md_translation(pair), ""]
+
+
+def _md_side_by_side(pairs: list[Pair], source: str, target: str) -> list[str]:
+    header = [f"| {language_name(source)} | {language_name(target)} |", "| --- | --- |"]
+    lines: list[str] = []
+    in_table = False
+    for pair in pairs:
+        if pair.block.kind in _MD_OWN_BLOCKS:
+            lines += ["", *_md_interleaved(pair)] if in_table else _md_interleaved(pair)
+            in_table = False
+            continue
+        if not in_table:
+            lines += header
+            in_table = True
+        lines.append(f"| {_md_cell(pair, 'source')} | {_md_cell(pair, 'target')} |")
+    return lines
+
+
 def _write_markdown(
     output: Path, document: Document, pairs: list[Pair], target: str, layout: str
 ) -> None:
     source = document.language
-    lines: list[str] = []
     if layout == "side-by-side":
-        lines.append(f"| {language_name(source)} | {language_name(target)} |")
-        lines.append("| --- | --- |")
-        lines.extend(f"| {_md_cell(p, 'source')} | {_md_cell(p, 'target')} |" for p in pairs)
+        lines = _md_side_by_side(pairs, source, target)
     else:
-        for pair in pairs:
-            lines.append(_md_block(pair, "source"))
-            lines.append("")
-            lines.extend(_md_translation(pair))
-            lines.append("")
-    output.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+        lines = [line for pair in pairs for line in _md_interleaved(pair)]
+    output.write_text("\n".join(lines).strip("\n") + "\n", encoding="utf-8")

@@ -323,6 +323,8 @@ def _excerpt(text: str, limit: int = 60) -> str:
 
 # --- Anki CSV -----------------------------------------------------------------------------
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def to_anki_csv(groups: Iterable[DocumentNotes]) -> str:
     """CSV with Anki's file headers: the annotation's uuid as the note GUID (importing again
@@ -333,7 +335,8 @@ def to_anki_csv(groups: Iterable[DocumentNotes]) -> str:
         "#separator:comma\n#html:true\n#columns:GUID,Front,Back,Tags\n"
         "#guid column:1\n#tags column:4\n"
     )
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell quoted (OWASP's rule, with `_inert`): a CR in a cell stays in its cell too.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for group in groups:
         for note in group.annotations:
             original, translation = sentence_pair(group, note, marked=True)
@@ -341,8 +344,15 @@ def to_anki_csv(groups: Iterable[DocumentNotes]) -> str:
             if note.note.strip():
                 back += ("<br><br>" if back else "") + _html_lines(note.note.strip())
             tags = " ".join(tag.replace(" ", "_") for tag in note.tags)
-            writer.writerow([note.uuid, original, back, tags])
+            writer.writerow([_inert(cell) for cell in (note.uuid, original, back, tags)])
     return out.getvalue()
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or TAB or CR first)
+    gets a leading apostrophe, OWASP's rule against CSV injection: the file opens in Excel or
+    LibreOffice as readily as in Anki."""
+    return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _html_lines(text: str) -> str:

@@ -3,29 +3,26 @@ copies what is still in the WAL), and restoring from one."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.core.errors import InputError
+from reader.core.files import writing
 
 
 def backup_to(source: Path, destination: Path) -> Path:
-    """Copy the database at `source` to `destination`, atomically (via a temporary file)."""
+    """Copy the database at `source` to `destination`, whole or not at all: a file (replaced
+    atomically), a folder (a dated copy goes in it), or a stream such as `-` or a FIFO (see
+    `reader.core.files.writing`). The copy is readable by the user only."""
     destination = destination.expanduser()
     if destination.is_dir():
         destination = destination / f"bireader-{_timestamp()}.sqlite3"
-    if not destination.parent.is_dir():
-        raise InputError(destination, "its folder does not exist")
-    partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    try:
-        _copy(source, partial)
-        os.chmod(partial, 0o600)
-        os.replace(partial, destination)
-    finally:
-        partial.unlink(missing_ok=True)
+    with writing(destination) as partial:
+        try:
+            _copy(source, partial)
+        except InputError as error:  # name the file the user asked for, not the temporary one
+            raise InputError(destination, error.problem) from error
     return destination
 
 
@@ -89,6 +86,8 @@ def _copy(source: Path, destination: Path) -> None:
     try:
         source_connection.backup(destination_connection)
     except sqlite3.Error as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_FULL:
+            raise InputError(destination, "disk is full") from error
         raise InputError(destination, f"copy failed ({error})") from error
     finally:
         destination_connection.close()

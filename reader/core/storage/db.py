@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reader.core import paths
 from reader.core.errors import ReaderError
+from reader.core.files import remove_stale_partials
 from reader.core.storage.backup import backup_before_migration
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -63,6 +64,7 @@ def open_database(path: Path | None = None) -> Database:
     if not path.exists():
         path.touch(mode=0o600)
     os.chmod(path, 0o600)  # the data directory is user-only too, which covers the -wal file
+    remove_stale_partials(path.parent)  # what a killed backup or restore left there
     database = Database(path)
     upgrade_schema(database)
     return database

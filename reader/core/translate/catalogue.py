@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.core.errors import InputError, ReaderError
+from reader.core.files import write_text
 from reader.core.paths import data_dir, resources_dir
 from reader.core.translate.argos_env import argos_package_module
 from reader.core.translate.packages import (
@@ -188,13 +189,7 @@ def record_verified(entry: CatalogueEntry, size: int, sha256: str) -> None:
     """Record the figures of a download that had no known hash (trust on first use)."""
     figures = _verified_figures()
     figures[_verified_key(entry)] = {"size": size, "sha256": sha256}
-    _write_atomically(verified_path(), json.dumps(figures, indent=2, sort_keys=True))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    write_text(verified_path(), json.dumps(figures, indent=2, sort_keys=True) + "\n")
 
 
 def remote_index_url() -> str:
