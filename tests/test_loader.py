@@ -67,3 +67,21 @@ def test_table_of_contents_entries_follow_dropped_blocks() -> None:
     )
     document = build_document(raw, path=None, format="txt", language="vi")
     assert document.toc == ((1, "Chương I", 0),)
+
+
+def test_legal_division_paragraphs_become_headings_below_the_marked_ones() -> None:
+    document = _build(
+        RawBlock(BlockKind.HEADING, "Luật Chuyển giao công nghệ", 1),
+        RawBlock(BlockKind.PARAGRAPH, "Chương I"),
+        RawBlock(BlockKind.PARAGRAPH, "Điều 5. Phạm vi điều chỉnh"),
+        RawBlock(BlockKind.PARAGRAPH, "Điều 5. của Luật này được hiểu như sau."),
+        RawBlock(BlockKind.PARAGRAPH, PROSE),
+    )
+    kinds = [(block.kind, block.level) for block in document.blocks]
+    assert kinds == [
+        (BlockKind.HEADING, 1),
+        (BlockKind.HEADING, 2),
+        (BlockKind.HEADING, 3),
+        (BlockKind.PARAGRAPH, 0),  # prose citing an article
+        (BlockKind.PARAGRAPH, 0),
+    ]

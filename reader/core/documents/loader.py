@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.core.documents import legal
 from reader.core.documents.decoding import decode_bytes, normalise
 from reader.core.documents.importers import RawBlock, RawDocument, importer_for
 from reader.core.documents.importers.text import TextImporter
@@ -118,6 +119,28 @@ def _kept_blocks(raw: RawDocument) -> list[tuple[int, BlockKind, int, str]]:
         kind, text = _block_text(block)
         if text.strip():
             kept.append((raw_index, kind, block.level, text))
+    return _legal_headings(kept)
+
+
+def _legal_headings(kept: list[tuple[int, BlockKind, int, str]]) -> list:
+    """Paragraphs that are a legal division's heading (`Chương II`, `Điều 5. Phạm vi…`) become
+    headings whatever the format: a web page or a DOCX often writes them as plain paragraphs.
+    Their levels come below the headings the file itself marks."""
+    ranks = {
+        position: rank
+        for position, (_, kind, _, text) in enumerate(kept)
+        if kind is BlockKind.PARAGRAPH
+        and "\n" not in text
+        and (rank := legal.heading_level(text)) is not None
+    }
+    if not ranks:
+        return kept
+    marked = {level for _, kind, level, _ in kept if kind is BlockKind.HEADING}
+    base = len(marked)
+    levels = legal.compact_levels(ranks.values())
+    for position, rank in ranks.items():
+        raw_index, _, _, text = kept[position]
+        kept[position] = (raw_index, BlockKind.HEADING, min(6, base + levels[rank]), text)
     return kept
 
 
