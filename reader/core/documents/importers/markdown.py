@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from reader.core.documents.decoding import decode_bytes
+from reader.core.documents.files import read_document_bytes
 from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
 from reader.core.documents.model import BlockKind
 
@@ -23,7 +24,7 @@ class MarkdownImporter:
         return False  # Markdown is plain text: recognised by its extension only
 
     def read(self, path: Path) -> RawDocument:
-        return parse_markdown(decode_bytes(path.read_bytes(), path))
+        return parse_markdown(decode_bytes(read_document_bytes(path), path))
 
 
 def parse_markdown(text: str) -> RawDocument:

@@ -8,6 +8,7 @@ import statistics
 from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes
+from reader.core.documents.files import read_document_bytes
 from reader.core.documents.importers.base import RawBlock, RawDocument, register_importer
 from reader.core.documents.model import BlockKind
 
@@ -29,7 +30,7 @@ class TextImporter:
         return False  # plain text has no signature; chosen by extension or as the loader's fallback
 
     def read(self, path: Path) -> RawDocument:
-        return parse_text(decode_bytes(path.read_bytes(), path))
+        return parse_text(decode_bytes(read_document_bytes(path), path))
 
 
 def parse_text(text: str) -> RawDocument:
