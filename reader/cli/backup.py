@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from reader.cli.output import printable
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     backup = subparsers.add_parser("backup", help="write a consistent copy of the library database")
@@ -22,7 +24,7 @@ def _backup(args: argparse.Namespace) -> int:
 
     database = open_database()  # also brings an old schema up to date first
     database.close()
-    print(backup_to(database.path, args.out))
+    print(printable(str(backup_to(database.path, args.out))))
     return 0
 
 
@@ -35,5 +37,8 @@ def _restore(args: argparse.Namespace) -> int:
     open_database().close()  # make sure the library exists, so the restore has a target
     kept = restore_from(args.backup, paths.database_path(), known_revisions())
     open_database().close()  # a backup from an older version is migrated now
-    print(f"restored the library from {args.backup}; the previous one is kept as {kept}")
+    print(
+        f"restored the library from {printable(str(args.backup))}; "
+        f"the previous one is kept as {printable(str(kept))}"
+    )
     return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from reader.cli.options import add_translation_pair
+from reader.cli.output import printable, report_warnings
 from reader.core.documents import load_document
 from reader.core.export import FORMATS, LAYOUTS, export_document
 from reader.core.storage import open_database
@@ -32,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _export(args: argparse.Namespace) -> int:
     export_format = args.format or _format_from_suffix(args.output)
     document = load_document(args.file, language=args.from_code)
+    report_warnings(document.warnings)
     database = open_database()
     try:
         service = TranslationService(database)
@@ -49,7 +51,7 @@ def _export(args: argparse.Namespace) -> int:
             )
     finally:
         database.close()
-    print(output)
+    print(printable(str(output)))
     return 0
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from reader.cli.options import AUTO, source_language
+from reader.cli.options import AUTO, positive_integer, source_language
+from reader.cli.output import printable, report_warnings
 from reader.core.library import add_document, list_documents, remove_document
 from reader.core.storage import open_database
 
@@ -32,12 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=_list)
 
     remove = commands.add_parser("remove", help="remove a document (the file is not touched)")
-    remove.add_argument("id", type=int)
+    remove.add_argument("id", type=positive_integer)
     remove.set_defaults(func=_remove)
 
 
 def _add(args: argparse.Namespace) -> int:
     result = add_document(open_database(), args.file, language=args.lang)
+    report_warnings(result.document.warnings)
     print(result.document_id)
     return 0
 
@@ -48,12 +50,13 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps([entry.to_json() for entry in entries], ensure_ascii=False, indent=2))
         return 0
     for entry in entries:
-        print(f"{entry.id:>4}  {entry.language:<3} {entry.sentences:>6} sent.  {entry.title}")
-        print(f"      {entry.path or ''}")
+        title = printable(entry.title)
+        print(f"{entry.id:>4}  {entry.language:<3} {entry.sentences:>6} sent.  {title}")
+        print(f"      {printable(entry.path or '')}")
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
     entry = remove_document(open_database(), args.id)
-    print(f"removed {entry.id}: {entry.title}")
+    print(f"removed {entry.id}: {printable(entry.title)}")
     return 0

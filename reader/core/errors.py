@@ -7,6 +7,7 @@ no parser in between has to pass a list along."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,6 +25,29 @@ class InputError(ReaderError):
         self.path = Path(path)
         self.problem = problem
         super().__init__(f"{path}: {problem}")
+
+
+# The system's wording (strerror) is terse or misleading for these: "No space left on device".
+_OS_PROBLEMS = {
+    errno.ENOSPC: "disk is full",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EIO: "input/output error (a failing disk, or a lost connection to it)",
+}
+
+
+def os_problem(error: OSError) -> str:
+    """What went wrong, in the user's words, without the file it happened to."""
+    return _OS_PROBLEMS.get(error.errno) or error.strerror or str(error)
+
+
+def os_error_message(error: OSError) -> str:
+    """One line naming the file (if the error knows it) and the problem."""
+    problem = os_problem(error)
+    return f"{error.filename}: {problem}" if error.filename else problem
 
 
 # A context variable, not a global list: each thread (the window reads files in workers) and

@@ -47,7 +47,8 @@ class Database:
             try:
                 yield session
             except OperationalError as error:
-                if "readonly" in str(error.orig):  # query_only: a bug here, not a bad file
+                # query_only refused a write: a bug here, unless the file itself is read-only.
+                if "readonly" in str(error.orig) and os.access(self.path, os.W_OK):
                     raise RuntimeError("a reading unit of work tried to write") from error
                 raise
             # Closing (no commit, no rollback) ends the transaction and keeps what was loaded.
@@ -93,27 +94,33 @@ def busy_as_library_in_use(path: Path) -> Iterator[None]:
         raise
 
 
-# What SQLite says when the file itself is the problem, as opposed to a bug in a query.
-_FILE_PROBLEMS = (
-    "file is not a database",
-    "database disk image is malformed",
-    "attempt to write a readonly database",
-    "disk i/o error",
-    "database or disk is full",
-    "unable to open database file",
-)
+# What SQLite says when the file itself is the problem, as opposed to a bug in a query, and
+# what the user can do about it: only a damaged file needs its backup.
+_RESTORE = "restore a backup with `bireader restore FILE`"
+_FILE_PROBLEMS = {
+    "file is not a database": _RESTORE,
+    "database disk image is malformed": _RESTORE,
+    "disk i/o error": "check the disk, or " + _RESTORE,
+    "attempt to write a readonly database": "the library or its folder is read-only: make them "
+    "writable, or set BIREADER_HOME to a writable folder",
+    "database or disk is full": "the disk is full: free some space and try again",
+    "unable to open database file": "check that its folder exists and is writable",
+}
 
 
 def _is_about_the_file(error: DatabaseError) -> bool:
+    return _advice(error) is not None
+
+
+def _advice(error: DatabaseError) -> str | None:
     message = str(error.orig).lower()
-    return any(problem in message for problem in _FILE_PROBLEMS)
+    return next((advice for problem, advice in _FILE_PROBLEMS.items() if problem in message), None)
 
 
 class UnusableLibraryError(ReaderError):
     def __init__(self, path: Path, error: DatabaseError):
         super().__init__(
-            f"{path}: the library database cannot be used ({error.orig}); "
-            "restore a backup with `bireader restore FILE`"
+            f"{path}: the library database cannot be used ({error.orig}); {_advice(error)}"
         )
 
 
