@@ -1,3 +1,4 @@
+import codecs
 import unicodedata
 from pathlib import Path
 
@@ -132,3 +133,10 @@ def test_utf16_and_utf32_without_byte_order_mark(encoding: str) -> None:
 def test_nul_bytes_or_many_controls_are_binary(data: bytes) -> None:
     with pytest.raises(InputError, match=r"x\.bin: binary file"):
         decode_bytes(data, Path("x.bin"))
+
+
+def test_utf8_with_a_byte_order_mark_and_an_invalid_byte_reports_the_file_offset() -> None:
+    before = codecs.BOM_UTF8 + VIETNAMESE.encode() * 4
+    text, warnings = _decoded_with_warnings(before + b"\xff" + VIETNAMESE.encode())
+    assert text == VIETNAMESE * 4 + "\ufffd" + VIETNAMESE
+    assert warnings == [f"decree.txt: invalid UTF-8 at byte {len(before)} (replaced)"]

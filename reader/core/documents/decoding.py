@@ -11,8 +11,7 @@ from charset_normalizer import from_bytes
 
 from reader.core.errors import InputError, warn
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
+_WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -64,7 +63,15 @@ def decode_bytes(data: bytes, path: Path) -> str:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    for bom, encoding in _BOMS:
+    if data.startswith(codecs.BOM_UTF8):
+        bom = len(codecs.BOM_UTF8)
+        text = _mostly_utf8(data[bom:], path, offset=bom)
+        if text is None:
+            raise InputError(
+                path, "not UTF-8 text, although it starts with UTF-8's byte order mark"
+            )
+        return text
+    for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
             return _decode_strictly(data, encoding, path)
     wide = _bomless_wide_encoding(data)
@@ -72,14 +79,21 @@ def _decode(data: bytes, path: Path) -> str:
         return _decode_strictly(data, wide, path)
     if b"\x00" in data:  # no text encoding but UTF-16/32 has NUL bytes
         raise InputError(path, "binary file, not text")
+    text = _mostly_utf8(data, path)
+    return _decode_legacy(data, path) if text is None else text
+
+
+def _mostly_utf8(data: bytes, path: Path, offset: int = 0) -> str | None:
+    """The text, if `data` (found at `offset` in the file) is UTF-8 but for a few invalid bytes:
+    they are replaced, and a warning says where. None if it is not UTF-8 at all."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        first_invalid = error.start
+        first_invalid = offset + error.start
     text = data.decode("utf-8", errors="replace")
     invalid = text.count("\ufffd") - data.count("\ufffd".encode())
     if invalid > _MAX_INVALID_UTF8_SHARE * _non_ascii_characters(data, text):
-        return _decode_legacy(data, path)
+        return None
     more = f" and {invalid - 1} more places" if invalid > 1 else ""
     warn(path, f"invalid UTF-8 at byte {first_invalid}{more} (replaced)")
     return text
