@@ -26,6 +26,8 @@ from reader.cli.options import positive_integer
 REPO = Path(__file__).resolve().parents[1]
 # Commands that read a file and print, storing nothing: they work without a data folder.
 NEEDS_NO_DATA_FOLDER = {"segment"}
+# The files `command_line` names as the document to read (`open`'s is missing: no window starts).
+INPUT_FILES = ("document.txt", "missing.txt")
 WITHOUT_ROOT_PRIVILEGES = ("setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--")
 
 
@@ -138,41 +140,70 @@ def test_every_command_fails_in_one_line_where_the_data_folder_is_not_writable(
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o500)
     prefix = WITHOUT_ROOT_PRIVILEGES if os.geteuid() == 0 else ()
-    # One child runs every command in-process: a process per command would take a minute.
-    script = (
-        "import contextlib, io, json, sys\n"
-        "from reader.cli import main\n"
-        "results = []\n"
-        "for command, argv in json.loads(sys.argv[1]):\n"
-        "    err = io.StringIO()\n"
-        "    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):\n"
-        "        try:\n"
-        "            code = main(argv)\n"
-        "        except SystemExit as exit:\n"
-        "            code = exit.code\n"
-        "    results.append((command, argv, code, err.getvalue()))\n"
-        "print(json.dumps(results))\n"
-    )
-    commands = every_command_line(tmp_path)
-    environment = {
-        **os.environ,
-        "BIREADER_HOME": str(closed / "home"),
-        "PYTHONPATH": str(REPO),
-    }
     try:
-        result = subprocess.run(
-            [*prefix, sys.executable, "-c", script, json.dumps(commands)],
-            capture_output=True,
-            text=True,
-            env=environment,
-            timeout=300,
-        )
+        results = run_in_child(every_command_line(tmp_path), closed / "home", prefix)
     finally:
         closed.chmod(0o700)
-    assert result.returncode == 0, result.stderr
-    for command, argv, code, stderr in json.loads(result.stdout):
+    for command, argv, code, stderr in results:
         assert_one_clear_line(command, argv, code, stderr)
     assert not (closed / "home").exists()
+
+
+def test_commands_reading_a_named_file_refuse_special_files_without_blocking(
+    tmp_path: Path, bireader_home: Path
+) -> None:
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    specials = {str(fifo): "is a FIFO", "/dev/zero": "is a device", str(loop): "symbolic link loop"}
+    readers = [
+        (command, argv)
+        for command, argv in every_command_line(tmp_path)
+        if any(word.endswith(INPUT_FILES) for word in argv)
+    ]
+    assert {"library add", "segment", "notes import", "open"} <= {c for c, _ in readers}
+    commands = [
+        (command, [special if word.endswith(INPUT_FILES) else word for word in argv])
+        for command, argv in readers
+        for special in specials
+    ]
+    for _, argv, code, stderr in run_in_child(commands, bireader_home):
+        named = next(word for word in argv if word in specials)
+        assert code == 2 and stderr.count("\n") == 1, (argv, stderr)
+        assert f"{named}: {specials[named]}" in stderr, (argv, stderr)
+
+
+# A child process runs the commands in-process, one after the other: a process per command
+# would take a minute, and a command that blocks cannot hang the test run.
+_RUN_EACH = """
+import contextlib, io, json, sys
+from reader.cli import main
+results = []
+for command, argv in json.loads(sys.argv[1]):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = main(argv)
+        except SystemExit as exit:
+            code = exit.code
+    results.append((command, argv, code, err.getvalue()))
+print(json.dumps(results))
+"""
+
+
+def run_in_child(commands: list, home: Path, prefix: tuple[str, ...] = ()) -> list:
+    """(command, argv, exit code, stderr) of each command, run with `home` as data folder."""
+    environment = {**os.environ, "BIREADER_HOME": str(home), "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [*prefix, sys.executable, "-c", _RUN_EACH, json.dumps(commands)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def test_no_command_takes_an_unbounded_integer() -> None:

@@ -67,7 +67,9 @@ def check_document_file(path: Path) -> os.stat_result:
 
 @contextmanager
 def opened(path: Path) -> Iterator[BinaryIO]:
-    """The file open for reading; any OS error while it is read becomes an `InputError`."""
+    """The file open for reading, once it is known to be one that can be a document; any OS
+    error while it is read becomes an `InputError`."""
+    check_document_file(path)
     try:
         stream = os.fdopen(os.open(path, _OPEN_FLAGS), "rb")
     except OSError as error:

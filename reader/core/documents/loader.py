@@ -4,6 +4,7 @@ split every block into sentences the same way for every format."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from reader.core.documents.files import (
     MAX_FILE_BYTES,
     MAX_TEXT_FILE_BYTES,
     TEXT_FILE_LIMIT,
-    check_document_file,
     opened,
 )
 from reader.core.documents.importers import Importer, RawBlock, RawDocument, importer_for
@@ -165,8 +165,8 @@ def _block_sentences(kind: BlockKind, text: str, language: str) -> tuple[Sentenc
 
 def _check_readable(path: Path) -> tuple[int, bytes]:
     """The file's size and first bytes, once it is known to be a file that can be a document."""
-    size = check_document_file(path).st_size
     with opened(path) as stream:
+        size = os.fstat(stream.fileno()).st_size
         head = stream.read(_SNIFF_BYTES)
     if not head:
         raise InputError(path, "file is empty")
