@@ -170,6 +170,9 @@ def home_cases(folder: Path) -> list[Case]:
         check=True,
         capture_output=True,
     )
+    another_users = folder / "another-users-library"
+    shutil.copytree(library, another_users)
+    os.chown(another_users / "library.sqlite3", NOBODY, NOBODY)  # in a folder of ours
     for path in (library, *library.iterdir()):
         os.chown(path, NOBODY, NOBODY)
     homes = {
@@ -180,6 +183,7 @@ def home_cases(folder: Path) -> list[Case]:
         "an unwritable folder": (str(read_only / "home"), True),
         "a read-only folder": (str(read_only), True),
         "a read-only library": (str(library), True),
+        "another user's library": (str(another_users), True),
     }
     commands = [["library", "list"], ["notes", "list"], ["search", "x"], ["models", "list"]]
     sample = folder / "inputs" / "plain.txt"
@@ -198,7 +202,7 @@ def home_cases(folder: Path) -> list[Case]:
         Case(
             f"home is {label}: {' '.join(argv)}",
             argv,
-            2,
+            (0, 2) if label == "another user's library" and argv[0] == "models" else 2,
             env={"BIREADER_HOME": home},
             unprivileged=unprivileged,
         )

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reader.core import paths
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, os_problem
 from reader.core.storage.backup import backup_before_migration
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -60,10 +60,13 @@ class Database:
 def open_database(path: Path | None = None) -> Database:
     """Open (creating if needed) the library database and bring its schema up to date."""
     path = path or paths.database_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.touch(mode=0o600)
-    os.chmod(path, 0o600)  # the data directory is user-only too, which covers the -wal file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.touch(mode=0o600)
+        os.chmod(path, 0o600)  # the data directory is user-only too, which covers the -wal file
+    except OSError as error:  # another user's file, a read-only disk...
+        raise ReaderError(f"{path}: the library cannot be opened ({os_problem(error)})") from error
     database = Database(path)
     upgrade_schema(database)
     return database
