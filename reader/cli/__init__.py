@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.reason != "surrogates not allowed":
             raise
         # Bytes that are not UTF-8 in an argument (a file name) reached what stores text.
-        return _failed(f"{printable(error.object)}: not valid UTF-8 (rename it, or retype it)")
+        return _failed(f"{error.object}: not valid UTF-8 (rename it, or retype it)")
     except KeyboardInterrupt:
         print("bireader: interrupted", file=sys.stderr)
         return 130

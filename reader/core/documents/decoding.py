@@ -29,7 +29,7 @@ _FALLBACK_CODE_PAGES = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp125
 # are mostly valid UTF-8 is UTF-8 with a few damaged bytes (a bad copy, a truncated download).
 _MAX_INVALID_UTF8_SHARE = 0.25
 _NON_ASCII_BYTES = bytes(range(128, 256))
-_SNIFF_BYTES = 4096
+_WIDE_SAMPLE_BYTES = 4096
 # Text has few control characters besides line breaks and tabs; binary data decoded as a code
 # page has many.
 _MAX_CONTROL_SHARE = 0.05
@@ -149,7 +149,7 @@ def _plausible_encodings(data: bytes) -> list[str]:
 def _bomless_wide_encoding(data: bytes) -> str | None:
     """UTF-32 or UTF-16 without a byte order mark, told by where the zero bytes fall: the high
     bytes of each code unit are zero for most letters of Latin scripts (Vietnamese included)."""
-    sample = data[: _SNIFF_BYTES - _SNIFF_BYTES % 4]
+    sample = data[: _WIDE_SAMPLE_BYTES - _WIDE_SAMPLE_BYTES % 4]
     zeros = [_zero_share(sample[position::4]) for position in range(4)]
     even, odd = (zeros[0] + zeros[2]) / 2, (zeros[1] + zeros[3]) / 2
     guesses = (

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from reader.core.errors import InputError
+from reader.core.errors import InputError, os_problem
 
 
 @dataclass(frozen=True)
 class SizeLimit:
+    """A limit on a file's size, and how a file over it is refused."""
+
     bytes: int
     name: str  # what it limits, as the refusal says it: "file", "text file"
     scope: str = ""  # " for text"
@@ -80,10 +82,15 @@ def opened(path: Path) -> Iterator[BinaryIO]:
             raise InputError(path, problem)
         try:
             yield stream
-        except FileNotFoundError as error:
-            raise InputError(path, "was deleted or moved while it was read") from error
         except OSError as error:
-            raise InputError(path, f"cannot be read ({error.strerror or error})") from error
+            raise read_failure(path, error) from error
+
+
+def read_failure(path: Path, error: OSError) -> InputError:
+    """A file that failed while it was read (a container's importer reads it again by name)."""
+    if isinstance(error, FileNotFoundError):
+        return InputError(path, "was deleted or moved while it was read")
+    return InputError(path, f"cannot be read ({os_problem(error)})")
 
 
 def read_document_bytes(path: Path, limit: SizeLimit = TEXT_FILE_LIMIT) -> bytes:

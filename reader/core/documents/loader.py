@@ -14,6 +14,7 @@ from reader.core.documents.files import (
     MAX_TEXT_FILE_BYTES,
     TEXT_FILE_LIMIT,
     opened,
+    read_failure,
 )
 from reader.core.documents.importers import Importer, RawBlock, RawDocument, importer_for
 from reader.core.documents.importers.text import TextImporter
@@ -78,10 +79,8 @@ def _read(importer: Importer, path: Path) -> RawDocument:
     disk) told as such; the importers' checks of their format raise `InputError` already."""
     try:
         return importer.read(path)
-    except FileNotFoundError as error:
-        raise InputError(path, "was deleted or moved while it was read") from error
     except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror or error})") from error
+        raise read_failure(path, error) from error
 
 
 def build_document(
@@ -176,7 +175,7 @@ def _check_readable(path: Path) -> tuple[int, bytes]:
 def _check_text_size(path: Path, size: int, format: str) -> None:
     """Refuse a large text file before reading it; a text importer still reads within the
     limit (the file may grow meanwhile)."""
-    if format in _TEXT_FORMATS and size > MAX_TEXT_FILE_BYTES:
+    if format in _TEXT_FORMATS and size > TEXT_FILE_LIMIT.bytes:
         raise InputError(path, TEXT_FILE_LIMIT.refusal(size))
 
 
