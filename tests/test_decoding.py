@@ -1,10 +1,11 @@
+import codecs
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 from reader.core.documents.decoding import decode_bytes, normalise
-from reader.core.errors import InputError
+from reader.core.errors import InputError, collecting_warnings
 
 VIETNAMESE = "Công tác bảo vệ chính trị nội bộ là một bộ phận trọng yếu của Đảng, đội ngũ cán bộ."
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -84,3 +85,58 @@ def test_control_characters_and_lone_surrogates_do_not_survive_normalising() -> 
     text = normalise("a\x00b\x1b]0;title\x07c\td\x0ce\ud800f")
     assert text == "ab]0;titlec\td\ne\ufffdf"
     text.encode("utf-8")  # what content_hash and the database need
+
+
+def _decoded_with_warnings(data: bytes) -> tuple[str, list[str]]:
+    with collecting_warnings() as warnings:
+        text = decode_bytes(data, Path("decree.txt"))
+    return text, warnings
+
+
+def test_one_invalid_byte_in_utf8_is_replaced_and_its_offset_reported() -> None:
+    prefix = (VIETNAMESE + "\n").encode() * 30
+    text, warnings = _decoded_with_warnings(prefix + b"\xff" + VIETNAMESE.encode())
+    assert text == (VIETNAMESE + "\n") * 30 + "\ufffd" + VIETNAMESE
+    assert warnings == [f"decree.txt: invalid UTF-8 at byte {len(prefix)} (replaced)"]
+
+
+def test_many_invalid_bytes_report_the_first_offset_and_the_count() -> None:
+    good = VIETNAMESE.encode() * 10
+    text, warnings = _decoded_with_warnings(good + b"\xc3" + good + b"\xe1\xba" + good + b"\x80")
+    assert text.count("\ufffd") == 3 and text.count(VIETNAMESE) == 30
+    assert warnings == [
+        f"decree.txt: invalid UTF-8 at byte {len(good)} and 2 more places (replaced)"
+    ]
+
+
+def test_replacement_characters_already_in_the_file_are_not_invalid_bytes() -> None:
+    text, warnings = _decoded_with_warnings(f"{VIETNAMESE} \ufffd".encode() * 5)
+    assert warnings == [] and text.count("\ufffd") == 5
+
+
+def test_a_legacy_file_full_of_invalid_utf8_is_still_decoded_as_legacy() -> None:
+    """cp1258 and cp1252 bytes are invalid UTF-8 almost everywhere they are not ASCII."""
+    text, warnings = _decoded_with_warnings(encode_windows_1258(VIETNAMESE * 3))
+    assert text.startswith(VIETNAMESE) and warnings == []
+    french = "Le cœur a ses raisons que la raison ne connaît point. Ça, c'est déjà vu."
+    assert _decoded_with_warnings((french * 3).encode("cp1252")) == (french * 3, [])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_byte_order_mark(encoding: str) -> None:
+    assert decode_bytes(VIETNAMESE.encode(encoding), Path("x.txt")) == VIETNAMESE
+
+
+@pytest.mark.parametrize(
+    "data", [b"garbage\x00\x01\x02", b"Text\x00with a NUL", b"abc\x01\x02\x03"]
+)
+def test_nul_bytes_or_many_controls_are_binary(data: bytes) -> None:
+    with pytest.raises(InputError, match=r"x\.bin: binary file"):
+        decode_bytes(data, Path("x.bin"))
+
+
+def test_utf8_with_a_byte_order_mark_and_an_invalid_byte_reports_the_file_offset() -> None:
+    before = codecs.BOM_UTF8 + VIETNAMESE.encode() * 4
+    text, warnings = _decoded_with_warnings(before + b"\xff" + VIETNAMESE.encode())
+    assert text == VIETNAMESE * 4 + "\ufffd" + VIETNAMESE
+    assert warnings == [f"decree.txt: invalid UTF-8 at byte {len(before)} (replaced)"]

@@ -148,3 +148,20 @@ def test_installed_wheel_finds_and_reads_its_resources(built: dict[str, Path], t
     )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 37  # the gold sentence count of the sample
+
+
+@pytest.mark.parametrize("kind", ["regular file", "/dev/null", "path under a file"])
+def test_an_unusable_data_folder_is_a_reader_error_naming_it(
+    kind: str, tmp_path: Path, monkeypatch
+) -> None:
+    regular = tmp_path / "a-file"
+    regular.write_text("not a folder")
+    home = {
+        "regular file": regular,
+        "/dev/null": Path("/dev/null"),
+        "path under a file": regular / "h",
+    }
+    monkeypatch.setenv(paths.HOME_ENV, str(home[kind]))
+    with pytest.raises(ReaderError, match=rf"^{home[kind]}: the data folder cannot be used \("):
+        paths.data_dir()
+    assert regular.read_text() == "not a folder"

@@ -1,6 +1,7 @@
 """The `bireader` command. Each command group lives in its own module exposing
 `register(subparsers)`; handlers return an exit code and call the same core functions as the
-window. Errors the user can act on (`ReaderError`) become one line on stderr and exit code 2."""
+window. Errors the user can act on (`ReaderError`, and the system's `OSError`: a full disk, a
+read-only folder) become one line on stderr and exit code 2, as do usage errors."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from reader import __version__
-from reader.core.errors import ReaderError
+from reader.cli.output import printable
+from reader.core.errors import ReaderError, os_error_message
 
 # Order is the order of `bireader --help`.
 COMMAND_MODULES = (
@@ -28,8 +31,16 @@ COMMAND_MODULES = (
 EXIT_INPUT_ERROR = 2
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """Usage errors on one line, like every other error (argparse prints the usage first);
+    subcommands' parsers are made of the same class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT_ERROR, f"{self.prog}: {printable(message)} (see {self.prog} --help)\n")
+
+
 def build_parser(commands: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="bireader",
         description="Read a document beside its offline machine translation.",
     )
@@ -56,13 +67,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except ReaderError as error:
-        print(f"bireader: {error}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
+        return _failed(str(error))
+    except BrokenPipeError:
+        return 0
+    except OSError as error:  # the system's refusal (disk full, read-only), not a bug here
+        return _failed(os_error_message(error))
+    except UnicodeEncodeError as error:
+        if error.reason != "surrogates not allowed":
+            raise
+        # Bytes that are not UTF-8 in an argument (a file name) reached what stores text.
+        return _failed(f"{error.object}: not valid UTF-8 (rename it, or retype it)")
     except KeyboardInterrupt:
         print("bireader: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+def _failed(message: str) -> int:
+    print(f"bireader: {printable(message)}", file=sys.stderr)
+    return EXIT_INPUT_ERROR
 
 
 def _write_utf8_when_redirected() -> None:

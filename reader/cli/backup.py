@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from reader.cli.output import printable
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     backup = subparsers.add_parser("backup", help="write a consistent copy of the library database")
@@ -27,7 +29,7 @@ def _backup(args: argparse.Namespace) -> int:
     database = open_database()  # also brings an old schema up to date first
     database.close()
     written = backup_to(database.path, args.out)
-    print(written, file=sys.stderr if is_stream(written) else sys.stdout)
+    print(printable(str(written)), file=sys.stderr if is_stream(written) else sys.stdout)
     return 0
 
 
@@ -40,5 +42,8 @@ def _restore(args: argparse.Namespace) -> int:
     open_database().close()  # make sure the library exists, so the restore has a target
     kept = restore_from(args.backup, paths.database_path(), known_revisions())
     open_database().close()  # a backup from an older version is migrated now
-    print(f"restored the library from {args.backup}; the previous one is kept as {kept}")
+    print(
+        f"restored the library from {printable(str(args.backup))}; "
+        f"the previous one is kept as {printable(str(kept))}"
+    )
     return 0

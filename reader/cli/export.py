@@ -9,6 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from reader.cli.options import add_translation_pair
+from reader.cli.output import printable, report_warnings
 from reader.core.documents import load_document
 from reader.core.export import FORMATS, LAYOUTS, export_document
 from reader.core.files import check_target, is_stream
@@ -36,6 +37,7 @@ def _export(args: argparse.Namespace) -> int:
     export_format = args.format or _format_from_suffix(args.output)
     check_target(args.output)  # before reading and translating the document
     document = load_document(args.file, language=args.from_code)
+    report_warnings(document.warnings)
     database = open_database()
     try:
         service = TranslationService(database)
@@ -53,7 +55,7 @@ def _export(args: argparse.Namespace) -> int:
             )
     finally:
         database.close()
-    print(output, file=sys.stderr if is_stream(output) else sys.stdout)
+    print(printable(str(output)), file=sys.stderr if is_stream(output) else sys.stdout)
     return 0
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from reader.cli.options import AUTO, source_language
+from reader.cli.options import AUTO, positive_integer, source_language, utf8_text
+from reader.cli.output import printable, report_warnings
 from reader.core.library import (
     add_document,
     list_documents,
@@ -39,17 +40,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rename = commands.add_parser(
         "rename", help="give a document your title (kept when the file is imported again)"
     )
-    rename.add_argument("id", type=int)
-    rename.add_argument("title", help='the new title; "" goes back to the imported one')
+    rename.add_argument("id", type=positive_integer)
+    rename.add_argument(
+        "title", type=utf8_text, help='the new title; "" goes back to the imported one'
+    )
     rename.set_defaults(func=_rename)
 
     remove = commands.add_parser("remove", help="remove a document (the file is not touched)")
-    remove.add_argument("id", type=int)
+    remove.add_argument("id", type=positive_integer)
     remove.set_defaults(func=_remove)
 
 
 def _add(args: argparse.Namespace) -> int:
     result = add_document(open_database(), args.file, language=args.lang)
+    report_warnings(result.document.warnings)
     print(result.document_id)
     return 0
 
@@ -60,18 +64,19 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps([entry.to_json() for entry in entries], ensure_ascii=False, indent=2))
         return 0
     for entry in entries:
-        print(f"{entry.id:>4}  {entry.language:<3} {entry.sentences:>6} sent.  {entry.title}")
-        print(f"      {entry.path or ''}")
+        title = printable(entry.title)
+        print(f"{entry.id:>4}  {entry.language:<3} {entry.sentences:>6} sent.  {title}")
+        print(f"      {printable(entry.path or '')}")
     return 0
 
 
 def _rename(args: argparse.Namespace) -> int:
     entry = rename_document(open_database(), args.id, args.title)
-    print(f"{entry.id}: {entry.title}")
+    print(f"{entry.id}: {printable(entry.title)}")
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
     entry = remove_document(open_database(), args.id)
-    print(f"removed {entry.id}: {entry.title}")
+    print(f"removed {entry.id}: {printable(entry.title)}")
     return 0

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reader.cli.options import language_code
+from reader.cli.output import printable
 from reader.core.errors import ReaderError
 from reader.core.translate.catalogue import (
     CatalogueEntry,
@@ -124,7 +125,7 @@ def _list(args: argparse.Namespace) -> int:
         print("no models installed (see `bireader models available`)", file=sys.stderr)
     for model in models:
         languages = f"{model.from_name} → {model.to_name}"
-        print(f"{model.code:<18} {languages:<34} {model.version:<8} {model.path}")
+        print(f"{model.code:<18} {languages:<34} {model.version:<8} {printable(str(model.path))}")
     return 0
 
 

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from reader.cli.options import positive_integer, utf8_text
+from reader.cli.output import printable
 from reader.core.files import write_text
 from reader.core.notes.export import FORMATS, export_annotations
 from reader.core.notes.importer import import_w3c
@@ -30,34 +32,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
 
     listing = commands.add_parser("list", help="list annotations (in reading order)")
-    listing.add_argument("--document", type=int, metavar="ID")
+    listing.add_argument("--document", type=positive_integer, metavar="ID")
     listing.add_argument("--color", "--colour", dest="colour", choices=COLOURS)
-    listing.add_argument("--tag")
+    listing.add_argument("--tag", type=utf8_text)
     listing.add_argument("--status", choices=STATUSES)
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(func=_list)
 
     add = commands.add_parser("add", help="annotate a quote of a document; prints its uuid")
-    add.add_argument("document", type=int, metavar="DOC_ID")
-    add.add_argument("--quote", required=True, help="the exact text to annotate")
+    add.add_argument("document", type=positive_integer, metavar="DOC_ID")
+    add.add_argument("--quote", required=True, type=utf8_text, help="the exact text to annotate")
     add.add_argument("--side", choices=SIDES, default="original")
     add.add_argument(
         "--occurrence",
-        type=int,
+        type=positive_integer,
         metavar="N",
         help="which occurrence when the quote occurs more than once (1 = first)",
     )
-    add.add_argument("--note", default="", help="note text (Markdown)")
+    add.add_argument("--note", default="", type=utf8_text, help="note text (Markdown)")
     add.add_argument("--color", "--colour", dest="colour", choices=COLOURS, default=DEFAULT_COLOUR)
-    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    add.add_argument(
+        "--tag", action="append", default=[], type=utf8_text, help="a tag (repeatable)"
+    )
     add.add_argument("--json", action="store_true", help="print the annotation as JSON")
     add.set_defaults(func=_add)
 
     edit = commands.add_parser("edit", help="change an annotation's note, colour or tags")
     edit.add_argument("uuid")
-    edit.add_argument("--note")
+    edit.add_argument("--note", type=utf8_text)
     edit.add_argument("--color", "--colour", dest="colour", choices=COLOURS)
-    edit.add_argument("--tag", action="append", help="replaces the tags (repeatable)")
+    edit.add_argument(
+        "--tag", action="append", type=utf8_text, help="replaces the tags (repeatable)"
+    )
     edit.add_argument("--no-tags", action="store_true", help="remove every tag")
     edit.set_defaults(func=_edit)
 
@@ -66,11 +72,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove.set_defaults(func=_delete)
 
     tags = commands.add_parser("tags", help="list the tags in use")
-    tags.add_argument("--document", type=int, metavar="ID")
+    tags.add_argument("--document", type=positive_integer, metavar="ID")
     tags.set_defaults(func=_tags)
 
     export = commands.add_parser("export", help="export as Markdown, W3C JSON-LD or Anki CSV")
-    export.add_argument("--document", type=int, metavar="ID")
+    export.add_argument("--document", type=positive_integer, metavar="ID")
     export.add_argument("--format", choices=FORMATS, required=True)
     export.add_argument("--output", "-o", type=Path, help="file to write (default, or -: stdout)")
     export.set_defaults(func=_export)
@@ -78,7 +84,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importing = commands.add_parser("import", help="import W3C Web Annotation JSON")
     importing.add_argument("file", type=Path)
     importing.add_argument(
-        "--document", type=int, metavar="ID", help="put every annotation on this document"
+        "--document",
+        type=positive_integer,
+        metavar="ID",
+        help="put every annotation on this document",
     )
     importing.set_defaults(func=_import)
 
@@ -103,9 +112,9 @@ def _line(note: Annotation) -> str:
     tags = "".join(f" #{tag}" for tag in note.tags)
     quote = " ".join(note.quote.split())
     quote = quote if len(quote) <= 60 else quote[:59] + "…"
-    text = f"{note.uuid}  {where}{side}{orphan}  {note.colour}{tags}  “{quote}”"
+    text = f"{note.uuid}  {where}{side}{orphan}  {note.colour}{tags}  “{printable(quote)}”"
     if note.note:
-        text += "\n      " + " ".join(note.note.split())
+        text += "\n      " + printable(" ".join(note.note.split()))
     return text
 
 
@@ -151,7 +160,7 @@ def _export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     write_text(args.output, text)
-    print(f"wrote {args.output}", file=sys.stderr)
+    print(f"wrote {printable(str(args.output))}", file=sys.stderr)
     return 0
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reader.cli.options import language_code, source_language
+from reader.core.documents.files import check_document_file
 from reader.core.errors import InputError, ReaderError
 
 
@@ -64,10 +65,7 @@ def _check_display(offscreen_ok: bool) -> None:
 def _open(args: argparse.Namespace) -> int:
     file = Path(args.file) if args.file else None
     if file is not None:
-        if not file.exists():
-            raise InputError(file, "no such file")
-        if file.is_dir():
-            raise InputError(file, "is a directory, not a document")
+        check_document_file(file)  # before Qt starts: a FIFO, a link loop... in one line
     if args.screenshot is not None:
         if args.screenshot.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
             raise InputError(args.screenshot, "screenshot must be a .png, .jpg or .bmp file")

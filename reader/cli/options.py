@@ -49,3 +49,30 @@ def add_translation_pair(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", dest="to_code", default="en", type=language_code, metavar="LANG", help="default: en"
     )
+
+
+# SQLite stores integers in 64 bits: a larger id can name nothing, and would overflow in the query.
+_MAX_SQLITE_INTEGER = 2**63 - 1
+
+
+def positive_integer(value: str) -> int:
+    """An id (`--document ID`), a count (`--limit N`) or a rank (`--occurrence N`): 1 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= _MAX_SQLITE_INTEGER:
+        raise argparse.ArgumentTypeError(f"not a whole number from 1 to 2**63-1: {value!r}")
+    return number
+
+
+def utf8_text(value: str) -> str:
+    """Text that is stored (a note, a quote, a tag): bytes the locale could not decode reach
+    Python as lone surrogates, which SQLite cannot store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            "not valid UTF-8 text (check the terminal's encoding)"
+        ) from None
+    return value

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from reader.cli.options import positive_integer, utf8_text
+from reader.cli.output import printable
 from reader.core.notes.search import SearchHit, search
 from reader.core.storage import open_database
 
@@ -13,9 +15,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "search", help="search documents and notes (accents optional: 'viet' finds 'Việt')"
     )
-    parser.add_argument("query", nargs="+", help="words to find (each as a word prefix)")
-    parser.add_argument("--document", type=int, metavar="ID", help="only in this document")
-    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument(
+        "query", nargs="+", type=utf8_text, help="words to find (each as a word prefix)"
+    )
+    parser.add_argument(
+        "--document", type=positive_integer, metavar="ID", help="only in this document"
+    )
+    parser.add_argument("--limit", type=positive_integer, default=20)
     scope = parser.add_mutually_exclusive_group()
     scope.add_argument("--notes", action="store_true", help="search notes only")
     scope.add_argument("--text", action="store_true", help="search documents' text only")
@@ -43,7 +49,7 @@ def _search(args: argparse.Namespace) -> int:
 def _line(hit: SearchHit) -> str:
     where = f"doc {hit.document_id} ¶{hit.block_index + 1}"
     kind = f"note {hit.annotation_uuid}" if hit.kind == "note" else "text"
-    return f"{where}  {kind}  [{hit.document_title}]\n    {_marked(hit)}"
+    return f"{where}  {kind}  [{printable(hit.document_title)}]\n    {printable(_marked(hit))}"
 
 
 def _marked(hit: SearchHit) -> str:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 
 from reader.cli.options import AUTO, source_language
+from reader.cli.output import report_warnings
 from reader.core.documents import Document, load_document
 from reader.core.documents.model import Block, BlockKind, Sentence
 
@@ -34,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _segment(args: argparse.Namespace) -> int:
     document = load_document(args.file, language=args.lang)
+    report_warnings(document.warnings)
     if args.json:
         print(json.dumps(document_json(document), ensure_ascii=False, indent=2))
     else:

@@ -10,6 +10,7 @@ import sys
 from tqdm import tqdm
 
 from reader.cli.options import add_translation_pair
+from reader.cli.output import report_warnings
 from reader.cli.segment import block_json
 from reader.core.documents import Document, load_document
 from reader.core.documents.model import Sentence
@@ -50,6 +51,7 @@ def _beam_size(text: str) -> int:
 
 def _translate(args: argparse.Namespace) -> int:
     document = load_document(args.file, language=args.from_code)
+    report_warnings(document.warnings)
     service = TranslationService(open_database(), beam_size=args.beam)
     if document.language == UNDETERMINED:
         raise ReaderError(f"{args.file}: cannot tell which language this is; name it with --from")

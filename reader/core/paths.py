@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, os_problem
 
 APP_NAME = "bilingual-reader"
 HOME_ENV = "BIREADER_HOME"
@@ -23,10 +23,27 @@ def data_dir() -> Path:
     path = (
         Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     )
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:  # notes and reading history are private, whoever made it
-        path.chmod(0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path.stat().st_mode & 0o077:  # notes and reading history are private, whoever made it
+            path.chmod(0o700)
+    except FileExistsError as error:
+        raise DataFolderError(path, "it is a file, not a folder") from error
+    except OSError as error:
+        raise DataFolderError(path, os_problem(error)) from error
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise DataFolderError(path, "it is not writable")
     return path
+
+
+class DataFolderError(ReaderError):
+    """The data directory cannot be made or written: nothing can be stored."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(
+            f"{path}: the data folder cannot be used ({problem}); "
+            f"set {HOME_ENV} to a writable folder"
+        )
 
 
 def database_path() -> Path:
@@ -35,7 +52,10 @@ def database_path() -> Path:
 
 def models_dir() -> Path:
     path = data_dir() / "packages"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise DataFolderError(path, os_problem(error)) from error
     return path
 
 

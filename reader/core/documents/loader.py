@@ -3,13 +3,21 @@ split every block into sentences the same way for every format."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.documents import legal
-from reader.core.documents.decoding import decode_bytes, normalise
-from reader.core.documents.importers import RawBlock, RawDocument, importer_for
+from reader.core.documents.decoding import normalise
+from reader.core.documents.files import (
+    MAX_FILE_BYTES,
+    MAX_TEXT_FILE_BYTES,
+    TEXT_FILE_LIMIT,
+    opened,
+    read_failure,
+)
+from reader.core.documents.importers import Importer, RawBlock, RawDocument, importer_for
 from reader.core.documents.importers.text import TextImporter
 from reader.core.documents.model import (
     CELL_SEPARATOR,
@@ -23,16 +31,12 @@ from reader.core.documents.model import (
     table_cell_spans,
 )
 from reader.core.documents.titles import choose_title
-from reader.core.errors import InputError
+from reader.core.errors import InputError, collecting_warnings
 from reader.core.segment import detect_language, split_sentences
 
+__all__ = ["MAX_FILE_BYTES", "MAX_TEXT_FILE_BYTES", "build_document", "load_document"]
+
 _SNIFF_BYTES = 8192
-# Far beyond any book; a larger "document" is almost certainly not one, and would not fit a reader.
-MAX_FILE_BYTES = 200 * 1024 * 1024
-# Text formats are read whole, and their text costs ~7x its size in memory while it is parsed
-# and segmented: 32 MiB (ten times War and Peace) keeps an import under ~250 MiB and a minute.
-# Containers (EPUB, DOCX, PDF) may be large for their images and are checked member by member.
-MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024
 _TEXT_FORMATS = frozenset({"txt", "md", "html"})
 _LANGUAGE_SAMPLE_CHARS = 20_000
 # The language of a text (given its `content_hash`) if already known, else None.
@@ -55,14 +59,13 @@ def load_document(
     called before the text is segmented (the longest step): a caller can get ready to translate
     it meanwhile."""
     path = Path(path)
-    head = _check_readable(path)
-    importer = importer_for(path, head)
-    _check_text_size(path, importer.name if importer else TextImporter.name)
-    if importer is None:
-        decode_bytes(path.read_bytes(), path)  # a clear "binary" error for unknown binary formats
-        importer = TextImporter()
-    raw = importer.read(path)
-    return build_document(
+    size, head = _check_readable(path)
+    # An unknown format is read as text, which refuses binary data with a clear message.
+    importer = importer_for(path, head) or TextImporter()
+    _check_text_size(path, size, importer.name)
+    with collecting_warnings() as warnings:
+        raw = _read(importer, path)
+    document = build_document(
         raw,
         path=path,
         format=importer.name,
@@ -70,6 +73,16 @@ def load_document(
         known_language=known_language,
         language_decided=language_decided,
     )
+    return dataclasses.replace(document, warnings=tuple(warnings))
+
+
+def _read(importer: Importer, path: Path) -> RawDocument:
+    """The importer's reading, with the file's own troubles (deleted meanwhile, unreadable
+    disk) told as such; the importers' checks of their format raise `InputError` already."""
+    try:
+        return importer.read(path)
+    except OSError as error:
+        raise read_failure(path, error) from error
 
 
 def build_document(
@@ -173,31 +186,21 @@ def _block_sentences(kind: BlockKind, text: str, language: str) -> tuple[Sentenc
     )
 
 
-def _check_readable(path: Path) -> bytes:
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if path.is_dir():
-        raise InputError(path, "is a directory, not a document")
-    if not os.access(path, os.R_OK):
-        raise InputError(path, "permission denied")
-    size = path.stat().st_size
-    if size == 0:
+def _check_readable(path: Path) -> tuple[int, bytes]:
+    """The file's size and first bytes, once it is known to be a file that can be a document."""
+    with opened(path) as stream:
+        size = os.fstat(stream.fileno()).st_size
+        head = stream.read(_SNIFF_BYTES)
+    if not head:
         raise InputError(path, "file is empty")
-    if size > MAX_FILE_BYTES:
-        raise InputError(path, f"file is too large ({size // 2**20} MiB; the limit is 200 MiB)")
-    try:
-        with path.open("rb") as stream:
-            return stream.read(_SNIFF_BYTES)
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror or error})") from error
+    return size, head
 
 
-def _check_text_size(path: Path, format: str) -> None:
-    size = path.stat().st_size
-    if format in _TEXT_FORMATS and size > MAX_TEXT_FILE_BYTES:
-        raise InputError(
-            path, f"text file is too large ({size // 2**20} MiB; the limit for text is 32 MiB)"
-        )
+def _check_text_size(path: Path, size: int, format: str) -> None:
+    """Refuse a large text file before reading it; a text importer still reads within the
+    limit (the file may grow meanwhile)."""
+    if format in _TEXT_FORMATS and size > TEXT_FILE_LIMIT.bytes:
+        raise InputError(path, TEXT_FILE_LIMIT.refusal(size))
 
 
 def _sentences(text: str, language: str) -> tuple[Sentence, ...]:

@@ -110,6 +110,8 @@ class Document:
     source_path: Path | None = None
     format: str = "txt"
     toc: tuple[tuple[int, str, int], ...] = field(default=())  # (level, title, block index)
+    # Problems in the file that did not stop it being read ("FILE: invalid UTF-8 at byte 12").
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def iter_sentences(self) -> Iterator[tuple[Block, Sentence]]:
         for block in self.blocks:

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlparse
 from sqlalchemy import select
 
 from reader.core.documents import Document, load_document
+from reader.core.documents.files import read_document_bytes
 from reader.core.errors import InputError
 from reader.core.library import add_document, find_document_by_path, get_document
 from reader.core.notes.anchoring import Anchor, DocumentText
@@ -110,10 +111,9 @@ def _anchor_on(rows: list[tuple[AnnotationRow, str]], document: Document) -> Non
 def _items(path: Path) -> tuple[list, dict[str, dict]]:
     """The annotations, and what the collection says about their documents (by source)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise InputError(path, "no such file") from error
-    except (OSError, UnicodeDecodeError) as error:
+        # Read as a document is: a FIFO or /dev/zero is refused, not waited on or read forever.
+        data = json.loads(read_document_bytes(path).decode("utf-8"))
+    except UnicodeDecodeError as error:
         raise InputError(path, f"cannot be read ({error})") from error
     except json.JSONDecodeError as error:
         raise InputError(path, f"is not valid JSON ({error.msg}, line {error.lineno})") from error

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reader.core import paths
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, os_problem
 from reader.core.files import remove_stale_partials
 from reader.core.storage.backup import backup_before_migration
 
@@ -48,7 +48,8 @@ class Database:
             try:
                 yield session
             except OperationalError as error:
-                if "readonly" in str(error.orig):  # query_only: a bug here, not a bad file
+                # query_only refused a write: a bug here, unless the file itself is read-only.
+                if "readonly" in str(error.orig) and os.access(self.path, os.W_OK):
                     raise RuntimeError("a reading unit of work tried to write") from error
                 raise
             # Closing (no commit, no rollback) ends the transaction and keeps what was loaded.
@@ -60,10 +61,13 @@ class Database:
 def open_database(path: Path | None = None) -> Database:
     """Open (creating if needed) the library database and bring its schema up to date."""
     path = path or paths.database_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.touch(mode=0o600)
-    os.chmod(path, 0o600)  # the data directory is user-only too, which covers the -wal file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.touch(mode=0o600)
+        os.chmod(path, 0o600)  # the data directory is user-only too, which covers the -wal file
+    except OSError as error:  # another user's file, a read-only disk...
+        raise ReaderError(f"{path}: the library cannot be opened ({os_problem(error)})") from error
     remove_stale_partials(path.parent)  # what a killed backup or restore left there
     database = Database(path)
     upgrade_schema(database)
@@ -95,27 +99,33 @@ def busy_as_library_in_use(path: Path) -> Iterator[None]:
         raise
 
 
-# What SQLite says when the file itself is the problem, as opposed to a bug in a query.
-_FILE_PROBLEMS = (
-    "file is not a database",
-    "database disk image is malformed",
-    "attempt to write a readonly database",
-    "disk i/o error",
-    "database or disk is full",
-    "unable to open database file",
-)
+# What SQLite says when the file itself is the problem, as opposed to a bug in a query, and
+# what the user can do about it: only a damaged file needs its backup.
+_RESTORE = "restore a backup with `bireader restore FILE`"
+_FILE_PROBLEMS = {
+    "file is not a database": _RESTORE,
+    "database disk image is malformed": _RESTORE,
+    "disk i/o error": "check the disk, or " + _RESTORE,
+    "attempt to write a readonly database": "the library or its folder is read-only: make them "
+    "writable, or set BIREADER_HOME to a writable folder",
+    "database or disk is full": "the disk is full: free some space and try again",
+    "unable to open database file": "check that its folder exists and is writable",
+}
 
 
 def _is_about_the_file(error: DatabaseError) -> bool:
+    return _advice(error) is not None
+
+
+def _advice(error: DatabaseError) -> str | None:
     message = str(error.orig).lower()
-    return any(problem in message for problem in _FILE_PROBLEMS)
+    return next((advice for problem, advice in _FILE_PROBLEMS.items() if problem in message), None)
 
 
 class UnusableLibraryError(ReaderError):
     def __init__(self, path: Path, error: DatabaseError):
         super().__init__(
-            f"{path}: the library database cannot be used ({error.orig}); "
-            "restore a backup with `bireader restore FILE`"
+            f"{path}: the library database cannot be used ({error.orig}); {_advice(error)}"
         )
 
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes, normalise
+from reader.core.documents.files import read_document_bytes
 from reader.core.documents.importers.archive import one_line
 from reader.core.documents.importers.base import RawDocument
 from reader.core.errors import InputError
@@ -42,7 +43,7 @@ class HtmlImporter:
         )
 
     def read(self, path: Path) -> RawDocument:
-        return parse_html(path.read_bytes(), path)
+        return parse_html(read_document_bytes(path), path)
 
 
 def decode_html(data: bytes, path: Path) -> str:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from reader.core.documents.decoding import decode_bytes
+from reader.core.documents.files import read_document_bytes
 from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.documents.model import BlockKind
 
@@ -40,7 +41,7 @@ class MarkdownImporter:
         return False  # Markdown is plain text: recognised by its extension only
 
     def read(self, path: Path) -> RawDocument:
-        return parse_markdown(decode_bytes(path.read_bytes(), path))
+        return parse_markdown(decode_bytes(read_document_bytes(path), path))
 
 
 @functools.cache

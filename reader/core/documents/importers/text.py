@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reader.core.documents import legal
 from reader.core.documents.decoding import decode_bytes
+from reader.core.documents.files import read_document_bytes
 from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.documents.model import BlockKind
 
@@ -59,7 +60,7 @@ class TextImporter:
         return False  # plain text has no signature; chosen by extension or as the loader's fallback
 
     def read(self, path: Path) -> RawDocument:
-        return parse_text(decode_bytes(path.read_bytes(), path))
+        return parse_text(decode_bytes(read_document_bytes(path), path))
 
 
 @dataclass(frozen=True, slots=True)
