@@ -9,7 +9,6 @@ from pathlib import Path
 
 from reader.core.errors import InputError
 from reader.core.notes.export import FORMATS, export_annotations
-from reader.core.notes.importer import import_w3c
 from reader.core.notes.service import (
     COLOURS,
     DEFAULT_COLOUR,
@@ -79,6 +78,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importing.add_argument("file", type=Path)
     importing.add_argument(
         "--document", type=int, metavar="ID", help="put every annotation on this document"
+    )
+    importing.add_argument(
+        "--add-documents",
+        action="store_true",
+        help="add a document missing from the library from the local file the annotations name",
     )
     importing.set_defaults(func=_import)
 
@@ -166,7 +170,11 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    result = import_w3c(open_database(), args.file, document_id=args.document)
+    from reader.core.notes.importer import import_w3c  # pydantic: only this command pays for it
+
+    result = import_w3c(
+        open_database(), args.file, document_id=args.document, add_documents=args.add_documents
+    )
     print(
         f"imported {result.imported} annotation(s) ({result.orphans} orphaned), "
         f"skipped {result.skipped} already present, added {result.documents_added} document(s)"
