@@ -66,18 +66,19 @@ def _iso_text(raw: object) -> object:
     return raw
 
 
-def _listed(raw: object, key: str, count: int) -> object:
-    """`raw` with its `key` made a list of at most `count` items: W3C lets one item alone stand
-    for a list of it (and we take null for none). A model's before-validator calls this: a
-    validator on the field itself makes pydantic validate a discriminated union's list five
-    times slower."""
-    if not isinstance(raw, dict) or key not in raw:
-        return raw
-    items = raw[key]
-    items = [] if items is None else items if isinstance(items, list) else [items]
-    if len(items) > count:
-        raise ValueError(f"{key}: more than {count} items")
-    return {**raw, key: items}
+def _as_list(raw: object) -> object:
+    """W3C lets one item alone stand for a list of it; we take null for none."""
+    return [] if raw is None else raw if isinstance(raw, list) else [raw]
+
+
+def _first(raw: object) -> object:
+    return raw[0] if isinstance(raw, list) and raw else raw
+
+
+def _bounded_list(item, max_length: int, *, single: bool = False):
+    if single:
+        return Annotated[list[item], BeforeValidator(_as_list), Field(max_length=max_length)]
+    return Annotated[list[item], Field(max_length=max_length)]
 
 
 def _urn_uuid(raw: str) -> str:
@@ -157,14 +158,9 @@ class BlockSelector(_Ours, _Span):
 
 class Target(_W3C):
     source: Short = ""
-    selector: list[Selector]
+    selector: _bounded_list(Selector, MAX_SELECTORS, single=True)
     block: BlockSelector | None = Field(None, alias="bireader:block")
     content_hash: Short | None = Field(None, alias="bireader:contentHash")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _selectors_listed(cls, raw: object) -> object:
-        return _listed(raw, "selector", MAX_SELECTORS)
 
     @model_validator(mode="after")
     def _quoted(self):
@@ -207,8 +203,8 @@ Body = Annotated[
 class W3CAnnotation(_W3C):
     type: Literal["Annotation"]
     id: Annotated[Short, AfterValidator(_urn_uuid)] = ""
-    target: Target
-    body: list[Body] = []
+    target: Annotated[Target, BeforeValidator(_first)]  # several targets: the first is ours
+    body: _bounded_list(Body, MAX_BODIES, single=True) = []
     created: Moment | None = None
     modified: Moment | None = None
     colour: Literal[COLOURS] | None = Field(None, alias="bireader:colour")
@@ -216,21 +212,12 @@ class W3CAnnotation(_W3C):
     side: Literal[SIDES] | None = Field(None, alias="bireader:side")
     translation: TranslationSelector | None = Field(None, alias="bireader:translation")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _one_target_and_bodies_listed(cls, raw: object) -> object:
-        if isinstance(raw, dict) and isinstance(raw.get("target"), list) and raw["target"]:
-            raw = {**raw, "target": raw["target"][0]}  # several targets: the first is ours
-        return _listed(raw, "body", MAX_BODIES)
+
+Annotations = _bounded_list(W3CAnnotation, MAX_ANNOTATIONS)
 
 
-class AnnotationList(RootModel[list[W3CAnnotation]]):
+class AnnotationList(RootModel[Annotations]):
     """A file that is a plain list of annotations."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bounded(cls, raw: object) -> object:
-        return _listed({"items": raw}, "items", MAX_ANNOTATIONS)["items"]
 
 
 class DocumentInfo(_W3C):
@@ -241,25 +228,14 @@ class DocumentInfo(_W3C):
 
 
 class AnnotationPage(_W3C):
-    items: list[W3CAnnotation]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bounded(cls, raw: object) -> object:
-        return _listed(raw, "items", MAX_ANNOTATIONS)
+    items: Annotations
 
 
 class AnnotationCollection(_W3C):
     type: Literal["AnnotationCollection"]
     first: AnnotationPage | None = None
-    items: list[W3CAnnotation] | None = None  # a collection written without a page
-    documents: list[DocumentInfo] = Field([], alias="bireader:documents")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bounded(cls, raw: object) -> object:
-        raw = _listed(raw, "items", MAX_ANNOTATIONS)
-        return _listed(raw, "bireader:documents", MAX_DOCUMENTS)
+    items: Annotations | None = None  # a collection written without a page
+    documents: _bounded_list(DocumentInfo, MAX_DOCUMENTS) = Field([], alias="bireader:documents")
 
     def annotations(self) -> list[W3CAnnotation]:
         return self.first.items if self.first is not None else self.items or []
