@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, ReaderWarning
 
 # Order is the order of `bireader --help`.
 COMMAND_MODULES = (
@@ -54,7 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT_ERROR
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except ReaderError as error:
         print(f"bireader: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR
@@ -63,6 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our warnings are one line, as errors are; others keep Python's format."""
+    if issubclass(category, ReaderWarning):
+        print(f"bireader: warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _write_utf8_when_redirected() -> None:

@@ -16,3 +16,8 @@ class InputError(ReaderError):
         self.path = Path(path)
         self.problem = problem
         super().__init__(f"{path}: {problem}")
+
+
+class ReaderWarning(UserWarning):
+    """Something the user should know that did not stop the command (the CLI prints it as one
+    line, as it does errors)."""
