@@ -5,13 +5,17 @@ asked (--add-documents)."""
 
 from __future__ import annotations
 
+import atexit
 import copy
+import functools
 import json
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.core.errors import InputError
@@ -24,6 +28,8 @@ from reader.core.notes.models import AnnotationRow
 from reader.core.notes.service import annotate_quote, list_annotations
 from reader.core.notes.translations import SentenceTranslation
 from reader.core.notes.w3c_schema import MAX_BODIES, MAX_NOTE_CHARS
+from reader.core.storage import open_database
+from reader.core.storage.db import Database
 from tests.fuzz_support import collecting, count, fuzz_settings
 
 TEXT = (
@@ -36,9 +42,13 @@ QUOTE = "công tác văn thư"
 
 @pytest.fixture
 def exported(database, tmp_path: Path) -> dict:
+    return export_of_one_annotation(database, tmp_path)
+
+
+def export_of_one_annotation(database: Database, folder: Path) -> dict:
     """A valid export of one annotation (with a note and a tag), whose annotation is then
     deleted: importing it unchanged brings it back."""
-    path = tmp_path / "nghi-dinh.txt"
+    path = folder / "nghi-dinh.txt"
     path.write_text(TEXT, encoding="utf-8")
     document_id = add_document(database, path, language="vi").document_id
     annotate_quote(database, document_id, QUOTE, note="ghi chú", tags=["văn thư"])
@@ -324,23 +334,26 @@ def _replace_somewhere(data: object, path: list[int], value: object) -> object:
     return data
 
 
+@functools.cache
+def _fuzz_library() -> tuple[Database, dict, Path]:
+    """One library for every example (and for bench/fuzz_long.py, which runs this test
+    without pytest's fixtures); each example deletes what the previous one imported."""
+    folder = Path(tempfile.mkdtemp(prefix="bireader-fuzz-notes-"))
+    database = open_database(folder / "library.sqlite3")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    atexit.register(database.close)  # runs first
+    return database, export_of_one_annotation(database, folder), folder
+
+
 @given(changes=st.lists(st.tuples(_paths, _json_values), min_size=1, max_size=4))
-# The library and export are set up once; each example deletes what the previous one imported.
-@settings(
-    fuzz_settings(0.5),
-    suppress_health_check=[
-        *fuzz_settings().suppress_health_check,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
-def test_fuzz_any_change_is_imported_soundly_or_refused_in_one_line(
-    database, exported, tmp_path, changes
-):
+@fuzz_settings(0.5)
+def test_fuzz_any_change_is_imported_soundly_or_refused_in_one_line(changes) -> None:
     count("notes_import")
+    database, exported, folder = _fuzz_library()
     data = copy.deepcopy(exported)
     for path, value in changes:
         data = _replace_somewhere(data, path, value)
-    file = tmp_path / "fuzz.json"
+    file = folder / "fuzz.json"
     file.write_text(json.dumps(data), encoding="utf-8")
     with database.session() as session:
         session.query(AnnotationRow).delete()
