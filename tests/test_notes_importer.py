@@ -119,6 +119,7 @@ MALFORMED: list[tuple[str, Callable, str]] = [
     ("quote surrogate", _raw('"v\\ud800n"', (*QUOTE_AT, "exact")), "exact: contains a lone"),
     ("note surrogate", _raw('"\\udfff"', ("body", 0, "value")), "value: contains a lone"),
     ("note too long", _set("body", 0, "value", value="a" * (MAX_NOTE_CHARS + 1)), "longer than"),
+    ("tag too long", _set("body", 1, "value", value="t" * 5000), "body[1]: a tag longer than"),
     ("body as number", _set("body", 0, value=7), "body[0]: must be an object"),
     ("too many bodies", _set("body", value=["x"] * (MAX_BODIES + 1)), "body: more than"),
     ("prefix too long", _set(*QUOTE_AT, "prefix", value="p" * 5000), "prefix: longer than"),

@@ -179,6 +179,12 @@ class TextualBody(_W3C):
     value: Note | None = None
     purpose: Short | None = None
 
+    @model_validator(mode="after")
+    def _short_tag(self):
+        if self.purpose == "tagging" and self.value and len(self.value) > MAX_SHORT_CHARS:
+            raise ValueError(f"a tag longer than {MAX_SHORT_CHARS} characters")
+        return self
+
 
 class TranslationSelector(_Ours, _Span):
     sentence: Offset
