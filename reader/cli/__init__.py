@@ -70,10 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Our warnings are one line, as errors are; others keep Python's format."""
+    stream = file or sys.stderr
     if issubclass(category, ReaderWarning):
-        print(f"bireader: warning: {message}", file=sys.stderr)
+        print(f"bireader: warning: {message}", file=stream)
     else:
-        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+        stream.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _write_utf8_when_redirected() -> None:
