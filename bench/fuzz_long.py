@@ -35,11 +35,11 @@ def main() -> int:
 
     logging.getLogger("readability").setLevel(logging.CRITICAL)  # it logs what it recovers from
 
-    from tests import fuzz_support, test_fuzz_anchoring, test_fuzz_importers
+    from tests import fuzz_support, test_fuzz_anchoring, test_fuzz_importers, test_notes_importer
 
     targets = [
         getattr(module, name)
-        for module in (test_fuzz_importers, test_fuzz_anchoring)
+        for module in (test_fuzz_importers, test_fuzz_anchoring, test_notes_importer)
         for name in sorted(dir(module))
         if name.startswith("test_") and hasattr(getattr(module, name), "hypothesis")
     ] + [segmenter_fuzz(args.examples)]

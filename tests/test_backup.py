@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from alembic import command
 
+from reader.cli import main
 from reader.core import paths
-from reader.core.errors import InputError
+from reader.core.errors import InputError, ReaderWarning
 from reader.core.library import add_document, list_documents, remove_document
 from reader.core.storage import open_database
 from reader.core.storage.backup import backup_to, restore_from
@@ -21,6 +22,7 @@ from reader.core.storage.db import (
     SchemaTooNewError,
     UnusableLibraryError,
     alembic_config,
+    create_schema_at,
     known_revisions,
 )
 from tests.conftest import SAMPLE
@@ -242,3 +244,135 @@ def test_what_a_killed_backup_or_restore_left_goes_when_the_library_next_opens()
         os.utime(path, (an_hour_ago, an_hour_ago))
     open_database().close()
     assert not leftover.exists() and not journal.exists()
+
+
+# --- restore compares the backup's whole schema with the migrations' ---------------------------
+
+_TAGS_WITHOUT_FOREIGN_KEY = (
+    "ALTER TABLE annotation_tags RENAME TO old_tags;"
+    "CREATE TABLE annotation_tags (annotation_id INTEGER NOT NULL, tag VARCHAR NOT NULL,"
+    " PRIMARY KEY (annotation_id, tag));"
+    "DROP TABLE old_tags; CREATE INDEX ix_annotation_tags_tag ON annotation_tags (tag)"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "difference"),
+    [
+        (
+            "CREATE TRIGGER wipe AFTER INSERT ON documents BEGIN DELETE FROM annotations; END",
+            "an unexpected trigger wipe",
+        ),
+        (
+            "DROP TRIGGER search_notes_delete; CREATE TRIGGER search_notes_delete AFTER DELETE"
+            " ON annotations BEGIN DELETE FROM documents; END",
+            "trigger search_notes_delete is not the one the app creates",
+        ),
+        (
+            "DROP TABLE annotation_tags;"
+            " CREATE VIEW annotation_tags AS SELECT 1 AS annotation_id, 'x' AS tag",
+            "annotation_tags is a view, not a table",
+        ),
+        ("CREATE VIEW shortcut AS SELECT title FROM documents", "an unexpected view shortcut"),
+        ("DROP TABLE translation_edits", "no table translation_edits"),
+        ("ALTER TABLE documents ADD COLUMN extra TEXT", "table documents: an unexpected column"),
+        ("ALTER TABLE annotations DROP COLUMN translation_origin", "no column translation_origin"),
+        (
+            "DROP TABLE search_pending; CREATE TABLE search_pending (kind TEXT NOT NULL,"
+            " item_id TEXT NOT NULL, PRIMARY KEY (kind, item_id))",
+            "table search_pending: column item_id: type is 'TEXT', expected 'INTEGER'",
+        ),
+        (
+            "DROP TABLE search_pending; CREATE TABLE search_pending (kind TEXT,"
+            " item_id INTEGER NOT NULL, PRIMARY KEY (kind, item_id))",
+            "column kind: not null is False, expected True",
+        ),
+        (
+            "DROP TABLE search_pending; CREATE TABLE search_pending (kind TEXT NOT NULL,"
+            " item_id INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, item_id))",
+            "column item_id: default is '0', expected None",
+        ),
+        (_TAGS_WITHOUT_FOREIGN_KEY, "table annotation_tags: its foreign keys differ"),
+        ("DROP INDEX ix_documents_path", "no index ix_documents_path"),
+        ("CREATE INDEX ix_title ON documents (title)", "an unexpected index ix_title"),
+        (
+            "DROP INDEX ix_documents_path; CREATE INDEX ix_documents_path ON documents (title)",
+            "index ix_documents_path is not the one the app creates",
+        ),
+    ],
+)
+def test_restore_refuses_a_backup_whose_schema_is_not_the_apps(tmp_path, change, difference):
+    database = open_database()
+    add_document(database, SAMPLE)
+    backup = backup_to(database.path, tmp_path / "altered.sqlite3")
+    with sqlite3.connect(backup) as connection:
+        connection.executescript(change)
+    with pytest.raises(InputError) as raised:
+        restore_from(backup, database.path, known_revisions())
+    message = str(raised.value)
+    assert message.startswith(f"{backup}: not the schema of a Bilingual Reader library")
+    assert difference in message and "\n" not in message
+    assert len(_titles(database)) == 1
+    assert not list(database.path.parent.glob("*.before-restore-*"))  # nothing was touched
+
+
+def test_a_sound_backup_of_an_older_revision_is_restored_and_migrated(tmp_path) -> None:
+    old = tmp_path / "old.sqlite3"
+    create_schema_at(old, "0002")
+    with sqlite3.connect(old) as connection:
+        connection.execute(
+            "INSERT INTO documents (title, format, language, content_hash, added_at, updated_at,"
+            " reading_block, toc_json) VALUES ('cũ', 'txt', 'vi', 'h', '2024-01-01',"
+            " '2024-01-01', 0, '[]')"
+        )
+    database = open_database()
+    restore_from(old, database.path, known_revisions())
+    database.close()
+    assert _titles(open_database()) == ["cũ"]  # reopening migrated it to the head
+
+
+def test_an_empty_library_file_is_moved_aside_with_a_warning() -> None:
+    path = paths.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    Path(f"{path}-wal").write_bytes(b"what may be left of the data")
+    with pytest.warns(ReaderWarning, match=r"was empty \(0 bytes\): moved aside as"):
+        database = open_database()
+    [aside] = path.parent.glob(f"{path.name}.empty-*[0-9Z]")
+    assert aside.stat().st_size == 0
+    assert Path(f"{aside}-wal").read_bytes() == b"what may be left of the data"
+    assert _titles(database) == [] and path.stat().st_size > 0
+    add_document(database, SAMPLE)
+    database.close()
+    assert len(_titles(open_database())) == 1  # no warning: the new library is not empty
+
+
+def test_cli_says_in_one_line_that_an_empty_library_was_moved_aside(capsys) -> None:
+    path = paths.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    assert main(["library", "list"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"bireader: warning: {path} was empty") and err.count("\n") == 1
+
+
+def test_a_library_migrated_from_the_first_revision_restores(tmp_path) -> None:
+    path = paths.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    create_schema_at(path, "0001")
+    database = open_database()  # migrated revision by revision, as a user's library is
+    add_document(database, SAMPLE)
+    backup = backup_to(database.path, tmp_path / "migrated.sqlite3")
+    restore_from(backup, database.path, known_revisions())
+    assert len(_titles(database)) == 1
+
+
+def test_statistics_gathered_by_analyze_do_not_make_a_backup_foreign(tmp_path) -> None:
+    database = open_database()
+    add_document(database, SAMPLE)
+    backup = backup_to(database.path, tmp_path / "analysed.sqlite3")
+    with sqlite3.connect(backup) as connection:
+        connection.execute("ANALYZE")
+        assert connection.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
+    restore_from(backup, database.path, known_revisions())
+    assert len(_titles(database)) == 1

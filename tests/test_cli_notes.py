@@ -101,13 +101,26 @@ def test_export_import_round_trip_through_files(capsys, document_id, tmp_path, m
     exported = tmp_path / "out.json"
     assert run(capsys, "notes", "export", "--format", "json", "-o", str(exported))[0] == 0
     monkeypatch.setenv("BIREADER_HOME", str(tmp_path / "other-home"))
-    code, out, _ = run(capsys, "notes", "import", str(exported))
+    code, out, _ = run(capsys, "notes", "import", str(exported), "--add-documents")
     assert code == 0 and "imported 1 annotation(s)" in out and "added 1 document(s)" in out
     (note,) = json.loads(run(capsys, "notes", "list", "--json")[1])
     assert (note["quote"], note["note"]) == ("cản bộ", "n")
     for format, marker in (("md", "# Annotations"), ("csv", "#separator:comma")):
         code, out, _ = run(capsys, "notes", "export", "--format", format)
         assert code == 0 and out.startswith(marker)
+
+
+def test_import_adds_a_missing_document_only_with_add_documents(capsys, document_id, tmp_path):
+    run(capsys, "notes", "add", document_id, "--quote", "cản bộ")
+    exported = tmp_path / "out.json"
+    run(capsys, "notes", "export", "--format", "json", "-o", str(exported))
+    run(capsys, "library", "remove", document_id)
+    code, out, err = run(capsys, "notes", "import", str(exported))
+    assert (code, out) == (2, "") and len(err.strip().splitlines()) == 1
+    assert str(exported) in err and "--add-documents" in err
+    assert json.loads(run(capsys, "library", "list", "--json")[1]) == []
+    code, out, _ = run(capsys, "notes", "import", str(exported), "--add-documents")
+    assert code == 0 and "added 1 document(s)" in out
 
 
 def test_import_of_a_bad_file_exits_2_naming_it(capsys, tmp_path):

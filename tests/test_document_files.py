@@ -13,7 +13,7 @@ import pytest
 from reader.core.documents import load_document
 from reader.core.documents.files import SizeLimit, read_document_bytes
 from reader.core.documents.importers import RawDocument
-from reader.core.documents.importers import base as importers
+from reader.core.documents.importers import registry
 from reader.core.errors import InputError
 
 TEXT = "Điều 1. Phạm vi điều chỉnh của nghị định này.\n"
@@ -94,8 +94,7 @@ def test_a_file_deleted_while_it_is_imported_is_an_input_error(tmp_path: Path, m
             path.read_bytes()
             raise AssertionError("unreachable")
 
-    monkeypatch.setattr(importers, "_IMPORTERS", [*importers.registered_importers()])
-    importers.register_importer(VanishingImporter())
+    monkeypatch.setattr(registry, "IMPORTERS", (*registry.IMPORTERS, VanishingImporter()))
     assert _refusal(path) == "was deleted or moved while it was read"
 
 

@@ -100,7 +100,7 @@ def test_round_trip_into_an_empty_library_loses_nothing(database, tmp_path, monk
     monkeypatch.setenv("BIREADER_HOME", str(tmp_path / "empty-home"))
     assert paths.database_path().parent == tmp_path / "empty-home"
     empty = open_database()
-    result = import_w3c(empty, exported)
+    result = import_w3c(empty, exported, add_documents=True)
 
     assert (result.imported, result.skipped, result.documents_added) == (4, 0, 1)
     after = list_annotations(empty)
@@ -136,7 +136,7 @@ def test_import_onto_changed_text_reanchors(database, tmp_path):
         ('{"type": "Thing"}', "not W3C Web Annotation"),
         (
             '[{"type": "Annotation", "target": {"source": "x"}}]',
-            "annotation 1: no TextQuoteSelector",
+            r"\[0\]\.target\.selector: missing",
         ),
         (
             '[{"type": "Annotation", "target": {"source": "file:///nowhere/gone.txt", "selector": '

@@ -8,12 +8,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
 from reader import __version__
 from reader.cli.output import printable
-from reader.core.errors import ReaderError, os_error_message
+from reader.core.errors import ReaderError, ReaderWarning, os_error_message
 
 # Order is the order of `bireader --help`.
 COMMAND_MODULES = (
@@ -65,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT_ERROR
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except ReaderError as error:
         return _failed(str(error))
     except BrokenPipeError:
@@ -85,6 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _failed(message: str) -> int:
     print(f"bireader: {printable(message)}", file=sys.stderr)
     return EXIT_INPUT_ERROR
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our warnings are one line, as errors are; others keep Python's format."""
+    stream = file or sys.stderr
+    if issubclass(category, ReaderWarning):
+        print(f"bireader: warning: {message}", file=stream)
+    else:
+        stream.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _write_utf8_when_redirected() -> None:

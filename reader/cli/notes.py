@@ -11,7 +11,6 @@ from reader.cli.options import positive_integer, utf8_text
 from reader.cli.output import printable
 from reader.core.files import write_text
 from reader.core.notes.export import FORMATS, export_annotations
-from reader.core.notes.importer import import_w3c
 from reader.core.notes.service import (
     COLOURS,
     DEFAULT_COLOUR,
@@ -89,6 +88,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="ID",
         help="put every annotation on this document",
     )
+    importing.add_argument(
+        "--add-documents",
+        action="store_true",
+        help="add a document missing from the library from the local file the annotations name",
+    )
     importing.set_defaults(func=_import)
 
 
@@ -165,7 +169,11 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    result = import_w3c(open_database(), args.file, document_id=args.document)
+    from reader.core.notes.importer import import_w3c  # pydantic: only this command pays for it
+
+    result = import_w3c(
+        open_database(), args.file, document_id=args.document, add_documents=args.add_documents
+    )
     print(
         f"imported {result.imported} annotation(s) ({result.orphans} orphaned), "
         f"skipped {result.skipped} already present, added {result.documents_added} document(s)"

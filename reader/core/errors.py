@@ -71,3 +71,8 @@ def warn(path: str | Path, problem: str) -> None:
     collected = _collected_warnings.get()
     if collected is not None:
         collected.append(f"{path}: {problem}")
+
+
+class ReaderWarning(UserWarning):
+    """Something the user should know that did not stop the command (the CLI prints it as one
+    line, as it does errors)."""

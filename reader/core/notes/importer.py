@@ -1,42 +1,59 @@
 """Importing annotations from W3C Web Annotation JSON(-LD): our own export (lossless round trip),
 or other tools' annotations given a target document.
 
-The file is read and checked completely before anything is written; a document an annotation
-points at is found in the library by content hash, then by path, and added from its file when
-it is not there yet. Annotations whose document text differs from the one they were made on are
-re-anchored (and orphaned when their text cannot be found); uuids already present are skipped.
+Nothing in the file is trusted: it is read with bounds (size, nesting, numbers), validated whole
+against the declared schema (`w3c_schema`) before anything is written, and every annotation is
+checked against the stored text of its document. One exported from that very text whose anchor is
+still exactly there keeps it; any other is re-anchored as a re-import of a changed file would do,
+and imported as an orphan when its quote is not found (the file's offsets are only a hint). A
+document an annotation points at is found in the library by content hash, then by path; it is
+added from its local file only when the user asks (`add_documents`). Uuids already present are
+skipped.
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import math
 import uuid as uuid_module
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from reader.core.documents import Document, load_document
-from reader.core.documents.files import read_document_bytes
+from reader.core.documents.files import SizeLimit, read_document_bytes
 from reader.core.errors import InputError
 from reader.core.library import add_document, find_document_by_path, get_document
 from reader.core.notes.anchoring import Anchor, DocumentText
 from reader.core.notes.models import AnnotationRow
-from reader.core.notes.reanchor import ANCHORED, ORPHAN, reanchor_rows
+from reader.core.notes.reanchor import ANCHORED, ORPHAN, anchor_of, reanchor_rows
 from reader.core.notes.service import (
-    COLOURS,
     DEFAULT_COLOUR,
     Annotation,
     TranslationQuote,
     normalise_tags,
     row_from_annotation,
 )
+from reader.core.notes.w3c_schema import (
+    AnnotationCollection,
+    AnnotationList,
+    DocumentInfo,
+    TextualBody,
+    W3CAnnotation,
+    first_problem,
+)
 from reader.core.storage.db import Database
 from reader.core.storage.models import DocumentRow, utc_now
 
 _HASH_IRI_PREFIX = "urn:bireader:document:"
+MAX_FILE_BYTES = 128 * 1024 * 1024  # 100,000 annotations with notes take about 70 MB
+MAX_NUMBER_DIGITS = 100  # the schema bounds the values; this only spares int() 5,000 digits
 
 
 @dataclass(frozen=True)
@@ -56,14 +73,20 @@ class _Parsed:
 
 
 def import_w3c(
-    database: Database, path: str | Path, *, document_id: int | None = None
+    database: Database,
+    path: str | Path,
+    *,
+    document_id: int | None = None,
+    add_documents: bool = False,
 ) -> ImportResult:
     """Import the annotations of a W3C JSON file; `document_id` puts them all on that document
-    (for annotations made elsewhere on the same text)."""
+    (for annotations made elsewhere on the same text); `add_documents` lets a document that is
+    not in the library be added from the local file the annotations name."""
     path = Path(path)
-    items, documents_info = _items(path)
-    parsed = [_parse_item(path, index, item, documents_info) for index, item in enumerate(items, 1)]
-    documents, added = _resolve_documents(database, path, parsed, document_id)
+    with _no_cyclic_gc():
+        items, documents_info = read_annotation_file(path)
+        parsed = [_parse_item(item, documents_info) for item in items]
+    documents, added = _resolve_documents(database, path, parsed, document_id, add_documents)
     imported = orphans = skipped = 0
     with database.session() as session:
         existing = set(
@@ -94,156 +117,177 @@ def import_w3c(
 
 
 def _anchor_on(rows: list[tuple[AnnotationRow, str]], document: Document) -> None:
-    """Exported from this very text: keep everything as it was (orphans stay orphans). Otherwise
-    re-anchor, orphans included: their text may be back."""
-    text = DocumentText.of(document).text
-    stale = [
-        row
-        for row, exported_from in rows
-        if exported_from != document.content_hash
-        or (row.status == ANCHORED and text[row.doc_start : row.doc_end] != row.exact)
-    ]
-    for row in stale:
-        row.status = ANCHORED  # what it was made on is unknown here: let re-anchoring decide
+    """Exported from this very text and still exactly there: kept as it was (orphans stay
+    orphans). Any other is re-anchored, orphans included: their text may be back."""
+    text = DocumentText.of(document)
+    stale = []
+    for row, exported_from in rows:
+        if exported_from == document.content_hash and _holds(row, text, document):
+            row.content_hash = document.content_hash
+        else:
+            row.status = ANCHORED  # what it was made on is unknown here: let re-anchoring decide
+            stale.append(row)
     reanchor_rows(stale, document, old_text=None, old_hash=None)
 
 
-def _items(path: Path) -> tuple[list, dict[str, dict]]:
-    """The annotations, and what the collection says about their documents (by source)."""
+def _holds(row: AnnotationRow, text: DocumentText, document: Document) -> bool:
+    """Whether a row's whole anchor (block, offsets, quote, context; the sentence of a
+    translation-side one) is what the text says at its offsets."""
+    if row.status == ORPHAN:
+        return True  # nothing to check: shown by its quote, found again on the next re-import
+    if not 0 <= row.doc_start < row.doc_end <= len(text.text):
+        return False
+    if text.anchor(row.doc_start, row.doc_end) != anchor_of(row):
+        return False
+    if row.side != "translation":
+        return True
+    sentences = document.blocks[row.block_index].sentences
+    return any(
+        (sentence.index, sentence.start, sentence.end) == (row.sentence_index, row.start, row.end)
+        for sentence in sentences
+    )
+
+
+# --- reading the file ---------------------------------------------------------------------
+
+
+def read_annotation_file(path: Path) -> tuple[list[W3CAnnotation], dict[str, DocumentInfo]]:
+    """The annotations of a file, validated, and what it says about their documents (by
+    source). Any problem is an InputError naming the file and the first problem in it."""
+    data = _load_json(path)
     try:
-        # Read as a document is: a FIFO or /dev/zero is refused, not waited on or read forever.
-        data = json.loads(read_document_bytes(path).decode("utf-8"))
+        if isinstance(data, list):
+            return AnnotationList.model_validate(data).root, {}
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind == "Annotation":
+            return [W3CAnnotation.model_validate(data)], {}
+        if kind == "AnnotationCollection":
+            collection = AnnotationCollection.model_validate(data)
+            documents = {document.source: document for document in collection.documents}
+            return collection.annotations(), documents
+    except ValidationError as error:
+        raise InputError(path, first_problem(error)) from error
+    raise InputError(path, "is not W3C Web Annotation JSON (no Annotation or AnnotationCollection)")
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Parsing and validating 100,000 annotations creates millions of objects and no cycle:
+    the automatic collections meanwhile, each scanning everything alive, would take twice as
+    long as the work itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_json(path: Path) -> object:
+    # Read as a document is: a FIFO or /dev/zero is refused, not waited on or read forever.
+    data = read_document_bytes(path, SizeLimit(MAX_FILE_BYTES, "annotation file"))
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(path, f"cannot be read ({error})") from error
+        raise InputError(path, f"is not UTF-8 (byte {error.start})") from error
+    try:
+        return json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite, parse_int=_short_integer
+        )
     except json.JSONDecodeError as error:
         raise InputError(path, f"is not valid JSON ({error.msg}, line {error.lineno})") from error
-    documents: dict[str, dict] = {}
-    if isinstance(data, dict) and data.get("type") == "AnnotationCollection":
-        first = data.get("first")
-        items = first.get("items") if isinstance(first, dict) else data.get("items")
-        listed = data.get("bireader:documents")
-        for entry in listed if isinstance(listed, list) else []:
-            if isinstance(entry, dict) and isinstance(entry.get("source"), str):
-                documents[entry["source"]] = entry
-    elif isinstance(data, dict) and data.get("type") == "Annotation":
-        items = [data]
-    elif isinstance(data, list):
-        items = data
-    else:
-        raise InputError(
-            path, "is not W3C Web Annotation JSON (no Annotation or AnnotationCollection)"
-        )
-    if not isinstance(items, list):
-        raise InputError(path, "the annotation collection has no list of items")
-    return items, documents
+    except ValueError as error:  # ours, from the hooks
+        raise InputError(path, f"is not valid JSON ({error})") from error
+    except RecursionError as error:
+        raise InputError(path, "is not valid JSON (nested too deeply)") from error
 
 
-def _parse_item(path: Path, index: int, item: object, documents: dict[str, dict]) -> _Parsed:
-    def fail(problem: str) -> InputError:
-        return InputError(path, f"annotation {index}: {problem}")
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
 
-    if not isinstance(item, dict) or item.get("type") != "Annotation":
-        raise fail("not an object of type Annotation")
-    target = item.get("target")
-    if isinstance(target, list) and target:
-        target = target[0]
-    if not isinstance(target, dict):
-        raise fail("no target")
-    selectors = _selectors(target.get("selector"))
-    quote = selectors.get("TextQuoteSelector")
-    if quote is None or not isinstance(quote.get("exact"), str) or not quote["exact"]:
-        raise fail("no TextQuoteSelector with an exact quote")
-    position = selectors.get("TextPositionSelector", {})
-    block = target.get("bireader:block") or {}
-    try:
-        doc_start = int(position.get("start", -1))
-        doc_end = int(position.get("end", -1))
-        anchor = Anchor(
-            block_index=int(block.get("index", 0)),
-            start=int(block.get("start", 0)),
-            end=int(block.get("end", 0)),
-            doc_start=doc_start,
-            doc_end=doc_end,
-            exact=quote["exact"],
-            prefix=str(quote.get("prefix", "")),
-            suffix=str(quote.get("suffix", "")),
-        )
-        created = _timestamp(item.get("created"))
-        modified = _timestamp(item.get("modified")) if item.get("modified") else created
-        translation = _translation(item.get("bireader:translation"))
-    except (TypeError, ValueError) as error:
-        raise fail(f"malformed field ({error})") from error
-    notes, tags = _bodies(item.get("body"))
-    source = target.get("source") if isinstance(target.get("source"), str) else ""
-    document = documents.get(source, {})
-    document_hash = str(document.get("contentHash", ""))
-    colour = item.get("bireader:colour")
-    status = item.get("bireader:status")
+
+def _finite(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {literal[:20]} is out of range")
+    return number
+
+
+def _short_integer(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"the number {literal[:20]}… has {len(literal)} digits")
+    return int(literal)
+
+
+def _parse_item(item: W3CAnnotation, documents: dict[str, DocumentInfo]) -> _Parsed:
+    target = item.target
+    quote, position = target.quote(), target.position()
+    block = target.block
+    anchor = Anchor(
+        block_index=block.index if block else 0,
+        start=block.start if block else 0,
+        end=block.end if block else 0,
+        doc_start=position.start if position else -1,  # no position: found by its quote
+        doc_end=position.end if position else -1,
+        exact=quote.exact,
+        prefix=quote.prefix,
+        suffix=quote.suffix,
+    )
+    translation = _translation(item)
+    notes, tags = _bodies(item.body)
+    document = documents.get(target.source)
+    document_hash = document.content_hash if document else ""
+    created = item.created or utc_now()
     annotation = Annotation(
-        uuid=_uuid(item.get("id")),
+        uuid=_uuid(item.id),
         document_id=0,
         side="translation" if translation else "original",
-        status=status if status in (ANCHORED, ORPHAN) else ANCHORED,
-        colour=colour if colour in COLOURS else DEFAULT_COLOUR,
+        status=item.status or ANCHORED,
+        colour=item.colour or DEFAULT_COLOUR,
         note="\n\n".join(notes),
         tags=normalise_tags(tags),
         anchor=anchor,
-        content_hash=str(target.get("bireader:contentHash", document_hash)),
+        content_hash=target.content_hash or document_hash,
         created_at=created,
-        updated_at=modified,
+        updated_at=item.modified or created,
         translation=translation,
     )
-    return _Parsed(annotation, source, str(document.get("title", source)), document_hash)
+    title = document.title if document and document.title else target.source
+    return _Parsed(annotation, target.source, title, document_hash)
 
 
-def _selectors(raw: object) -> dict[str, dict]:
-    selectors = raw if isinstance(raw, list) else [raw]
-    return {
-        selector["type"]: selector
-        for selector in selectors
-        if isinstance(selector, dict) and isinstance(selector.get("type"), str)
-    }
-
-
-def _bodies(raw: object) -> tuple[list[str], list[str]]:
-    bodies = raw if isinstance(raw, list) else [raw] if raw else []
+def _bodies(bodies: list[str | TextualBody]) -> tuple[list[str], list[str]]:
     notes, tags = [], []
     for body in bodies:
         if isinstance(body, str):
             notes.append(body)
-        elif isinstance(body, dict) and isinstance(body.get("value"), str):
-            (tags if body.get("purpose") == "tagging" else notes).append(body["value"])
+        elif body.value is not None:
+            (tags if body.purpose == "tagging" else notes).append(body.value)
     return notes, tags
 
 
-def _translation(raw: object) -> TranslationQuote | None:
-    if not isinstance(raw, dict):
+def _translation(item: W3CAnnotation) -> TranslationQuote | None:
+    quote = item.translation
+    if quote is None:
         return None
     return TranslationQuote(
-        sentence_index=int(raw["sentence"]),
-        start=int(raw["start"]),
-        end=int(raw["end"]),
-        exact=str(raw["exact"]),
-        prefix=str(raw.get("prefix", "")),
-        suffix=str(raw.get("suffix", "")),
-        origin=str(raw.get("origin", "")),
+        sentence_index=quote.sentence,
+        start=quote.start,
+        end=quote.end,
+        exact=quote.exact,
+        prefix=quote.prefix,
+        suffix=quote.suffix,
+        origin=quote.origin,
     )
 
 
-def _uuid(raw: object) -> str:
-    if isinstance(raw, str) and raw.startswith("urn:uuid:"):
+def _uuid(raw: str) -> str:
+    if raw.startswith("urn:uuid:"):  # checked by the schema
         return str(uuid_module.UUID(raw.removeprefix("urn:uuid:")))
-    if isinstance(raw, str) and raw:
+    if raw:
         return str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, raw))  # stable for foreign ids
     return str(uuid_module.uuid4())
-
-
-def _timestamp(raw: object) -> datetime:
-    if not raw:
-        return utc_now()
-    moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    # stored as UTC wall time (SQLite keeps no zone): convert, do not just relabel
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _document_key(item: _Parsed) -> tuple[str, str]:
@@ -251,9 +295,14 @@ def _document_key(item: _Parsed) -> tuple[str, str]:
 
 
 def _resolve_documents(
-    database: Database, path: Path, parsed: list[_Parsed], document_id: int | None
+    database: Database,
+    path: Path,
+    parsed: list[_Parsed],
+    document_id: int | None,
+    add_documents: bool,
 ) -> tuple[dict[tuple[str, str], tuple[int, Document]], int]:
-    """{(source, content hash): (library id, document)}, adding documents from their files."""
+    """{(source, content hash): (library id, document)}; with `add_documents`, documents not
+    in the library are added from their local files (all loaded before any is added)."""
     keys = {_document_key(item): item for item in parsed}
     if document_id is not None:
         document = get_document(database, document_id)
@@ -266,26 +315,32 @@ def _resolve_documents(
         if known is not None:
             found[key] = known
             continue
-        file = _file_of(source)
-        if file is None or not file.is_file():
-            raise InputError(
-                path,
-                f"the document {item.title!r} ({source or 'no source'}) is "
-                "not in the library and its file is not there: add it first, "
-                "or import with --document ID",
-            )
-        load_document(file)  # a bad file fails here, before anything is written
-        to_add[key] = file
+        to_add[key] = _file_to_add(path, item, add_documents)
     for key, file in to_add.items():
         found[key] = add_document(database, file).document_id
     documents = {doc_id: get_document(database, doc_id) for doc_id in set(found.values())}
     return {key: (doc_id, documents[doc_id]) for key, doc_id in found.items()}, len(to_add)
 
 
+def _file_to_add(path: Path, item: _Parsed, add_documents: bool) -> Path:
+    """The local file of a document missing from the library, checked to load. An import
+    reads no file it names unless asked: a crafted `file:///etc/passwd` must not end up in the
+    library."""
+    where = f"the document {item.title!r} ({item.source or 'no source'}) is not in the library"
+    file = _file_of(item.source)
+    if not add_documents:
+        hint = " or --add-documents to add it from its file" if file is not None else ""
+        raise InputError(path, f"{where}: add it first, or import with --document ID{hint}")
+    if file is None or not file.is_file():
+        raise InputError(path, f"{where} and its file is not there: add it first")
+    load_document(file)  # a bad file fails here, before anything is written
+    return file
+
+
 def _by_hash(database: Database, content_hash: str) -> int | None:
     if not content_hash:
         return None
-    with database.session() as session:
+    with database.reading() as session:
         return session.scalars(
             select(DocumentRow.id).where(DocumentRow.content_hash == content_hash)
         ).first()
@@ -299,7 +354,8 @@ def _by_source(database: Database, source: str) -> int | None:
 
 
 def _file_of(source: str) -> Path | None:
+    """The local path of a file: IRI (on this machine: no host, or localhost)."""
     parsed = urlparse(source)
-    if parsed.scheme != "file":
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost") or not parsed.path:
         return None
     return Path(unquote(parsed.path))

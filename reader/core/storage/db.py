@@ -4,8 +4,12 @@ unit of work, and Alembic migrations applied on open."""
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
+import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event, text
@@ -13,7 +17,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reader.core import paths
-from reader.core.errors import ReaderError, os_problem
+from reader.core.errors import ReaderError, ReaderWarning, os_problem
 from reader.core.files import remove_stale_partials
 from reader.core.storage.backup import backup_before_migration
 
@@ -63,8 +67,9 @@ def open_database(path: Path | None = None) -> Database:
     path = path or paths.database_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _set_aside_if_empty(path)
         if not path.exists():
-            path.touch(mode=0o600)
+            _create_library_file(path)
         os.chmod(path, 0o600)  # the data directory is user-only too, which covers the -wal file
     except OSError as error:  # another user's file, a read-only disk...
         raise ReaderError(f"{path}: the library cannot be opened ({os_problem(error)})") from error
@@ -72,6 +77,56 @@ def open_database(path: Path | None = None) -> Database:
     database = Database(path)
     upgrade_schema(database)
     return database
+
+
+def _set_aside_if_empty(path: Path) -> None:
+    """A library file of 0 bytes is not a new library (those are created whole, see
+    `_create_library_file`) but one that lost its content: a full disk, a bad copy, a sync
+    tool. It is moved aside with its -wal (which may still hold the data), never silently
+    started afresh over."""
+    try:
+        if path.stat().st_size != 0:
+            return
+    except FileNotFoundError:
+        return
+    aside = path.with_name(f"{path.name}.empty-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return  # another instance moved it first
+    for sidecar in ("-wal", "-shm"):
+        with suppress(FileNotFoundError):
+            os.rename(f"{path}{sidecar}", f"{aside}{sidecar}")
+    warnings.warn(
+        ReaderWarning(
+            f"{path} was empty (0 bytes): moved aside as {aside.name}, and a new library "
+            "was started; `bireader restore FILE` brings back a backup"
+        ),
+        stacklevel=3,
+    )
+
+
+def _create_library_file(path: Path) -> None:
+    """A new library file, created whole: set up under a temporary name (WAL mode writes its
+    first page), then linked into place, so no instance ever sees it empty. Another instance
+    creating it at the same moment keeps its own."""
+    partial = path.with_name(f"{path.name}.new-{os.getpid()}-{threading.get_ident()}")
+    partial.touch(mode=0o600)
+    try:
+        connection = sqlite3.connect(partial)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+        finally:
+            connection.close()
+        try:
+            os.link(partial, path)  # never replaces an existing file
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 class LibraryInUseError(ReaderError):
@@ -179,6 +234,21 @@ def upgrade_schema(database: Database) -> None:
     with busy_as_library_in_use(database.path), database.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def create_schema_at(path: Path, revision: str) -> None:
+    """A new, empty database at `path` with the schema the migrations give at `revision`
+    (what a backup of that revision is compared with)."""
+    from alembic import command
+
+    database = Database(path)
+    try:
+        with database.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        database.close()
 
 
 def alembic_config():
