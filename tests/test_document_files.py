@@ -12,8 +12,7 @@ import pytest
 
 from reader.core.documents import load_document
 from reader.core.documents.files import SizeLimit, read_document_bytes
-from reader.core.documents.importers import RawDocument
-from reader.core.documents.importers import registry
+from reader.core.documents.importers import RawDocument, registry
 from reader.core.errors import InputError
 
 TEXT = "Điều 1. Phạm vi điều chỉnh của nghị định này.\n"
