@@ -134,12 +134,16 @@ class Typesetter:
             self.y -= self.leading
         self.y -= 0.5 * self.size
 
+    def leave_lines(self, count: int) -> None:
+        """Skips down the page until only `count` body lines fit on it."""
+        self.y = BOTTOM + self._notes_height() + count * self.leading + 1
+
     def superscript_line(self, before: str, raised: str, after: str) -> None:
         """One line with a raised small run in it (`298,30m` `2` ` đất…`)."""
         self._room(self.leading)
         x = self.builder.text(LEFT, self.y, before, self.size)
         x = self.builder.text(x, self.y + 0.35 * self.size, raised, 0.6 * self.size)
-        self.builder.text(x + 2, self.y, after, self.size)
+        self.builder.text(x, self.y, " " + after, self.size)
         self.y -= self.leading
 
     def code(self, text: str) -> None:
@@ -178,9 +182,11 @@ class Typesetter:
             self.builder.text(x + (1 if x > LEFT + 18 else 0), self.y, line, self.size)
 
     def _room(self, height: float) -> None:
-        notes_height = len(self.notes) * 1.3 * 8 + 20
-        if not self.page_number or self.y - height < BOTTOM + notes_height:
+        if not self.page_number or self.y - height < BOTTOM + self._notes_height():
             self.start_page()
+
+    def _notes_height(self) -> float:
+        return len(self.notes) * 1.3 * 8 + 20
 
     def _finish_page(self) -> None:
         y = BOTTOM + 10 + len(self.notes) * 10.4

@@ -34,7 +34,9 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CONTENTS_PAGE = re.compile(r"\d{1,4}|[ivxlcdm]{1,7}", re.IGNORECASE)
-_LEADER = re.compile(r"(?:\s*[.·…_]){3,}\s*$")  # dot leaders between an entry and its page
+_DOTTED_ENTRY = re.compile(
+    r"^(?P<title>.*?)(?:\s*[.·…_]){3,}\s*(?P<page>\d{1,4}|[ivxlcdm]{1,7})$", re.IGNORECASE
+)
 _NOTE_START = re.compile(r"^(\d{1,3}|\*{1,3})[.)]?\s+(?=\S)")
 _TERMINAL = tuple(".!?:;…”\"')»]")
 _MARGIN_SHARE = 0.12  # running headers and footers sit in the top or bottom 12% of a page
@@ -373,19 +375,17 @@ def _accepted_run(run: list[int]) -> set[int]:
 
 
 def contents_entry(line: Line) -> tuple[str, str] | None:
-    """(title, page) if the line is an entry of a printed table of contents."""
-    cells = [cell.text.strip() for cell in line.cells]
-    page = cells[-1].rsplit(None, 1)[-1] if cells[-1] else ""
-    if not _CONTENTS_PAGE.fullmatch(page):
+    """(title, page) if the line is an entry of a printed table of contents: a title, then dot
+    leaders or a wide gap, then a page number."""
+    last = line.cells[-1].text.strip()
+    if len(line.cells) > 1 and _CONTENTS_PAGE.fullmatch(last):
+        title, page = " ".join(cell.text for cell in line.cells[:-1]), last
+    elif (dotted := _DOTTED_ENTRY.match(line.text.strip())) is not None:
+        title, page = dotted.group("title"), dotted.group("page")
+    else:
         return None
-    before = " ".join([*cells[:-1], cells[-1][: -len(page)]])
-    leader = _LEADER.search(before)
-    if leader is None and len(cells) < 2:
-        return None
-    title = (before[: leader.start()] if leader else before).strip(" .·…_")
-    if not any(char.isalpha() for char in title):
-        return None
-    return title, page
+    title = title.strip(" .·…_")
+    return (title, page) if any(char.isalpha() for char in title) else None
 
 
 def _contents_text(lines: list[Line]) -> str:

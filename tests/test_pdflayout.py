@@ -1,0 +1,196 @@
+"""The layout rules on hand-made lines: what each rule decides, without a PDF."""
+
+import pytest
+
+from reader.core.documents.importers.pdflayout import (
+    Cell,
+    Hyphenation,
+    Line,
+    build_document,
+    code_text,
+    contents_entry,
+    drop_page_furniture,
+    split_footnotes,
+)
+from reader.core.documents.model import BlockKind
+
+K = BlockKind
+LEFT, RIGHT = 72.0, 523.0
+
+
+def line(
+    text: str,
+    baseline: float,
+    *,
+    page: int = 0,
+    left: float = LEFT,
+    right: float = RIGHT,
+    size: float = 11,
+    **style,
+) -> Line:
+    cells = tuple(Cell(piece, left, right) for piece in text.split("\t"))
+    return Line(page, cells, baseline + 0.8 * size, baseline - 0.2 * size, baseline, size, **style)
+
+
+def body(page: int, texts: list[str], top: float = 700, step: float = 14) -> list[Line]:
+    """Full-width body lines of a page, one under the other."""
+    return [line(text, top - i * step, page=page) for i, text in enumerate(texts)]
+
+
+def blocks(pages: list[list[Line]]) -> list[tuple[BlockKind, str]]:
+    return [(block.kind, block.text) for block in build_document(pages, None).blocks]
+
+
+def test_running_headers_and_page_numbers_go_and_body_lines_stay() -> None:
+    pages = [
+        [
+            line(f"Báo cáo năm 2024 — chương {n}", 800, page=n, size=9),
+            *body(n, [f"Dòng thân bài thứ nhất của trang {n} kết thúc.", "Dòng thứ hai."]),
+            line(f"Trang {n + 1}", 40, page=n, size=9),
+        ]
+        for n in range(4)
+    ]
+    kept = drop_page_furniture(pages)
+    assert [len(page) for page in kept] == [2, 2, 2, 2]
+    assert all("Báo cáo" not in line.text and "Trang" not in line.text for p in kept for line in p)
+
+
+def test_a_line_repeated_at_different_heights_is_not_furniture() -> None:
+    pages = [
+        [line("Điều 1.", 790 - 30 * n, page=n), line("Thân bài.", 400, page=n), line("7", 40)]
+        for n in range(3)
+    ]
+    assert [len(page) for page in drop_page_furniture(pages)] == [2, 2, 2]
+
+
+def test_a_paragraph_goes_on_across_a_page_break() -> None:
+    pages = [
+        body(0, ["Đoạn văn đầu tiên của văn bản này được viết khá dài và", "vẫn còn tiếp tục"]),
+        body(1, ["sang trang sau rồi mới kết thúc.", "Đoạn mới."], top=760),
+    ]
+    pages[1][1] = line("Đoạn mới bắt đầu ở đây.", 746, page=1, left=LEFT + 20)
+    assert blocks(pages) == [
+        (
+            K.PARAGRAPH,
+            "Đoạn văn đầu tiên của văn bản này được viết khá dài và vẫn còn tiếp tục "
+            "sang trang sau rồi mới kết thúc.",
+        ),
+        (K.PARAGRAPH, "Đoạn mới bắt đầu ở đây."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("second", "joined"),
+    [
+        # A short line that does not end a sentence, then one in lower case: the same paragraph.
+        (line("tiếp tục câu.", 686, right=200), True),
+        # A short line ending a sentence: the paragraph ends.
+        (line("Câu mới.", 686), False),
+        # An indented first line: a new paragraph.
+        (line("Đoạn thụt đầu dòng.", 686, left=LEFT + 20), False),
+        # A blank line's worth of space: a new paragraph.
+        (line("Đoạn cách dòng.", 660), False),
+    ],
+)
+def test_paragraph_ends(second: Line, joined: bool) -> None:
+    first_lines = body(0, ["Dòng đầy đủ của một đoạn văn bản rất dài, kéo đến lề phải."] * 2)
+    ending = line("Dòng ngắn cuối", 700, right=250)
+    ending_sentence = line("Dòng ngắn cuối.", 700, right=250)
+    previous = ending if second.text[0].islower() else ending_sentence
+    pages = [[*body(0, [first_lines[0].text] * 2, top=728), previous, second]]
+    assert (len(blocks(pages)) == 1) is joined
+
+
+def test_footnotes_are_cut_from_the_foot_and_follow_the_citing_paragraph() -> None:
+    page = [
+        *body(0, ["Đoạn thứ nhất nói về độ dài của trường trong cơ sở dữ liệu.¹¹", "Đoạn hai."]),
+        line("11 Độ dài của trường không quá 255 ký tự.", 90, size=8, note_mark="11"),
+        line("tính cả khoảng trắng.", 80, size=8),
+    ]
+    page[0].refs = ("11",)
+    page[1].cells = (
+        Cell("Đoạn thứ hai của trang, viết dài hơn ghi chú bên dưới.", LEFT + 20, 400),
+    )
+    kept, notes = split_footnotes(page, 11)
+    assert kept == page[:2]
+    assert notes == ["11 Độ dài của trường không quá 255 ký tự. tính cả khoảng trắng."]
+    kinds = [kind for kind, _ in blocks([page])]
+    assert kinds == [K.PARAGRAPH, K.FOOTNOTE, K.PARAGRAPH]
+
+
+def test_small_text_above_the_body_is_not_a_footnote() -> None:
+    page = [line("1 Ghi chú nhỏ", 750, size=8), *body(0, ["Thân bài."], top=700)]
+    assert split_footnotes(page[::-1], 11) == (page[::-1], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("Chương I. Quy định chung ........................ 5", ("Chương I. Quy định chung", "5")),
+        ("Điều 1. Phạm vi…………12", ("Điều 1. Phạm vi", "12")),
+        ("Lời nói đầu\tiii", ("Lời nói đầu", "iii")),  # a wide gap, no leader
+        ("Năm 2020 tăng 5", None),  # prose ending in a number
+        ("....... 5", None),
+    ],
+)
+def test_contents_entries(text: str, entry: tuple[str, str] | None) -> None:
+    assert contents_entry(line(text, 700)) == entry
+
+
+def test_a_contents_page_is_one_block_and_a_lone_entry_is_prose() -> None:
+    entries = [f"Chương {n}. Nội dung chương {n} ........ {n * 4}" for n in range(1, 6)]
+    prose = ["Thân bài của văn bản kéo dài đến lề phải, không ngắt giữa chừng"] * 4
+    pages = [[*body(0, entries), *body(0, [*prose, "và kết thúc bằng dấu chấm .... 3"], top=600)]]
+    result = blocks(pages)
+    assert result[0] == (
+        K.CONTENTS,
+        "\n".join(f"Chương {n}. Nội dung chương {n} … {n * 4}" for n in range(1, 6)),
+    )
+    assert result[1][0] is K.PARAGRAPH
+
+
+@pytest.mark.parametrize(
+    ("lines", "words", "joined"),
+    [
+        (["hyphen-", "ated word"], frozenset(), "hyphenated word"),
+        (["well-", "known fact"], frozenset({"well-known"}), "well-known fact"),
+        (["co-", "operate"], frozenset({"cooperate"}), "cooperate"),
+        (["kinh tế-", "xã hội"], frozenset(), "kinh tế-xã hội"),  # Vietnamese: never hyphenated
+        (["nhiệm kỳ 2020-", "2025 này"], frozenset(), "nhiệm kỳ 2020-2025 này"),
+        (["Hà Nội -", "Hải Phòng"], frozenset(), "Hà Nội -Hải Phòng"),
+        (["first line", "second line"], frozenset(), "first line second line"),
+        (["soft\u00ad", "hyphen"], frozenset(), "softhyphen"),
+        (["pdfium\ufffe", "marks"], frozenset(), "pdfiummarks"),
+    ],
+)
+def test_line_end_hyphens(lines: list[str], words: frozenset[str], joined: str) -> None:
+    assert Hyphenation(words).join(lines) == joined
+
+
+def test_code_keeps_its_indentation_and_blank_lines() -> None:
+    width = 6.0  # a monospaced character at 10 points
+    code = [
+        line("def main():", 700, size=10, right=LEFT + 11 * width, mono=True),
+        line("return 0", 688, size=10, left=LEFT + 4 * width, right=LEFT + 12 * width, mono=True),
+        line("main()", 664, size=10, right=LEFT + 6 * width, mono=True),
+    ]
+    assert code_text(code) == "def main():\n    return 0\n\nmain()"
+    assert blocks([code]) == [(K.CODE, "def main():\n    return 0\n\nmain()")]
+
+
+def test_headings_by_size_then_weight() -> None:
+    page = [
+        line("Chương I", 760, size=16, bold=True, right=200),
+        line("Điều 1. Phạm vi điều chỉnh", 730, bold=True, right=260),
+        *body(0, ["Nghị định này quy định về công tác văn thư."], top=710),
+        line("Một câu in đậm dài hơn tám từ để nhấn mạnh nội dung.", 680, bold=True),
+    ]
+    result = build_document([page], "Nghị định 30/2020/NĐ-CP")
+    assert result.title == "Nghị định 30/2020/NĐ-CP"  # the metadata's, not a heading
+    assert [(b.kind, b.level) for b in result.blocks] == [
+        (K.HEADING, 1),
+        (K.HEADING, 2),
+        (K.PARAGRAPH, 0),
+        (K.PARAGRAPH, 0),
+    ]
+    assert result.toc == [(1, "Chương I", 0), (2, "Điều 1. Phạm vi điều chỉnh", 1)]
