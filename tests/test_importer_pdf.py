@@ -110,11 +110,11 @@ def test_pdf_named_docx_is_read_as_pdf(tmp_path: Path) -> None:
 
 # --- Typeset office documents (tests/pdf_builder.py) --------------------------------------------
 
-WORDS = (
+VOCABULARY = (
     "cơ quan tổ chức văn bản quản lý nhà nước công tác văn thư doanh nghiệp phạm vi cả nước "
     "điện tử ký số quy định pháp luật giao dịch hồ sơ lưu trữ trách nhiệm người đứng đầu "
     "cán bộ công chức viên chức thẩm quyền ban hành thể thức kỹ thuật trình bày bản sao"
-).split()
+)
 CROSSING = "Câu này bắt đầu ở cuối trang trước và chỉ kết thúc ở đầu trang sau mà không bị cắt."
 NOTE = "Độ dài của trường không quá 255 ký tự."
 
@@ -122,7 +122,9 @@ NOTE = "Độ dài của trường không quá 255 ký tự."
 def prose(seed: int, sentences: int = 4) -> str:
     """A paragraph of Vietnamese words in an order of its own, so no two lines are alike."""
     rng = random.Random(seed)
-    return " ".join(" ".join(rng.sample(WORDS, 12)).capitalize() + "." for _ in range(sentences))
+    return " ".join(
+        " ".join(rng.sample(VOCABULARY.split(), 12)).capitalize() + "." for _ in range(sentences)
+    )
 
 
 def page_texts(path: Path) -> list[str]:
