@@ -156,6 +156,22 @@ class Typesetter:
             self.y -= 1.2 * 10
         self.y -= 0.5 * self.size
 
+    def table(self, rows: list[tuple[str, ...]], columns: tuple[float, ...]) -> None:
+        """Rows of cells starting at the `columns` x positions, each cell wrapped to its width."""
+        widths = [b - a for a, b in zip(columns, (*columns[1:], RIGHT), strict=True)]
+        for row in rows:
+            wrapped = [
+                textwrap.wrap(cell, max(4, int(w / (0.62 * self.size)) - 2))
+                for cell, w in zip(row, widths, strict=True)
+            ]
+            for depth in range(max(len(lines) for lines in wrapped)):
+                self._room(self.leading)
+                for x, lines in zip(columns, wrapped, strict=True):
+                    if depth < len(lines):
+                        self.builder.text(x, self.y, lines[depth], self.size)
+                self.y -= self.leading
+        self.y -= 0.5 * self.size
+
     def contents(self, entries: list[tuple[str, int]], title: str = "MỤC LỤC") -> None:
         self.heading(title)
         for entry, page in entries:

@@ -117,6 +117,11 @@ VOCABULARY = (
 )
 CROSSING = "Câu này bắt đầu ở cuối trang trước và chỉ kết thúc ở đầu trang sau mà không bị cắt."
 NOTE = "Độ dài của trường không quá 255 ký tự."
+TABLE = [
+    ("STT", "Tên trường", "Ghi chú"),
+    ("1", "Mã định danh của cơ quan, tổ chức ban hành văn bản", "Bắt buộc"),
+    ("2", "Số và ký hiệu", "Theo quy định tại Phụ lục I của Nghị định"),
+]
 
 
 def prose(seed: int, sentences: int = 4) -> str:
@@ -151,6 +156,7 @@ def office_pdf(tmp_path_factory) -> Path:
     setter.leave_lines(1)  # the next paragraph crosses the page break
     setter.paragraph("Đoạn cuối trang. " + CROSSING + " " + prose(98, 3))
     setter.code("def main():\n    return 0\n")
+    setter.table(TABLE, (72, 160, 330))
     setter.paragraph(prose(100))
     return setter.finish(tmp_path_factory.mktemp("pdf") / "office.pdf")
 
@@ -187,6 +193,8 @@ def test_typeset_footnote_superscripts_headings_and_code(office_pdf: Path) -> No
     assert (K.HEADING, 1, "Chương I. Quy định chung") in blocks
     assert (K.HEADING, 2, "Điều 1. Phạm vi điều chỉnh") in blocks
     assert (K.CODE, 0, "def main():\n    return 0") in blocks
+    table = next(block for block in document.blocks if block.kind is K.TABLE)
+    assert [[text for text, _ in row] for row in table.table_rows()] == [list(r) for r in TABLE]
 
 
 def test_real_court_precedent(tmp_path: Path) -> None:

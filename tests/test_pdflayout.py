@@ -194,3 +194,37 @@ def test_headings_by_size_then_weight() -> None:
         (K.PARAGRAPH, 0),
     ]
     assert result.toc == [(1, "Chương I", 0), (2, "Điều 1. Phạm vi điều chỉnh", 1)]
+
+
+def test_cells_kept_in_columns_make_a_table_with_wrapped_cells_joined() -> None:
+    def row(baseline: float, *cells: tuple[str, float, float]) -> Line:
+        shown = tuple(Cell(text, left, right) for text, left, right in cells)
+        return Line(0, shown, baseline + 9, baseline - 2, baseline, 11)
+
+    lines = [
+        *body(0, ["Bảng dưới đây liệt kê các trường."], top=740),
+        row(720, ("Năm", 72, 95), ("Kết quả", 271, 318)),
+        row(706, ("2023", 72, 98), ("Hoàn thành tốt", 271, 360)),
+        row(692, ("nhiệm vụ.", 275, 330)),
+        row(678, ("2024", 72, 98), ("Tiếp tục.", 271, 320)),
+        *body(0, ["Đoạn sau bảng."], top=650),
+    ]
+    result = build_document([lines], None).blocks
+    assert [block.kind for block in result] == [K.PARAGRAPH, K.TABLE, K.PARAGRAPH]
+    assert result[1].rows == (
+        ("Năm", "Kết quả"),
+        ("2023", "Hoàn thành tốt nhiệm vụ."),
+        ("2024", "Tiếp tục."),
+    )
+
+
+def test_cells_that_do_not_keep_to_columns_are_prose() -> None:
+    def row(baseline: float, *cells: tuple[str, float, float]) -> Line:
+        shown = tuple(Cell(text, left, right) for text, left, right in cells)
+        return Line(0, shown, baseline + 9, baseline - 2, baseline, 11)
+
+    lines = [
+        row(720, ("Một", 72, 95), ("hai", 150, 200), ("ba", 300, 320)),
+        row(706, ("Bốn năm sáu bảy tám chín", 72, 320), ("mười.", 400, 430)),
+    ]
+    assert all(block.kind is not K.TABLE for block in build_document([lines], None).blocks)

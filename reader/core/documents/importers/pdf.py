@@ -260,25 +260,34 @@ class _LineText:
         self.refs: list[str] = []
         self.note_mark: str | None = None
         self.chars: list[str] = []
-        self.left = self.right = 0.0
+        self.left: float | None = None  # where the current cell starts, once it has a glyph
+        self.right = 0.0
 
     def build(self, glyphs: list[_Glyph]) -> tuple[tuple[Cell, ...], tuple[str, ...], str | None]:
         for script, run in _runs(glyphs, self._script):
-            if not any(glyph.visible for glyph in run):
-                self.chars.extend(glyph.char for glyph in run)
-                continue
-            first = next(glyph for glyph in run if glyph.visible)
-            gap = first.left - self.right
-            if self.chars and gap > _CELL_GAP * self.size:
-                self._close_cell()
-            elif self.chars and gap > _WORD_GAP * self.size and not self.chars[-1][-1:].isspace():
-                self.chars.append(" ")  # words placed apart without a space character
-            if not self.chars and not self.cells:
-                self.left = first.left
-            self.chars.append(self._rewritten(script, "".join(glyph.char for glyph in run)))
-            self.right = max(glyph.right for glyph in run if glyph.visible)
+            if script:
+                visible = [glyph for glyph in run if glyph.visible]
+                self._add(self._rewritten(script, "".join(g.char for g in run)), visible[0])
+                self.right = max(glyph.right for glyph in visible)
+            else:
+                for glyph in run:
+                    self._add(glyph.char, glyph)
         self._close_cell()
         return tuple(self.cells), tuple(self.refs), self.note_mark
+
+    def _add(self, text: str, glyph: _Glyph) -> None:
+        """Appends `text`, drawn at `glyph`: after a wide gap in a new cell, after a narrow one
+        with a space if the PDF has none."""
+        if glyph.visible:
+            gap = glyph.left - self.right
+            if self.left is not None and gap > _CELL_GAP * self.size:
+                self._close_cell()
+            elif self.left is not None and gap > _WORD_GAP * self.size and self.chars[-1] != " ":
+                self.chars.append(" ")
+            if self.left is None:
+                self.left = glyph.left
+            self.right = glyph.right
+        self.chars.append(text)
 
     def _script(self, glyph: _Glyph) -> str:
         """ "sup", "sub" or "" (on the line) for a glyph; a space goes with the line."""
@@ -304,9 +313,10 @@ class _LineText:
 
     def _close_cell(self) -> None:
         text = " ".join("".join(self.chars).split())
-        if text:
+        if text and self.left is not None:
             self.cells.append(Cell(text, self.left, self.right))
         self.chars.clear()
+        self.left = None
 
 
 def _runs(glyphs: list[_Glyph], key):

@@ -285,16 +285,25 @@ def _typical_line_gap(lines: list[Line]) -> float:
 
 def _groups(lines: list[Line], layout: _Layout) -> list[_Group]:
     contents = _contents_lines(lines)
+    tables = _table_runs(lines, contents, layout)
     groups: list[_Group] = []
     for index, line in enumerate(lines):
         kind = (
             BlockKind.CONTENTS
             if index in contents
+            else BlockKind.TABLE
+            if index in tables
             else BlockKind.CODE
             if line.mono
             else BlockKind.PARAGRAPH
         )
-        if groups and groups[-1].kind is kind and _continues(groups[-1], line, layout):
+        same_table = kind is not BlockKind.TABLE or tables[index] == tables.get(index - 1)
+        if (
+            groups
+            and groups[-1].kind is kind
+            and same_table
+            and _continues(groups[-1], line, layout)
+        ):
             groups[-1].lines.append(line)
         else:
             groups.append(_Group(kind, [line]))
@@ -302,7 +311,7 @@ def _groups(lines: list[Line], layout: _Layout) -> list[_Group]:
 
 
 def _continues(group: _Group, line: Line, layout: _Layout) -> bool:
-    if group.kind is BlockKind.CONTENTS:
+    if group.kind in (BlockKind.CONTENTS, BlockKind.TABLE):
         return True
     previous = group.lines[-1]
     if group.kind is BlockKind.CODE:
@@ -351,6 +360,78 @@ def _indented(line: Line, layout: _Layout) -> bool:
 def _starts_lower(text: str) -> bool:
     first = next((char for char in text if char.isalnum()), "")
     return first.islower()
+
+
+# --- Tables ------------------------------------------------------------------------------------
+
+
+def _table_runs(lines: list[Line], taken: set[int], layout: _Layout) -> dict[int, int]:
+    """Line index → table number, for runs of at least two lines split in cells by wide gaps
+    whose cells fall in the same columns (with the wrapped lines of a cell between them)."""
+    tables: dict[int, int] = {}
+    run: list[int] = []
+    for index, line in enumerate(lines):
+        if index not in taken and not line.mono and _in_table(run, lines, line, layout):
+            run.append(index)
+            continue
+        _accept_table(run, lines, tables)
+        run = [index] if index not in taken and len(line.cells) > 1 and not line.mono else []
+    _accept_table(run, lines, tables)
+    return tables
+
+
+def _in_table(run: list[int], lines: list[Line], line: Line, layout: _Layout) -> bool:
+    if not run:
+        return len(line.cells) > 1
+    previous = lines[run[-1]]
+    if line.page != previous.page or not 0 < previous.baseline - line.baseline < 3 * layout.gap:
+        return False
+    if len(line.cells) > 1:
+        return True
+    # A lone cell under a later column (not the first) is the wrapped rest of a cell above.
+    columns = _columns([cell for index in run for cell in lines[index].cells])
+    return any(left - _INDENT_TOLERANCE <= line.left <= right for left, right in columns[1:])
+
+
+def _accept_table(run: list[int], lines: list[Line], tables: dict[int, int]) -> None:
+    table = [lines[index] for index in run]
+    if sum(len(line.cells) > 1 for line in table) >= 2 and table_rows(table):
+        number = len(set(tables.values()))
+        tables.update(dict.fromkeys(run, number))
+
+
+def table_rows(lines: list[Line]) -> tuple[tuple[str, ...], ...]:
+    """The cells of a table's lines in rows; () if the cells do not keep to columns. A column
+    is where cells overlap from line to line; a line holding only a later column's cell is the
+    wrapped rest of the row above."""
+    columns = _columns([cell for line in lines for cell in line.cells])
+    rows: list[list[str]] = []
+    for line in lines:
+        places = [_column_of(cell, columns) for cell in line.cells]
+        if len(set(places)) < len(places):
+            return ()  # two cells of one line in one column: not a grid
+        if rows and len(places) == 1 and places[0] > 0:
+            rows[-1][places[0]] = f"{rows[-1][places[0]]} {line.cells[0].text}".strip()
+            continue
+        row = [""] * len(columns)
+        for place, cell in zip(places, line.cells, strict=True):
+            row[place] = cell.text
+        rows.append(row)
+    return tuple(tuple(row) for row in rows) if len(columns) > 1 else ()
+
+
+def _columns(cells: list[Cell]) -> list[tuple[float, float]]:
+    spans: list[tuple[float, float]] = []
+    for cell in sorted(cells, key=lambda cell: cell.left):
+        if spans and cell.left <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], cell.right))
+        else:
+            spans.append((cell.left, cell.right))
+    return spans
+
+
+def _column_of(cell: Cell, columns: list[tuple[float, float]]) -> int:
+    return next(i for i, (left, right) in enumerate(columns) if left <= cell.left <= right)
 
 
 # --- Contents pages ----------------------------------------------------------------------------
@@ -470,6 +551,8 @@ def _block(
         return RawBlock(BlockKind.CONTENTS, _contents_text(group.lines))
     if group.kind is BlockKind.CODE:
         return RawBlock(BlockKind.CODE, code_text(group.lines))
+    if group.kind is BlockKind.TABLE:
+        return RawBlock(BlockKind.TABLE, "", rows=table_rows(group.lines))
     text = " ".join(hyphenation.join([line.text for line in group.lines]).split())
     if not text:
         return None
