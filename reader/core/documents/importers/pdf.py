@@ -15,7 +15,7 @@ import ctypes
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.documents.importers.archive import one_line
@@ -48,10 +48,7 @@ class _Glyph:
     size: float
     bold: bool
     mono: bool
-    visible: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.visible = not self.char.isspace() and self.size > 1.5  # PDFium's spaces: size 1
+    visible: bool  # drawn: not a space (PDFium's own spaces are of size 1)
 
 
 class PdfImporter:
@@ -167,7 +164,6 @@ class _GlyphReader:
     def __init__(self, textpage):
         self.textpage = textpage
         self.fonts: dict[bytes, tuple[bool, bool]] = {}  # font name → bold by name, monospaced
-        self.box = None
         self.origin = [ctypes.c_double() for _ in range(2)]
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
@@ -177,17 +173,21 @@ class _GlyphReader:
 
         raw = self.textpage.raw
         box = pdfium_c.FS_RECTF()
+        box_ref = ctypes.byref(box)
         x, y = self.origin
+        x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
         bold = mono = False
         next_lookup = 0
         for index in range(pdfium_c.FPDFText_CountChars(raw)):
             char = chr(pdfium_c.FPDFText_GetUnicode(raw, index))
-            pdfium_c.FPDFText_GetLooseCharBox(raw, index, box)
-            pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
+            pdfium_c.FPDFText_GetLooseCharBox(raw, index, box_ref)
+            pdfium_c.FPDFText_GetCharOrigin(raw, index, x_ref, y_ref)
+            size = pdfium_c.FPDFText_GetFontSize(raw, index)
+            space = char.isspace()
             if index >= next_lookup:
                 bold, mono = self._font(raw, index)
                 # A space may be PDFium's own, without a font: the next character tells.
-                next_lookup = index + (1 if char.isspace() else _FONT_SAMPLING)
+                next_lookup = index + (1 if space else _FONT_SAMPLING)
             yield _Glyph(
                 char,
                 box.left,
@@ -195,9 +195,10 @@ class _GlyphReader:
                 box.bottom,
                 box.top,
                 y.value,
-                pdfium_c.FPDFText_GetFontSize(raw, index),
+                size,
                 bold,
                 mono,
+                not space and size > 1.5,
             )
 
     def _font(self, raw, index: int) -> tuple[bool, bool]:
