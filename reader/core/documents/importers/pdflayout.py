@@ -11,6 +11,7 @@ and weight, list items, monospaced code, contents, footnotes after the paragraph
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -39,6 +40,7 @@ _DOTTED_ENTRY = re.compile(
 )
 _NOTE_START = re.compile(r"^(\d{1,3}|\*{1,3})[.)]?\s+(?=\S)")
 _TERMINAL = tuple(".!?:;…”\"')»]")
+_SAME_HEIGHT = 3.0  # points: a running header stands at the same height on every page
 _MARGIN_SHARE = 0.12  # running headers and footers sit in the top or bottom 12% of a page
 _HEADING_RATIO = 1.15  # a paragraph this much larger than the body text is a heading
 _SMALL_RATIO = 0.9  # footnotes are set smaller than the body text
@@ -139,7 +141,7 @@ def build_document(pages: list[list[Line]], title: str | None) -> RawDocument:
 
 def drop_page_furniture(pages: list[list[Line]]) -> list[list[Line]]:
     """A line in a page's top or bottom band goes if it is a page number, or if the same text
-    (digits aside) stands at the same height in the bands of at least half of the pages."""
+    (digits aside) stands at the same height (to a few points) on at least half of the pages."""
     page_top = max((line.top for page in pages for line in page), default=0)
     page_bottom = min((line.bottom for page in pages for line in page), default=0)
     zone = (page_top - page_bottom) * _MARGIN_SHARE
@@ -147,22 +149,33 @@ def drop_page_furniture(pages: list[list[Line]]) -> list[list[Line]]:
     def in_band(line: Line) -> bool:
         return line.top > page_top - zone or line.bottom < page_bottom + zone
 
-    repeated = Counter(key for page in pages for key in {_furniture_key(line) for line in page})
+    heights: dict[str, list[float]] = defaultdict(list)  # text → its baselines, page by page
+    for page in pages:
+        for key, baseline in {(_furniture_key(line), round(line.baseline)) for line in page}:
+            heights[key].append(baseline)
+    for baselines in heights.values():
+        baselines.sort()
     threshold = max(2, (len(pages) + 1) // 2)
+
+    def repeats(line: Line) -> bool:
+        """Whether the line's text stands this high (to a few points) on enough pages."""
+        baselines = heights[_furniture_key(line)]
+        low = bisect.bisect_left(baselines, line.baseline - _SAME_HEIGHT)
+        return bisect.bisect_right(baselines, line.baseline + _SAME_HEIGHT) - low >= threshold
 
     def is_furniture(line: Line) -> bool:
         return (
             in_band(line)
             and line.note_mark is None
-            and (bool(_PAGE_NUMBER.match(line.text)) or repeated[_furniture_key(line)] >= threshold)
+            and (bool(_PAGE_NUMBER.match(line.text)) or repeats(line))
         )
 
     return [[line for line in page if not is_furniture(line)] for page in pages]
 
 
-def _furniture_key(line: Line) -> tuple[str, int]:
-    """A running line's text with its numbers blanked, and its height to a few points."""
-    return re.sub(r"\d+", "#", " ".join(line.text.split()).lower()), round(line.baseline / 4)
+def _furniture_key(line: Line) -> str:
+    """A running line's text with its numbers blanked: "Trang 3 / 40" is "trang # / #"."""
+    return re.sub(r"\d+", "#", " ".join(line.text.split()).lower())
 
 
 # --- Footnotes ---------------------------------------------------------------------------------
