@@ -6,6 +6,7 @@ from reader.core.documents.importers.pdflayout import (
     Cell,
     Hyphenation,
     Line,
+    PageFoot,
     build_document,
     code_text,
     contents_entry,
@@ -111,16 +112,31 @@ def test_footnotes_are_cut_from_the_foot_and_follow_the_citing_paragraph() -> No
     page[1].cells = (
         Cell("Đoạn thứ hai của trang, viết dài hơn ghi chú bên dưới.", LEFT + 20, 400),
     )
-    kept, notes = split_footnotes(page, 11)
-    assert kept == page[:2]
-    assert notes == ["11 Độ dài của trường không quá 255 ký tự. tính cả khoảng trắng."]
+    foot = split_footnotes(page, 11)
+    assert foot.body == page[:2]
+    assert foot.notes == ["11 Độ dài của trường không quá 255 ký tự. tính cả khoảng trắng."]
     kinds = [kind for kind, _ in blocks([page])]
     assert kinds == [K.PARAGRAPH, K.FOOTNOTE, K.PARAGRAPH]
 
 
 def test_small_text_above_the_body_is_not_a_footnote() -> None:
     page = [line("1 Ghi chú nhỏ", 750, size=8), *body(0, ["Thân bài."], top=700)]
-    assert split_footnotes(page[::-1], 11) == (page[::-1], [])
+    assert split_footnotes(page[::-1], 11) == PageFoot(page[::-1])
+
+
+def test_a_footnote_going_on_under_the_next_page_is_joined() -> None:
+    text = ["Thân bài của trang {} kéo dài đến lề phải, viết bằng cỡ chữ của thân bài."] * 3
+    first = [
+        *body(0, [row.format("đầu") for row in text]),
+        line("7 Ghi chú dài, bắt đầu ở trang này", 90, size=8, note_mark="7"),
+    ]
+    second = [
+        *body(1, [row.format("sau") for row in text]),
+        line("và kết thúc ở trang sau.", 90, page=1, size=8),
+    ]
+    assert split_footnotes(second, 11) == PageFoot(second)  # no note before: small text stays
+    notes = [b.text for b in build_document([first, second], None).blocks if b.kind is K.FOOTNOTE]
+    assert notes == ["7 Ghi chú dài, bắt đầu ở trang này và kết thúc ở trang sau."]
 
 
 @pytest.mark.parametrize(

@@ -127,9 +127,14 @@ def build_document(pages: list[list[Line]], title: str | None) -> RawDocument:
     layout = _measure(lines)
     body_lines: list[Line] = []
     notes: dict[int, list[str]] = {}
+    last_notes: list[str] = []
     for page in filter(None, pages):
-        body, notes[page[0].page] = split_footnotes(page, layout.body_size)
-        body_lines.extend(body)
+        foot = split_footnotes(page, layout.body_size, after_note=bool(last_notes))
+        if foot.continued:
+            last_notes[-1] += " " + foot.continued  # a long note goes on under the next page
+        notes[page[0].page] = foot.notes
+        last_notes = foot.notes or (last_notes if foot.continued else [])
+        body_lines.extend(foot.body)
     groups = _groups(body_lines, layout) if body_lines else []
     _attach_notes(groups, notes)
     blocks, toc = _blocks(groups, layout, Hyphenation.of(lines))
@@ -181,22 +186,35 @@ def _furniture_key(line: Line) -> str:
 # --- Footnotes ---------------------------------------------------------------------------------
 
 
-def split_footnotes(page: list[Line], body_size: float) -> tuple[list[Line], list[str]]:
-    """A page's body lines and its footnotes' texts ("11 Độ dài…"): the lines at the foot of
-    the page, under the body text, the first of them starting with a note number."""
+@dataclass
+class PageFoot:
+    """A page's body lines and what its foot holds: the end of the previous page's last note,
+    then its own notes' texts ("11 Độ dài…")."""
+
+    body: list[Line]
+    continued: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def split_footnotes(page: list[Line], body_size: float, after_note: bool = False) -> PageFoot:
+    """The lines at the foot of the page, under the body text, the first of them starting with
+    a note number, or (`after_note`: the page before ended with a note) going on with it."""
     start = _foot_start(page, body_size)
     body, foot = page[:start], page[start:]
-    if not foot or _note_number(foot[0]) is None:
-        return page, []
-    if body and min(line.bottom for line in body) < foot[0].top:
-        return page, []  # small text beside or above the body: not a page's foot
+    if body and foot and min(line.bottom for line in body) < foot[0].top:
+        return PageFoot(page)  # small text beside or above the body: not a page's foot
+    first_note = next((i for i, line in enumerate(foot) if _note_number(line) is not None), None)
+    if not foot or (first_note != 0 and not after_note):
+        return PageFoot(page)
+    first_note = len(foot) if first_note is None else first_note
     notes: list[list[Line]] = []
-    for line in foot:
-        if _note_number(line) is not None and (not notes or line.left <= foot[0].left + 1):
+    for line in foot[first_note:]:
+        if _note_number(line) is not None and (not notes or line.left <= foot[first_note].left + 1):
             notes.append([line])
         else:
             notes[-1].append(line)
-    return body, [_note_text(note) for note in notes]
+    continued = Hyphenation().join([line.text for line in foot[:first_note]])
+    return PageFoot(body, continued, [_note_text(note) for note in notes])
 
 
 def _foot_start(page: list[Line], body_size: float) -> int:
