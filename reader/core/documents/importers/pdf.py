@@ -1,8 +1,8 @@
 """PDF with a text layer, read with pypdfium2 (PDFium, Apache/BSD).
 
-PDFium gives each character with its box, baseline, font size and font in reading order, fast
-(C, no Python per-page parsing: a 500-page PDF reads in seconds, where pdfminer.six, under
-pdfplumber, takes a second or more per page). This module turns them into lines: superscripts
+PDFium gives each character with its box, baseline, font size and font in reading order, from C
+(pdfminer.six, under pdfplumber, would interpret every content stream in Python: a 500-page PDF
+must read in seconds). This module turns them into lines: superscripts
 told apart by their size and raised baseline (a unit's `m2` → `m²`, a note reference → `¹¹`), wide
 gaps kept as cell boundaries (contents pages, tables), weight and fixed pitch read from the font.
 `pdflayout` rebuilds the blocks from those lines. OCR is out of scope: a PDF without a text layer
@@ -158,8 +158,8 @@ def _same_row(previous: list[_Glyph], row: list[_Glyph]) -> bool:
 
 
 class _GlyphReader:
-    """A text page's characters with their geometry and font (one C call per property: a
-    character's font is found faster by PDFium than through its text object from Python)."""
+    """A text page's characters with their geometry and font, one C call per property; a font
+    is described once, by its name."""
 
     def __init__(self, textpage):
         self.textpage = textpage

@@ -635,14 +635,14 @@ def _heading_like(group: _Group, text: str, layout: _Layout) -> bool:
         return False
     if group.size >= _HEADING_RATIO * layout.body_size:
         return len(text) < 300
-    # A short bold paragraph at the body size heads what follows; a bold sentence is emphasis.
+    # A short bold paragraph (at least body-sized) heads what follows; a bold sentence is emphasis.
     text = text.rstrip()
     sentence = text.endswith((";", ",")) or (text.endswith(".") and len(text.split()) > 8)
     return (
         group.bold
         and len(text) < _BOLD_HEADING_MAX
         and not sentence
-        and abs(group.size - layout.body_size) < 0.5
+        and group.size > layout.body_size - 0.5
     )
 
 
