@@ -20,10 +20,9 @@ from pathlib import Path
 
 from reader.core.documents.importers.archive import one_line
 from reader.core.documents.importers.base import RawDocument, register_importer
-from reader.core.documents.importers.pdflayout import SOFT_HYPHEN, Cell, Line, build_document
+from reader.core.documents.importers.pdflayout import WORD_BREAKS, Cell, Line, build_document
 from reader.core.errors import InputError
 
-_PDFIUM_HYPHENS = ("\ufffe", "\x02", SOFT_HYPHEN)  # how PDFium reports a hyphen at a line end
 _SCRIPT_RATIO = 0.8  # a superscript or subscript is set this much smaller than its line
 _CELL_GAP = 2.5  # a gap this many font sizes wide separates cells (columns, contents' pages)
 # A line's weight and pitch matter only as those of most of its characters, and looking up the
@@ -219,9 +218,7 @@ class _GlyphReader:
 def _starts_new_line(previous: _Glyph, glyph: _Glyph) -> bool:
     """PDFium omits the line break after a soft hyphen: a jump down and back left is one."""
     return (
-        previous.char in _PDFIUM_HYPHENS
-        and glyph.left < previous.left
-        and glyph.top < previous.bottom
+        previous.char in WORD_BREAKS and glyph.left < previous.left and glyph.top < previous.bottom
     )
 
 

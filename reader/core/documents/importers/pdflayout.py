@@ -22,12 +22,9 @@ from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.documents.model import BlockKind
 
 SOFT_HYPHEN = "\u00ad"  # a word break the typesetter chose: never part of the word
-LINE_END_HYPHENS = (
-    "-",
-    "\u2010",
-    "\x02",
-    "\ufffe",
-)  # PDFium reports a hyphen at a line end as 02/FFFE
+_PDFIUM_HYPHENS = ("\x02", "\ufffe")  # how PDFium reports a hyphen ending a line
+WORD_BREAKS = (SOFT_HYPHEN, *_PDFIUM_HYPHENS)  # a word goes on in the next line
+_LINE_END_HYPHENS = ("-", "\u2010", *_PDFIUM_HYPHENS)
 _BULLET = re.compile(r"^\s*([•▪●◦■□➢►‣∙·–—-]|\d{1,3}[.)]|[a-zđ][.)])\s+", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:(?:page|trang|seite|p\.)\s*)?(\d{1,4}|[ivxlc]{1,6})"
@@ -358,8 +355,8 @@ def _paragraph_continues(first: Line, previous: Line, line: Line, layout: _Layou
     blank line's worth of space, an indented first line, or a short last line."""
     if _style_changes(previous, line) or _BULLET.match(line.text):
         return False
-    if previous.text.endswith(SOFT_HYPHEN):
-        return True
+    if previous.text.endswith(WORD_BREAKS):
+        return True  # a word broken at the line end goes on
     runs_on = not previous.text.rstrip().endswith(_TERMINAL) and _starts_lower(line.text)
     ends_short = previous.right < layout.right(previous.page) - _SHORT_LINE_SHARE * layout.width(
         previous.page
@@ -534,7 +531,7 @@ class Hyphenation:
                 out = text
             elif out.endswith(SOFT_HYPHEN):
                 out = out[:-1] + text
-            elif out.endswith(LINE_END_HYPHENS):
+            elif out.endswith(_LINE_END_HYPHENS):
                 out = out[:-1] + self._hyphen(out, text) + text
             else:
                 out += " " + text
