@@ -80,6 +80,14 @@ def test_a_paragraph_goes_on_across_a_page_break() -> None:
     ]
 
 
+def test_a_sentence_ending_with_the_page_ends_its_paragraph() -> None:
+    pages = [
+        body(0, ["Dòng đầy đủ đầu tiên của đoạn văn trên trang này,", "và câu kết thúc ở đây."]),
+        body(1, ["Đoạn mới ở đầu trang sau, không thụt đầu dòng.", "Câu thứ hai."], top=760),
+    ]
+    assert [text[:8] for _, text in blocks(pages)] == ["Dòng đầy", "Đoạn mới"]
+
+
 @pytest.mark.parametrize(
     ("second", "joined"),
     [

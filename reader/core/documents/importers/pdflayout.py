@@ -357,12 +357,14 @@ def _paragraph_continues(first: Line, previous: Line, line: Line, layout: _Layou
         return False
     if previous.text.endswith(WORD_BREAKS):
         return True  # a word broken at the line end goes on
-    runs_on = not previous.text.rstrip().endswith(_TERMINAL) and _starts_lower(line.text)
+    ends_sentence = previous.text.rstrip().endswith(_TERMINAL)
+    runs_on = not ends_sentence and _starts_lower(line.text)
     ends_short = previous.right < layout.right(previous.page) - _SHORT_LINE_SHARE * layout.width(
         previous.page
     )
     if line.page != previous.page:
-        return runs_on or (not ends_short and not _indented(line, layout))
+        # Overleaf, where no gap tells, a sentence ending with the page ends its paragraph.
+        return runs_on or not (ends_short or ends_sentence or _indented(line, layout))
     distance = previous.baseline - line.baseline
     scaled_gap = layout.gap * line.size / layout.body_size
     if distance <= 0 or distance > _PARAGRAPH_GAP * scaled_gap:
