@@ -156,9 +156,14 @@ class Typesetter:
             self.y -= 1.2 * 10
         self.y -= 0.5 * self.size
 
-    def table(self, rows: list[tuple[str, ...]], columns: tuple[float, ...]) -> None:
-        """Rows of cells starting at the `columns` x positions, each cell wrapped to its width."""
+    def table(
+        self, rows: list[tuple[str, ...]], columns: tuple[float, ...], ruled: bool = False
+    ) -> None:
+        """Rows of cells starting at the `columns` x positions, each cell wrapped to its width;
+        `ruled`: with vertical rules between the columns."""
         widths = [b - a for a, b in zip(columns, (*columns[1:], RIGHT), strict=True)]
+        self._room(len(rows) * 2 * self.leading)
+        top = self.y + self.size
         for row in rows:
             wrapped = [
                 textwrap.wrap(cell, max(4, int(w / (0.62 * self.size)) - 2))
@@ -170,6 +175,9 @@ class Typesetter:
                     if depth < len(lines):
                         self.builder.text(x, self.y, lines[depth], self.size)
                 self.y -= self.leading
+        if ruled:
+            for x in columns[1:]:
+                self.builder.rule(x - 4, self.y + 0.5 * self.leading, x - 4, top)
         self.y -= 0.5 * self.size
 
     def contents(self, entries: list[tuple[str, int]], title: str = "MỤC LỤC") -> None:

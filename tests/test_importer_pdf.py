@@ -157,6 +157,8 @@ def office_pdf(tmp_path_factory) -> Path:
     setter.paragraph("Đoạn cuối trang. " + CROSSING + " " + prose(98, 3))
     setter.code("def main():\n    return 0\n")
     setter.table(TABLE, (72, 160, 330))
+    setter.paragraph(prose(101, 1))
+    setter.table(TABLE, (72, 100, 280), ruled=True)  # cells close together, rules between
     setter.paragraph(prose(100))
     return setter.finish(tmp_path_factory.mktemp("pdf") / "office.pdf")
 
@@ -193,8 +195,10 @@ def test_typeset_footnote_superscripts_headings_and_code(office_pdf: Path) -> No
     assert (K.HEADING, 1, "Chương I. Quy định chung") in blocks
     assert (K.HEADING, 2, "Điều 1. Phạm vi điều chỉnh") in blocks
     assert (K.CODE, 0, "def main():\n    return 0") in blocks
-    table = next(block for block in document.blocks if block.kind is K.TABLE)
-    assert [[text for text, _ in row] for row in table.table_rows()] == [list(r) for r in TABLE]
+    tables = [block for block in document.blocks if block.kind is K.TABLE]
+    assert len(tables) == 2
+    for table in tables:
+        assert [[text for text, _ in row] for row in table.table_rows()] == [list(r) for r in TABLE]
 
 
 def test_real_court_precedent(tmp_path: Path) -> None:

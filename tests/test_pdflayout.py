@@ -252,3 +252,18 @@ def test_cells_that_do_not_keep_to_columns_are_prose() -> None:
         row(706, ("Bốn năm sáu bảy tám chín", 72, 320), ("mười.", 400, 430)),
     ]
     assert all(block.kind is not K.TABLE for block in build_document([lines], None).blocks)
+
+
+def test_two_tables_one_under_the_other_on_different_grids() -> None:
+    def row(baseline: float, *spans: tuple[float, float]) -> Line:
+        cells = tuple(Cell(f"ô {left:.0f}", left, right) for left, right in spans)
+        return Line(0, cells, baseline + 9, baseline - 2, baseline, 11)
+
+    wide = ((72, 100), (150, 330))  # a second column as wide as the next table's last two
+    narrow = ((72, 100), (150, 180), (300, 330))
+    lines = [row(720, *wide), row(706, *wide), row(692, *narrow), row(678, *narrow)]
+    result = build_document([lines], None).blocks
+    assert [(block.kind, len(block.rows), len(block.rows[0])) for block in result] == [
+        (K.TABLE, 2, 2),
+        (K.TABLE, 2, 3),
+    ]

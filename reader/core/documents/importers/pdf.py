@@ -11,6 +11,7 @@ gets a clear message.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import re
 import statistics
@@ -28,6 +29,7 @@ _CELL_GAP = 2.5  # a gap this many font sizes wide separates cells (columns, con
 # A line's weight and pitch matter only as those of most of its characters, and looking up the
 # font of every character would take half the reading time: every fourth is looked up.
 _FONT_SAMPLING = 4
+_RULE_WIDTH = 3.0  # points: a vertical path thinner than this is a rule (a table border)
 _WORD_GAP = 0.15  # a gap this many font sizes wide, where the PDF has no space, is one
 _UNIT_BEFORE_POWER = re.compile(r"(?:^|[\d\s,.(/])[kcdmµμ]?m$")  # m², cm³, km²
 _SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
@@ -115,12 +117,31 @@ def _read_lines(path: Path) -> tuple[list[list[Line]], str | None, int]:
 
 
 def _page_lines(page, number: int) -> list[Line]:
+    rules = _vertical_rules(page)
     textpage = page.get_textpage()
     try:
         rows = _rows(_GlyphReader(textpage).glyphs())
-        return [line for row in rows if (line := _line(row, number)) is not None]
+        return [line for row in rows if (line := _line(row, number, rules)) is not None]
     finally:
         textpage.close()
+
+
+def _vertical_rules(page) -> list[tuple[float, float, float]]:
+    """The page's vertical rules as (x, bottom, top): thin upright paths, the way the borders
+    between a table's cells are drawn."""
+    import pypdfium2.raw as pdfium_c
+
+    rules = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        if right.value - left.value < _RULE_WIDTH < (top.value - bottom.value) / 2:
+            rules.append(((left.value + right.value) / 2, bottom.value, top.value))
+    return rules
 
 
 def _rows(glyphs) -> list[list[_Glyph]]:
@@ -222,14 +243,15 @@ def _starts_new_line(previous: _Glyph, glyph: _Glyph) -> bool:
     )
 
 
-def _line(glyphs: list[_Glyph], page: int) -> Line | None:
+def _line(glyphs: list[_Glyph], page: int, rules: list[tuple[float, float, float]]) -> Line | None:
     visible = [glyph for glyph in glyphs if glyph.visible]
     if not visible:
         return None
     size = Counter(round(glyph.size, 1) for glyph in visible).most_common(1)[0][0]
     body = [glyph for glyph in visible if abs(glyph.size - size) < 0.5]
     baseline = statistics.median(glyph.baseline for glyph in body)
-    cells, refs, note_mark = _LineText(size, baseline).build(glyphs)
+    crossing = sorted(x for x, bottom, top in rules if bottom <= baseline <= top)
+    cells, refs, note_mark = _LineText(size, baseline, crossing).build(glyphs)
     if not cells:
         return None
     return Line(
@@ -251,9 +273,10 @@ class _LineText:
     `²`, a note reference becomes superscript digits (kept, not `[11]`: court precedents number
     their paragraphs `[1]`, `[2]`), and a raised number opening the line marks a footnote."""
 
-    def __init__(self, size: float, baseline: float):
+    def __init__(self, size: float, baseline: float, rules: list[float]):
         self.size = size
         self.baseline = baseline
+        self.rules = rules  # the x of the vertical rules crossing the line, left to right
         self.cells: list[Cell] = []
         self.refs: list[str] = []
         self.note_mark: str | None = None
@@ -278,7 +301,9 @@ class _LineText:
         with a space if the PDF has none."""
         if glyph.visible:
             gap = glyph.left - self.right
-            if self.left is not None and gap > _CELL_GAP * self.size:
+            if self.left is not None and (
+                gap > _CELL_GAP * self.size or self._ruled_off(self.right, glyph.left)
+            ):
                 self._close_cell()
             elif self.left is not None and gap > _WORD_GAP * self.size and self.chars[-1] != " ":
                 self.chars.append(" ")
@@ -286,6 +311,13 @@ class _LineText:
                 self.left = glyph.left
             self.right = glyph.right
         self.chars.append(text)
+
+    def _ruled_off(self, left: float, right: float) -> bool:
+        """Whether a vertical rule stands between `left` and `right`: a table's cell border."""
+        if not self.rules:
+            return False
+        index = bisect.bisect_right(self.rules, left - 0.5)
+        return index < len(self.rules) and self.rules[index] < right + 0.5
 
     def _script(self, glyph: _Glyph) -> str:
         """ "sup", "sub" or "" (on the line) for a glyph; a space goes with the line."""

@@ -401,10 +401,11 @@ def _table_runs(lines: list[Line], taken: set[int], layout: _Layout) -> dict[int
     tables: dict[int, int] = {}
     run: list[int] = []
     for index, line in enumerate(lines):
-        if index not in taken and not line.mono and _in_table(run, lines, line, layout):
+        fits = index not in taken and not line.mono and _in_table(run, lines, line, layout)
+        if fits and (not run or table_rows([lines[i] for i in [*run, index]])):
             run.append(index)
             continue
-        _accept_table(run, lines, tables)
+        _accept_table(run, lines, tables)  # a line off the grid ends it, and may start another
         run = [index] if index not in taken and len(line.cells) > 1 and not line.mono else []
     _accept_table(run, lines, tables)
     return tables
