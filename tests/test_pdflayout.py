@@ -206,7 +206,8 @@ def test_headings_by_size_then_weight() -> None:
     page = [
         line("Chương I", 760, size=16, bold=True, right=200),
         line("Điều 1. Phạm vi điều chỉnh", 730, bold=True, right=260),
-        *body(0, ["Nghị định này quy định về công tác văn thư."], top=710),
+        line("- Tình huống áp dụng:", 716, bold=True, italic=True, right=200),
+        *body(0, ["Nghị định này quy định về công tác văn thư."], top=700),
         line("Một câu in đậm dài hơn tám từ để nhấn mạnh nội dung.", 680, bold=True),
     ]
     result = build_document([page], "Nghị định 30/2020/NĐ-CP")
@@ -214,10 +215,15 @@ def test_headings_by_size_then_weight() -> None:
     assert [(b.kind, b.level) for b in result.blocks] == [
         (K.HEADING, 1),
         (K.HEADING, 2),
+        (K.HEADING, 3),  # bold italic ranks under bold; its dash is a bullet's, not text
         (K.PARAGRAPH, 0),
         (K.PARAGRAPH, 0),
     ]
-    assert result.toc == [(1, "Chương I", 0), (2, "Điều 1. Phạm vi điều chỉnh", 1)]
+    assert result.toc == [
+        (1, "Chương I", 0),
+        (2, "Điều 1. Phạm vi điều chỉnh", 1),
+        (3, "Tình huống áp dụng:", 2),
+    ]
 
 
 def test_cells_kept_in_columns_make_a_table_with_wrapped_cells_joined() -> None:

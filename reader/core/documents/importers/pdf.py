@@ -35,7 +35,18 @@ _UNIT_BEFORE_POWER = re.compile(r"(?:^|[\d\s,.(/])[kcdmµμ]?m$")  # m², cm³, 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
 _MONO_NAME = re.compile(r"mono|courier|consol|menlo|typewriter|fixed|\bcode", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _FontStyle:
+    bold: bool = False
+    italic: bool = False
+    mono: bool = False  # fixed pitch
+
+
+_PLAIN = _FontStyle()
 
 
 @dataclass(slots=True)
@@ -47,8 +58,7 @@ class _Glyph:
     top: float
     baseline: float
     size: float
-    bold: bool
-    mono: bool
+    style: _FontStyle
     visible: bool  # drawn: not a space (PDFium's own spaces are of size 1)
 
 
@@ -183,7 +193,7 @@ class _GlyphReader:
 
     def __init__(self, textpage):
         self.textpage = textpage
-        self.fonts: dict[bytes, tuple[bool, bool]] = {}  # font name → bold by name, monospaced
+        self.fonts: dict[tuple[bytes, int, bool], _FontStyle] = {}  # by name, flags, weight
         self.origin = [ctypes.c_double() for _ in range(2)]
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
@@ -196,7 +206,7 @@ class _GlyphReader:
         box_ref = ctypes.byref(box)
         x, y = self.origin
         x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-        bold = mono = False
+        style = _PLAIN
         next_lookup = 0
         placed = (0.0, 0.0)  # the size and box bottom of the last character whose origin was read
         for index in range(pdfium_c.FPDFText_CountChars(raw)):
@@ -210,7 +220,7 @@ class _GlyphReader:
                 placed = (size, box.bottom)
             space = char.isspace()
             if index >= next_lookup:
-                bold, mono = self._font(raw, index)
+                style = self._font(raw, index)
                 # A space may be PDFium's own, without a font: the next character tells.
                 next_lookup = index + (1 if space else _FONT_SAMPLING)
             yield _Glyph(
@@ -221,24 +231,33 @@ class _GlyphReader:
                 box.top,
                 y.value,
                 size,
-                bold,
-                mono,
+                style,
                 not space and size > 1.5,
             )
 
-    def _font(self, raw, index: int) -> tuple[bool, bool]:
-        """Whether the character's font is bold by its name, and whether it is monospaced."""
+    def _font(self, raw, index: int) -> _FontStyle:
         import pypdfium2.raw as pdfium_c
 
         pdfium_c.FPDFText_GetFontInfo(raw, index, self.name, len(self.name), self.flags)
-        name = self.name.value
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
-        if name not in self.fonts:
-            text = name.decode("latin-1")
-            pitch = bool(self.flags.value & 1)  # the font descriptor's FixedPitch flag
-            self.fonts[name] = bool(_BOLD_NAME.search(text)), pitch or bool(_MONO_NAME.search(text))
-        bold_name, mono = self.fonts[name]
-        return bold_name or weight >= 600, mono
+        key = (
+            self.name.value,
+            self.flags.value,
+            pdfium_c.FPDFText_GetFontWeight(raw, index) >= 600,
+        )
+        if key not in self.fonts:
+            self.fonts[key] = _font_style(*key)
+        return self.fonts[key]
+
+
+def _font_style(name: bytes, flags: int, heavy: bool) -> _FontStyle:
+    """A font's style from its descriptor's flags (FixedPitch 1, Italic 64) and weight, or its
+    name ("Times New Roman,BoldItalic", "Courier"), which a PDF without descriptor still gives."""
+    text = name.decode("latin-1")
+    return _FontStyle(
+        bold=heavy or bool(_BOLD_NAME.search(text)),
+        italic=bool(flags & 64) or bool(_ITALIC_NAME.search(text)),
+        mono=bool(flags & 1) or bool(_MONO_NAME.search(text)),
+    )
 
 
 def _starts_new_line(previous: _Glyph, glyph: _Glyph) -> bool:
@@ -266,8 +285,9 @@ def _line(glyphs: list[_Glyph], page: int, rules: list[tuple[float, float, float
         bottom=min(glyph.bottom for glyph in visible),
         baseline=baseline,
         size=size,
-        bold=sum(glyph.bold for glyph in body) >= 0.8 * len(body),
-        mono=sum(glyph.mono for glyph in body) >= 0.8 * len(body),
+        bold=sum(glyph.style.bold for glyph in body) >= 0.8 * len(body),
+        italic=sum(glyph.style.italic for glyph in body) >= 0.8 * len(body),
+        mono=sum(glyph.style.mono for glyph in body) >= 0.8 * len(body),
         refs=refs,
         note_mark=note_mark,
     )

@@ -66,6 +66,7 @@ class Line:
     baseline: float
     size: float  # of its body glyphs, superscripts aside
     bold: bool = False
+    italic: bool = False
     mono: bool = False
     refs: tuple[str, ...] = ()  # the footnote numbers this line cites (superscripts)
     note_mark: str | None = None  # the raised number a footnote's first line starts with
@@ -114,6 +115,10 @@ class _Group:
     @property
     def bold(self) -> bool:
         return all(line.bold for line in self.lines)
+
+    @property
+    def italic(self) -> bool:
+        return all(line.italic for line in self.lines)
 
 
 def build_document(pages: list[list[Line]], title: str | None) -> RawDocument:
@@ -575,7 +580,7 @@ def _block(
     group: _Group,
     layout: _Layout,
     hyphenation: Hyphenation,
-    heading_styles: list[tuple[float, bool]],
+    heading_styles: list[tuple[float, bool, bool]],
     list_indents: list[float],
 ) -> RawBlock | None:
     if group.kind is BlockKind.CONTENTS:
@@ -588,13 +593,13 @@ def _block(
     if not text:
         return None
     style = _style(group)
+    bullet = _BULLET.match(text)
+    unmarked = text[bullet.end() :] if bullet and not bullet.group(1)[0].isalnum() else text
     if style in heading_styles and _heading_like(group, text, layout):
-        return RawBlock(BlockKind.HEADING, text, min(heading_styles.index(style) + 1, 6))
-    if (bullet := _BULLET.match(text)) is not None:
-        marker = bullet.group(1)
-        item_text = text[bullet.end() :] if not marker[0].isalnum() else text
+        return RawBlock(BlockKind.HEADING, unmarked, min(heading_styles.index(style) + 1, 6))
+    if bullet is not None:
         level = _list_level(group.lines[0].left, list_indents)
-        return RawBlock(BlockKind.LIST_ITEM, item_text, level)
+        return RawBlock(BlockKind.LIST_ITEM, unmarked, level)
     return RawBlock(BlockKind.PARAGRAPH, text)
 
 
@@ -613,21 +618,21 @@ def _list_level(left: float, indents: list[float]) -> int:
     return min(len(deeper) + 1, 6)
 
 
-def _style(group: _Group) -> tuple[float, bool]:
-    return round(group.size, 1), group.bold
+def _style(group: _Group) -> tuple[float, bool, bool]:
+    return round(group.size, 1), group.bold, group.italic
 
 
 def _heading_styles(
     groups: list[_Group], layout: _Layout, hyphenation: Hyphenation
-) -> list[tuple[float, bool]]:
-    """The styles headings are set in, the most prominent first: larger, then bold."""
+) -> list[tuple[float, bool, bool]]:
+    """The styles headings are set in, the most prominent first: larger, bold, then upright."""
     styles = {
         _style(group)
         for group in groups
         if group.kind is BlockKind.PARAGRAPH
         and _heading_like(group, hyphenation.join([line.text for line in group.lines]), layout)
     }
-    return sorted(styles, key=lambda style: (-style[0], not style[1]))
+    return sorted(styles, key=lambda style: (-style[0], not style[1], style[2]))
 
 
 def _heading_like(group: _Group, text: str, layout: _Layout) -> bool:
