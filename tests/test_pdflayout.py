@@ -56,6 +56,27 @@ def test_running_headers_and_page_numbers_go_and_body_lines_stay() -> None:
     assert all("Báo cáo" not in line.text and "Trang" not in line.text for p in kept for line in p)
 
 
+def test_even_and_odd_pages_running_heads_both_go() -> None:
+    heads = ["Luật Chuyển giao công nghệ", "Chương II. Hợp đồng chuyển giao"]
+    pages = [
+        [
+            line(heads[n % 2], 800, page=n, size=9),
+            *body(n, [f"Thân bài trang {['một', 'hai', 'ba', 'bốn', 'năm'][n]}."]),
+            line(str(n + 1), 40, page=n, size=9),
+        ]
+        for n in range(5)
+    ]
+    assert [[kept.text for kept in page] for page in drop_page_furniture(pages)] == [
+        [page[1].text] for page in pages
+    ]
+
+
+def test_a_symbol_font_bullet_makes_a_list_item() -> None:
+    items = ["\uf0b7 Mục thứ nhất của danh sách.", "\uf0b7Mục thứ hai."]
+    result = blocks([[line(text, 700 - 20 * i, right=300) for i, text in enumerate(items)]])
+    assert result == [(K.LIST_ITEM, "Mục thứ nhất của danh sách."), (K.LIST_ITEM, "Mục thứ hai.")]
+
+
 def test_a_line_repeated_at_different_heights_is_not_furniture() -> None:
     pages = [
         [line("Điều 1.", 790 - 30 * n, page=n), line("Thân bài.", 400, page=n), line("7", 40)]

@@ -25,7 +25,12 @@ SOFT_HYPHEN = "\u00ad"  # a word break the typesetter chose: never part of the w
 _PDFIUM_HYPHENS = ("\x02", "\ufffe")  # how PDFium reports a hyphen ending a line
 WORD_BREAKS = (SOFT_HYPHEN, *_PDFIUM_HYPHENS)  # a word goes on in the next line
 _LINE_END_HYPHENS = ("-", "\u2010", *_PDFIUM_HYPHENS)
-_BULLET = re.compile(r"^\s*([•▪●◦■□➢►‣∙·–—-]|\d{1,3}[.)]|[a-zđ][.)])\s+", re.IGNORECASE)
+# Bullets, numbers and letters opening a list item; a symbol font's bullet (Word's Symbol and
+# Wingdings) comes out of a PDF as a private-use character.
+_BULLET = re.compile(
+    r"^\s*([•▪●◦■□➢►‣∙·–—-]|\d{1,3}[.)]|[a-zđ][.)]|[\ue000-\uf8ff])(?:\s+|(?<=[\ue000-\uf8ff]))",
+    re.IGNORECASE,
+)
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:(?:page|trang|seite|p\.)\s*)?(\d{1,4}|[ivxlc]{1,6})"
     r"(?:\s*(?:/|of|trên|von)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
@@ -162,7 +167,7 @@ def drop_page_furniture(pages: list[list[Line]]) -> list[list[Line]]:
             heights[key].append(baseline)
     for baselines in heights.values():
         baselines.sort()
-    threshold = max(2, (len(pages) + 1) // 2)
+    threshold = max(2, len(pages) // 2)  # even and odd pages may each have their own
 
     def repeats(line: Line) -> bool:
         """Whether the line's text stands this high (to a few points) on enough pages."""
