@@ -1,13 +1,13 @@
 """How well the PDF importer rebuilds a document's layout, on real and typeset PDFs.
 
-    PYTHONPATH=. .venv/bin/python bench/pdf_layout.py [FILE.pdf ...] [--repeat N]
+    PYTHONPATH=. .venv/bin/python bench/pdf_layout.py [FILE.pdf ...] [--repeat N] [--shared DIR]
 
 Without files it typesets the 2013 Constitution from shared/ (tests/pdf_builder.py: running
 header, page numbers, a dot-leader contents page, footnotes, a paragraph on every page break)
 and reads the real court precedent. For each PDF it prints: blocks; the share of blocks that end
 mid-sentence (no terminal punctuation, and the next block starts in lower case); running
 header/footer lines left (bare page numbers, and the typeset header); footnotes found; contents
-lines left in prose blocks; seconds per 100 pages (the file repeated `--repeat` times).
+lines left in prose blocks; CPU seconds per 100 pages (the file repeated `--repeat` times).
 """
 
 from __future__ import annotations
