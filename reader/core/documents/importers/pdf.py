@@ -271,7 +271,7 @@ def _line(glyphs: list[_Glyph], page: int, rules: list[tuple[float, float, float
     visible = [glyph for glyph in glyphs if glyph.visible]
     if not visible:
         return None
-    size = Counter(round(glyph.size, 1) for glyph in visible).most_common(1)[0][0]
+    size = Counter(glyph.size for glyph in visible).most_common(1)[0][0]  # a font size, exactly
     body = [glyph for glyph in visible if abs(glyph.size - size) < 0.5]
     baseline = statistics.median(glyph.baseline for glyph in body)
     crossing = sorted(x for x, bottom, top in rules if bottom <= baseline <= top)
