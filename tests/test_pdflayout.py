@@ -228,8 +228,12 @@ def test_headings_by_size_then_weight() -> None:
         line("Chương I", 760, size=16, bold=True, right=200),
         line("Điều 1. Phạm vi điều chỉnh", 730, bold=True, right=260),
         line("- Tình huống áp dụng:", 716, bold=True, italic=True, right=200),
-        *body(0, ["Nghị định này quy định về công tác văn thư."], top=700),
-        line("Một câu in đậm dài hơn tám từ để nhấn mạnh nội dung.", 680, bold=True),
+        *body(
+            0,
+            ["Nghị định này quy định về công tác văn thư và quản lý nhà nước về văn thư."] * 4,
+            top=700,
+        ),
+        line("Một câu in đậm dài hơn tám từ để nhấn mạnh nội dung.", 630, bold=True),
     ]
     result = build_document([page], "Nghị định 30/2020/NĐ-CP")
     assert result.title == "Nghị định 30/2020/NĐ-CP"  # the metadata's, not a heading
@@ -294,3 +298,8 @@ def test_two_tables_one_under_the_other_on_different_grids() -> None:
         (K.TABLE, 2, 2),
         (K.TABLE, 2, 3),
     ]
+
+
+def test_bold_makes_no_heading_in_a_document_set_in_bold() -> None:
+    lines = [line(f"Dòng ngắn in đậm số {n}", 700 - 20 * n, bold=True, right=250) for n in range(5)]
+    assert {kind for kind, _ in blocks([lines])} == {K.PARAGRAPH}

@@ -94,6 +94,7 @@ class _Layout:
     body_size: float  # the font size of most of the text
     gap: float  # the usual baseline distance between the lines of a body paragraph
     margins: dict[int, tuple[float, float]]  # page → the body text's left and right edges
+    bold_stands_out: bool = True  # bold is the exception in the body text, not its face
 
     def left(self, page: int) -> float:
         return self.margins[page][0]
@@ -297,7 +298,13 @@ def _measure(lines: list[Line]) -> _Layout:
         lambda: document_margins,
         {page: _margins(page_lines) for page, page_lines in by_page.items() if len(page_lines) > 3},
     )
-    return _Layout(body_size=body_size, gap=_typical_line_gap(body), margins=margins)
+    bold = sum(len(line.text) for line in body if line.bold)
+    return _Layout(
+        body_size=body_size,
+        gap=_typical_line_gap(body),
+        margins=margins,
+        bold_stands_out=bold < 0.3 * sum(len(line.text) for line in body),
+    )
 
 
 def _margins(lines: list[Line]) -> tuple[float, float]:
@@ -650,6 +657,7 @@ def _heading_like(group: _Group, text: str, layout: _Layout) -> bool:
     sentence = text.endswith((";", ",")) or (text.endswith(".") and len(text.split()) > 8)
     return (
         group.bold
+        and layout.bold_stands_out
         and len(text) < _BOLD_HEADING_MAX
         and not sentence
         and group.size > layout.body_size - 0.5
