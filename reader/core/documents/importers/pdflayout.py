@@ -574,12 +574,13 @@ class Hyphenation:
 def _blocks(
     groups: list[_Group], layout: _Layout, hyphenation: Hyphenation
 ) -> tuple[list[RawBlock], list[tuple[int, str, int]]]:
-    heading_styles = _heading_styles(groups, layout, hyphenation)
+    texts = [_paragraph_text(group, hyphenation) for group in groups]
+    heading_styles = _heading_styles(groups, texts, layout)
     list_indents = _list_indents(groups)
     blocks: list[RawBlock] = []
     toc: list[tuple[int, str, int]] = []
-    for group in groups:
-        block = _block(group, layout, hyphenation, heading_styles, list_indents)
+    for group, text in zip(groups, texts, strict=True):
+        block = _block(group, text, layout, heading_styles, list_indents)
         if block is not None:
             if block.kind is BlockKind.HEADING:
                 toc.append((block.level, block.text, len(blocks)))
@@ -588,10 +589,17 @@ def _blocks(
     return blocks, toc
 
 
+def _paragraph_text(group: _Group, hyphenation: Hyphenation) -> str:
+    """A paragraph's lines joined into one line of text; "" for the other kinds of group."""
+    if group.kind is not BlockKind.PARAGRAPH:
+        return ""
+    return " ".join(hyphenation.join([line.text for line in group.lines]).split())
+
+
 def _block(
     group: _Group,
+    text: str,
     layout: _Layout,
-    hyphenation: Hyphenation,
     heading_styles: list[tuple[float, bool, bool]],
     list_indents: list[float],
 ) -> RawBlock | None:
@@ -601,7 +609,6 @@ def _block(
         return RawBlock(BlockKind.CODE, code_text(group.lines))
     if group.kind is BlockKind.TABLE:
         return RawBlock(BlockKind.TABLE, "", rows=table_rows(group.lines))
-    text = " ".join(hyphenation.join([line.text for line in group.lines]).split())
     if not text:
         return None
     style = _style(group)
@@ -635,14 +642,13 @@ def _style(group: _Group) -> tuple[float, bool, bool]:
 
 
 def _heading_styles(
-    groups: list[_Group], layout: _Layout, hyphenation: Hyphenation
+    groups: list[_Group], texts: list[str], layout: _Layout
 ) -> list[tuple[float, bool, bool]]:
     """The styles headings are set in, the most prominent first: larger, bold, then upright."""
     styles = {
         _style(group)
-        for group in groups
-        if group.kind is BlockKind.PARAGRAPH
-        and _heading_like(group, hyphenation.join([line.text for line in group.lines]), layout)
+        for group, text in zip(groups, texts, strict=True)
+        if text and _heading_like(group, text, layout)
     }
     return sorted(styles, key=lambda style: (-style[0], not style[1], style[2]))
 
