@@ -6,7 +6,8 @@ bottom band that repeat on most pages, digits aside) → footnotes cut off each 
 text under the body that starts with a note number) → printed contents pages (lines ending in
 leaders or a wide gap and a page number) → paragraphs (continued across lines and pages, ended by
 vertical gaps, first-line indents, short last lines and style changes) → blocks (headings by size
-and weight, list items, monospaced code, contents, footnotes after the paragraph citing them).
+and weight, list items, monospaced code, contents, tables where cells keep to columns, footnotes
+after the paragraph citing them).
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class _Layout:
 
 @dataclass
 class _Group:
-    """Lines that make one block: a paragraph, a run of code, or a contents page."""
+    """Lines that make one block: a paragraph, a run of code, a table or a contents page."""
 
     kind: BlockKind
     lines: list[Line] = field(default_factory=list)
