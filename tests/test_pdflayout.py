@@ -303,3 +303,29 @@ def test_two_tables_one_under_the_other_on_different_grids() -> None:
 def test_bold_makes_no_heading_in_a_document_set_in_bold() -> None:
     lines = [line(f"Dòng ngắn in đậm số {n}", 700 - 20 * n, bold=True, right=250) for n in range(5)]
     assert {kind for kind, _ in blocks([lines])} == {K.PARAGRAPH}
+
+
+def test_five_hundred_pages_lay_out_in_linear_time() -> None:
+    """20,000 lines: quadratic work in any step would take minutes, not a second."""
+    import time
+
+    words = "văn bản quản lý nhà nước công tác văn thư hồ sơ lưu trữ điện tử ký số".split()
+
+    def text(page: int, row: int) -> str:
+        return " ".join(words[(page * 7 + row * 3 + i) % len(words)] for i in range(12)) + (
+            "." if row % 5 == 4 else ""
+        )
+
+    pages = [
+        [
+            line("Báo cáo tổng hợp", 800, page=p, size=9),
+            *(line(text(p, r), 760 - 14 * r, page=p) for r in range(40)),
+            line(f"7 Ghi chú của trang {p}.", 90, page=p, size=8, note_mark="7"),
+            line(str(p + 1), 40, page=p, size=9),
+        ]
+        for p in range(500)
+    ]
+    started = time.process_time()
+    document = build_document(pages, None)
+    assert time.process_time() - started < 20
+    assert sum(block.kind is K.FOOTNOTE for block in document.blocks) == 500
