@@ -1,5 +1,7 @@
 """The layout rules on hand-made lines: what each rule decides, without a PDF."""
 
+import time
+
 import pytest
 
 from reader.core.documents.importers.pdflayout import (
@@ -16,6 +18,7 @@ from reader.core.documents.importers.pdflayout import (
 from reader.core.documents.model import BlockKind
 
 K = BlockKind
+VOCABULARY = "văn bản quản lý nhà nước công tác văn thư hồ sơ lưu trữ điện tử ký số"
 LEFT, RIGHT = 72.0, 523.0
 
 
@@ -307,9 +310,7 @@ def test_bold_makes_no_heading_in_a_document_set_in_bold() -> None:
 
 def test_five_hundred_pages_lay_out_in_linear_time() -> None:
     """20,000 lines: quadratic work in any step would take minutes, not a second."""
-    import time
-
-    words = "văn bản quản lý nhà nước công tác văn thư hồ sơ lưu trữ điện tử ký số".split()
+    words = VOCABULARY.split()
 
     def text(page: int, row: int) -> str:
         return " ".join(words[(page * 7 + row * 3 + i) % len(words)] for i in range(12)) + (
