@@ -1,80 +1,65 @@
 """PDF with a text layer, read with pypdfium2 (PDFium, Apache/BSD).
 
-PDFium gives characters with their boxes and font sizes in reading order; the layout is
-rebuilt from them: lines → running headers, footers and page numbers removed (found by their
-place in the margins and their repetition across pages) → paragraphs (by vertical gaps, short
-last lines, font changes and bullets, joined across page breaks) → headings (by font size).
-Words hyphenated at a line end are joined again. OCR is out of scope: a PDF without a text
-layer gets a clear message.
+PDFium gives each character with its box, baseline, font size and font in reading order, from C
+(pdfminer.six, under pdfplumber, would interpret every content stream in Python: a 500-page PDF
+must read in seconds). This module turns them into lines: superscripts
+told apart by their size and raised baseline (a unit's `m2` → `m²`, a note reference → `¹¹`), wide
+gaps kept as cell boundaries (contents pages, tables), weight and fixed pitch read from the font.
+`pdflayout` rebuilds the blocks from those lines. OCR is out of scope: a PDF without a text layer
+gets a clear message.
 """
 
 from __future__ import annotations
 
-import itertools
+import bisect
+import ctypes
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.documents.importers.archive import one_line
-from reader.core.documents.importers.base import RawBlock, RawDocument
-from reader.core.documents.model import BlockKind
+from reader.core.documents.importers.base import RawDocument
+from reader.core.documents.importers.pdflayout import WORD_BREAKS, Cell, Line, build_document
 from reader.core.errors import InputError
 
-_SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")  # PDFium's and Unicode's marks of a line-end hyphen
-_HYPHENS = ("-", "\u2010")
-_BULLET = re.compile(r"^\s*([•▪●◦■□➢►‣∙·–—-]|\d{1,3}[.)]|[a-zđ][.)])\s+", re.IGNORECASE)
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-–—]\s*)?(?:(?:page|trang|seite|p\.)\s*)?(\d{1,4}|[ivxlc]{1,6})"
-    r"(?:\s*(?:/|of|trên|von)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
-    re.IGNORECASE,
-)
-_TERMINAL = tuple(".!?:;…”\"')»")
-_MARGIN_SHARE = 0.12  # running headers and footers sit in the top or bottom 12% of a page
-_HEADING_RATIO = 1.15  # a paragraph this much larger than the body text is a heading
-_INDENT_TOLERANCE = 4.0  # points
-_SUPERSCRIPT_RATIO = 0.75  # footnote marks: much smaller than the line's text
+_SCRIPT_RATIO = 0.8  # a superscript or subscript is set this much smaller than its line
+_CELL_GAP = 2.5  # a gap this many font sizes wide separates cells (columns, contents' pages)
+# A line's weight and pitch matter only as those of most of its characters, and looking up the
+# font of every character would take half the reading time: every fourth is looked up.
+_FONT_SAMPLING = 4
+_RULE_WIDTH = 3.0  # points: a vertical path thinner than this is a rule (a table border)
+_WORD_GAP = 0.15  # a gap this many font sizes wide, where the PDF has no space, is one
+_UNIT_BEFORE_POWER = re.compile(r"(?:^|[\d\s,.(/])[kcdmµμ]?m$")  # m², cm³, km²
+_SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
+_MONO_NAME = re.compile(r"mono|courier|consol|menlo|typewriter|fixed|\bcode", re.IGNORECASE)
 
 
-@dataclass
-class _Line:
-    page: int
-    text: str
-    left: float
+@dataclass(frozen=True, slots=True)
+class _FontStyle:
+    bold: bool = False
+    italic: bool = False
+    mono: bool = False  # fixed pitch
+
+
+_PLAIN = _FontStyle()
+
+
+@dataclass(slots=True)
+class _Glyph:
+    char: str
+    left: float  # the box of the glyph's advance, from the font's descent to its ascent
     right: float
-    top: float
     bottom: float
+    top: float
+    baseline: float
     size: float
-
-    @property
-    def height(self) -> float:
-        return self.top - self.bottom
-
-
-@dataclass
-class _Paragraph:
-    lines: list[_Line] = field(default_factory=list)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(line.size for line in self.lines)
-
-    def text(self) -> str:
-        out = ""
-        for line in self.lines:
-            text = line.text.strip()
-            if not out:
-                out = text
-            elif out.endswith(_SOFT_HYPHENS):
-                out = out[:-1] + text
-            elif out.endswith(_HYPHENS) and out[-2:-1].isalpha() and text[:1].islower():
-                out = out[:-1] + text  # "hyphen-" + "ated": a word split by a hard hyphen
-            elif out.endswith(_HYPHENS):
-                out += text  # "2020-" + "2025"
-            else:
-                out += " " + text
-        return out
+    style: _FontStyle
+    visible: bool  # drawn: not a space (PDFium's own spaces are of size 1)
 
 
 class PdfImporter:
@@ -90,9 +75,7 @@ class PdfImporter:
             if damaged:
                 raise InputError(path, f"damaged PDF: {damaged} page(s) could not be read")
             raise InputError(path, "the PDF has no text layer (a scan?); OCR is not supported")
-        lines = _drop_running_heads_and_page_numbers(pages)
-        paragraphs = _paragraphs(lines)
-        return _blocks(paragraphs, title_hint=title)
+        return build_document(pages, title)
 
 
 def _open(path: Path):
@@ -117,7 +100,7 @@ def _metadata_title(document) -> str | None:
     return title.strip() or None
 
 
-def _read_lines(path: Path) -> tuple[list[list[_Line]], str | None, int]:
+def _read_lines(path: Path) -> tuple[list[list[Line]], str | None, int]:
     """Each page's lines, the title the file's metadata gives (if any), and how many pages
     were too damaged to read: the others are still worth reading."""
     import pypdfium2 as pdfium
@@ -143,208 +126,265 @@ def _read_lines(path: Path) -> tuple[list[list[_Line]], str | None, int]:
         document.close()
 
 
-def _page_lines(page, number: int) -> list[_Line]:
-    import pypdfium2.raw as pdfium_c
-
+def _page_lines(page, number: int) -> list[Line]:
+    rules = _vertical_rules(page)
     textpage = page.get_textpage()
     try:
-        lines: list[_Line] = []
-        chars: list[tuple[str, tuple[float, float, float, float], float]] = []
-        for index in range(textpage.count_chars()):
-            char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
-            if char in "\r\n":
-                _close_line(lines, chars, number)
-                continue
-            box = textpage.get_charbox(index)
-            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
-            if chars and _starts_new_line(chars, box):
-                _close_line(lines, chars, number)
-            chars.append((char, box, size))
-        _close_line(lines, chars, number)
-        return lines
+        rows = _rows(_GlyphReader(textpage).glyphs())
+        return [line for row in rows if (line := _line(row, number, rules)) is not None]
     finally:
         textpage.close()
 
 
-def _starts_new_line(chars, box) -> bool:
-    """PDFium omits the line break after a soft hyphen: a jump down and back left is one."""
-    previous_char, previous_box, _previous_size = chars[-1]
-    return previous_char in _SOFT_HYPHENS and box[0] < previous_box[0] and box[3] < previous_box[1]
+def _vertical_rules(page) -> list[tuple[float, float, float]]:
+    """The page's vertical rules as (x, bottom, top): thin upright paths, the way the borders
+    between a table's cells are drawn."""
+    import pypdfium2.raw as pdfium_c
 
-
-def _close_line(lines: list[_Line], chars: list, page: int) -> None:
-    visible = [(char, box, size) for char, box, size in chars if not char.isspace()]
-    if visible:
-        line_size = max(size for _, _, size in visible)
-        # Footnote reference marks are superscripts: much smaller than the line's text.
-        kept = [c for c in chars if c[2] >= _SUPERSCRIPT_RATIO * line_size or c[0].isspace()]
-        text = "".join(char for char, _, _ in kept)
-        boxes = [box for char, box, _ in visible]
-        lines.append(
-            _Line(
-                page=page,
-                text=text,
-                left=min(box[0] for box in boxes),
-                right=max(box[2] for box in boxes),
-                top=max(box[3] for box in boxes),
-                bottom=min(box[1] for box in boxes),
-                size=statistics.median(size for _, _, size in visible),
-            )
-        )
-    chars.clear()
-
-
-# --- Page furniture ----------------------------------------------------------------------------
-
-
-def _drop_running_heads_and_page_numbers(pages: list[list[_Line]]) -> list[_Line]:
-    """A line in a page's top or bottom margin zone goes if it is a page number, or if the same
-    text (digits aside) stands in the margins of at least half of the pages."""
-    page_top = max((line.top for page in pages for line in page), default=0)
-    page_bottom = min((line.bottom for page in pages for line in page), default=0)
-    zone = (page_top - page_bottom) * _MARGIN_SHARE
-    in_margin = [
-        [line for line in page if line.top > page_top - zone or line.bottom < page_bottom + zone]
-        for page in pages
-    ]
-    repeated = Counter(
-        key for page in in_margin for key in {_furniture_key(line.text) for line in page}
-    )
-    threshold = max(2, (len(pages) + 1) // 2)
-    kept = []
-    for page, margin_lines in zip(pages, in_margin, strict=True):
-        margin_ids = {id(line) for line in margin_lines}
-        for line in page:
-            is_furniture = id(line) in margin_ids and (
-                _PAGE_NUMBER.match(line.text) or repeated[_furniture_key(line.text)] >= threshold
-            )
-            if not is_furniture:
-                kept.append(line)
-    return kept
-
-
-def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
-
-
-# --- Paragraphs --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Layout:
-    body_size: float  # the font size of most of the text
-    gap: float  # the usual baseline distance between the lines of a body paragraph
-    left: float
-    right: float
-
-
-def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
-    if not lines:
-        return []
-    body_size = _body_size(lines)
-    body_lines = [line for line in lines if abs(line.size - body_size) < 0.5] or lines
-    layout = _Layout(
-        body_size=body_size,
-        gap=_typical_line_gap(body_lines),
-        left=min(line.left for line in body_lines),
-        right=max(line.right for line in body_lines),
-    )
-    paragraphs = [_Paragraph([lines[0]])]
-    for previous, line in itertools.pairwise(lines):
-        if _continues(previous, line, layout):
-            paragraphs[-1].lines.append(line)
-        else:
-            paragraphs.append(_Paragraph([line]))
-    return paragraphs
-
-
-def _body_size(lines: list[_Line]) -> float:
-    weights: Counter[float] = Counter()
-    for line in lines:
-        weights[round(line.size, 1)] += len(line.text)
-    return weights.most_common(1)[0][0]
-
-
-def _typical_line_gap(lines: list[_Line]) -> float:
-    """The usual distance between the baselines of consecutive lines of a paragraph."""
-    gaps = [
-        previous.bottom - line.bottom
-        for previous, line in itertools.pairwise(lines)
-        if previous.page == line.page and 0 < previous.bottom - line.bottom < 3 * line.size
-    ]
-    return statistics.median(gaps) if gaps else 1.2 * statistics.median(line.size for line in lines)
-
-
-def _continues(previous: _Line, line: _Line, layout: _Layout) -> bool:
-    """Whether `line` goes on with the paragraph that `previous` ends."""
-    if abs(previous.size - line.size) > 0.5 or _BULLET.match(line.text):
-        return False
-    if previous.text.endswith(_SOFT_HYPHENS):
-        return True
-    ends_short = previous.right < layout.right - 0.12 * (layout.right - layout.left)
-    if line.page != previous.page:
-        # Across a page break only the line's length tells: a full line goes on overleaf.
-        return not ends_short
-    distance = previous.bottom - line.bottom
-    if distance <= 0 or distance > 1.35 * layout.gap * line.size / layout.body_size:
-        return False  # a blank line's worth of space, or a jump up (a new column)
-    # A short last line ends a body paragraph; a wrapped heading's lines are all short.
-    return not ends_short or line.size >= _HEADING_RATIO * layout.body_size
-
-
-# --- Blocks ------------------------------------------------------------------------------------
-
-
-def _blocks(paragraphs: list[_Paragraph], title_hint: str | None) -> RawDocument:
-    body_size = _body_size([line for paragraph in paragraphs for line in paragraph.lines])
-    heading_sizes = sorted(
-        {round(p.size, 1) for p in paragraphs if p.size >= _HEADING_RATIO * body_size}, reverse=True
-    )
-    list_indents = _list_indents(paragraphs)
-    blocks: list[RawBlock] = []
-    toc: list[tuple[int, str, int]] = []
-    for paragraph in paragraphs:
-        text = " ".join(paragraph.text().split())
-        if not text:
+    rules = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
-        size = round(paragraph.size, 1)
-        if size in heading_sizes and len(text) < 300:
-            level = min(heading_sizes.index(size) + 1, 6)
-            toc.append((level, text, len(blocks)))
-            blocks.append(RawBlock(BlockKind.HEADING, text, level))
-        elif (bullet := _BULLET.match(text)) is not None:
-            marker = bullet.group(1)
-            item_text = text[bullet.end() :] if not marker[0].isalnum() else text
-            level = _list_level(paragraph.lines[0].left, list_indents)
-            blocks.append(RawBlock(BlockKind.LIST_ITEM, item_text, level))
-        elif size < 0.9 * body_size:
-            if any(char.isalpha() for char in text):  # not a lone note mark
-                blocks.append(RawBlock(BlockKind.FOOTNOTE, text))
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        if right.value - left.value < _RULE_WIDTH < (top.value - bottom.value) / 2:
+            rules.append(((left.value + right.value) / 2, bottom.value, top.value))
+    return rules
+
+
+def _rows(glyphs) -> list[list[_Glyph]]:
+    """The glyphs in PDFium's lines, joined again where PDFium broke one visual line: at a
+    superscript, whose raised baseline it takes for a new line."""
+    rows: list[list[_Glyph]] = [[]]
+    for glyph in glyphs:
+        if glyph.char in "\r\n":
+            if rows[-1]:
+                rows.append([])
         else:
-            blocks.append(RawBlock(BlockKind.PARAGRAPH, text))
-    title = next((text for level, text, _ in toc if level == 1), None) or title_hint
-    return RawDocument(blocks=blocks, title=title, toc=toc)
+            if rows[-1] and _starts_new_line(rows[-1][-1], glyph):
+                rows.append([])
+            rows[-1].append(glyph)
+    merged: list[list[_Glyph]] = []
+    for row in filter(None, rows):
+        if merged and _same_row(merged[-1], row):
+            merged[-1].extend(row)
+        else:
+            merged.append(row)
+    return merged
 
 
-def _list_indents(paragraphs: list[_Paragraph]) -> list[float]:
-    """The distinct left edges of list items, left to right: a nested item sits further in."""
-    indents: list[float] = []
-    for left in sorted(p.lines[0].left for p in paragraphs if _BULLET.match(p.lines[0].text)):
-        if not indents or left - indents[-1] > _INDENT_TOLERANCE:
-            indents.append(left)
-    return indents
+def _same_row(previous: list[_Glyph], row: list[_Glyph]) -> bool:
+    """Whether `row` goes on to the right of `previous`, their boxes overlapping in height."""
+    before = [glyph for glyph in previous if glyph.visible]
+    after = [glyph for glyph in row if glyph.visible]
+    if not before or not after or after[0].left < before[-1].right - 1:
+        return False
+    top = min(max(g.top for g in before), max(g.top for g in after))
+    bottom = max(min(g.bottom for g in before), min(g.bottom for g in after))
+    smaller = min(max(g.size for g in before), max(g.size for g in after))
+    return top - bottom > 0.5 * smaller
 
 
-def _list_level(left: float, indents: list[float]) -> int:
-    return (
-        next(
-            (
-                level
-                for level, indent in enumerate(indents, 1)
-                if left - indent <= _INDENT_TOLERANCE
-            ),
-            len(indents),
+class _GlyphReader:
+    """A text page's characters with their geometry and font, one C call per property; a font
+    is described once, by its name."""
+
+    def __init__(self, textpage):
+        self.textpage = textpage
+        self.fonts: dict[tuple[bytes, int, bool], _FontStyle] = {}  # by name, flags, weight
+        self.origin = [ctypes.c_double() for _ in range(2)]
+        self.name = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+
+    def glyphs(self):
+        import pypdfium2.raw as pdfium_c
+
+        raw = self.textpage.raw
+        box = pdfium_c.FS_RECTF()
+        box_ref = ctypes.byref(box)
+        x, y = self.origin
+        x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+        style = _PLAIN
+        next_lookup = 0
+        placed = (0.0, 0.0)  # the size and box bottom of the last character whose origin was read
+        for index in range(pdfium_c.FPDFText_CountChars(raw)):
+            char = chr(pdfium_c.FPDFText_GetUnicode(raw, index))
+            pdfium_c.FPDFText_GetLooseCharBox(raw, index, box_ref)
+            size = pdfium_c.FPDFText_GetFontSize(raw, index)
+            if (size, box.bottom) != placed:
+                # The same size on the same box bottom stands on the same baseline: the origin,
+                # a fifth of the reading time, is read only where one of them changes.
+                pdfium_c.FPDFText_GetCharOrigin(raw, index, x_ref, y_ref)
+                placed = (size, box.bottom)
+            space = char.isspace()
+            if index >= next_lookup:
+                style = self._font(raw, index)
+                # A space may be PDFium's own, without a font: the next character tells.
+                next_lookup = index + (1 if space else _FONT_SAMPLING)
+            yield _Glyph(
+                char,
+                box.left,
+                box.right,
+                box.bottom,
+                box.top,
+                y.value,
+                size,
+                style,
+                not space and size > 1.5,
+            )
+
+    def _font(self, raw, index: int) -> _FontStyle:
+        import pypdfium2.raw as pdfium_c
+
+        pdfium_c.FPDFText_GetFontInfo(raw, index, self.name, len(self.name), self.flags)
+        key = (
+            self.name.value,
+            self.flags.value,
+            pdfium_c.FPDFText_GetFontWeight(raw, index) >= 600,
         )
-        if indents
-        else 1
+        if key not in self.fonts:
+            self.fonts[key] = _font_style(*key)
+        return self.fonts[key]
+
+
+def _font_style(name: bytes, flags: int, heavy: bool) -> _FontStyle:
+    """A font's style from its descriptor's flags (FixedPitch 1, Italic 64) and weight, or its
+    name ("Times New Roman,BoldItalic", "Courier"), which a PDF without descriptor still gives."""
+    text = name.decode("latin-1")
+    return _FontStyle(
+        bold=heavy or bool(_BOLD_NAME.search(text)),
+        italic=bool(flags & 64) or bool(_ITALIC_NAME.search(text)),
+        mono=bool(flags & 1) or bool(_MONO_NAME.search(text)),
     )
+
+
+def _starts_new_line(previous: _Glyph, glyph: _Glyph) -> bool:
+    """PDFium omits the line break after a soft hyphen: a jump down and back left is one."""
+    return (
+        previous.char in WORD_BREAKS and glyph.left < previous.left and glyph.top < previous.bottom
+    )
+
+
+def _line(glyphs: list[_Glyph], page: int, rules: list[tuple[float, float, float]]) -> Line | None:
+    visible = [glyph for glyph in glyphs if glyph.visible]
+    if not visible:
+        return None
+    size = Counter(glyph.size for glyph in visible).most_common(1)[0][0]  # a font size, exactly
+    body = [glyph for glyph in visible if abs(glyph.size - size) < 0.5]
+    baseline = statistics.median(glyph.baseline for glyph in body)
+    crossing = sorted(x for x, bottom, top in rules if bottom <= baseline <= top)
+    cells, refs, note_mark = _LineText(size, baseline, crossing).build(glyphs)
+    if not cells:
+        return None
+    return Line(
+        page=page,
+        cells=cells,
+        top=max(glyph.top for glyph in visible),
+        bottom=min(glyph.bottom for glyph in visible),
+        baseline=baseline,
+        size=size,
+        bold=sum(glyph.style.bold for glyph in body) >= 0.8 * len(body),
+        italic=sum(glyph.style.italic for glyph in body) >= 0.8 * len(body),
+        mono=sum(glyph.style.mono for glyph in body) >= 0.8 * len(body),
+        refs=refs,
+        note_mark=note_mark,
+    )
+
+
+class _LineText:
+    """A line's text in cells, with its superscripts rewritten: a power after a unit becomes
+    `²`, a note reference becomes superscript digits (kept, not `[11]`: court precedents number
+    their paragraphs `[1]`, `[2]`), and a raised number opening the line marks a footnote."""
+
+    def __init__(self, size: float, baseline: float, rules: list[float]):
+        self.size = size
+        self.baseline = baseline
+        self.rules = rules  # the x of the vertical rules crossing the line, left to right
+        self.cells: list[Cell] = []
+        self.refs: list[str] = []
+        self.note_mark: str | None = None
+        self.chars: list[str] = []
+        self.left: float | None = None  # where the current cell starts, once it has a glyph
+        self.right = 0.0
+
+    def build(self, glyphs: list[_Glyph]) -> tuple[tuple[Cell, ...], tuple[str, ...], str | None]:
+        for script, run in _runs(glyphs, self._script):
+            if script:
+                visible = [glyph for glyph in run if glyph.visible]
+                self._add(self._rewritten(script, "".join(g.char for g in run)), visible[0])
+                self.right = max(glyph.right for glyph in visible)
+            else:
+                for glyph in run:
+                    self._add(glyph.char, glyph)
+        self._close_cell()
+        return tuple(self.cells), tuple(self.refs), self.note_mark
+
+    def _add(self, text: str, glyph: _Glyph) -> None:
+        """Appends `text`, drawn at `glyph`: after a wide gap in a new cell, after a narrow one
+        with a space if the PDF has none."""
+        if glyph.visible:
+            gap = glyph.left - self.right
+            if self.left is not None and (
+                gap > _CELL_GAP * self.size or self._ruled_off(self.right, glyph.left)
+            ):
+                self._close_cell()
+            elif self.left is not None and gap > _WORD_GAP * self.size and self.chars[-1] != " ":
+                self.chars.append(" ")
+            if self.left is None:
+                self.left = glyph.left
+            self.right = glyph.right
+        self.chars.append(text)
+
+    def _ruled_off(self, left: float, right: float) -> bool:
+        """Whether a vertical rule stands between `left` and `right`: a table's cell border."""
+        if not self.rules:
+            return False
+        index = bisect.bisect_right(self.rules, left - 0.5)
+        return index < len(self.rules) and self.rules[index] < right + 0.5
+
+    def _script(self, glyph: _Glyph) -> str:
+        """ "sup", "sub" or "" (on the line) for a glyph; a space goes with the line."""
+        if not glyph.visible or glyph.size >= _SCRIPT_RATIO * self.size:
+            return ""
+        if glyph.baseline > self.baseline + 0.15 * self.size:
+            return "sup"
+        return "sub" if glyph.baseline < self.baseline - 0.1 * self.size else ""
+
+    def _rewritten(self, script: str, text: str) -> str:
+        if script == "sub" and text.isdigit():
+            return text.translate(_SUBSCRIPT)
+        if script != "sup" or not (text.isdigit() or set(text) == {"*"}):
+            return text
+        before = "".join(self.chars)
+        if not before.strip() and not self.cells:
+            self.note_mark = text  # "¹Án lệ này…" at a page's foot: note 1
+            return text + " "
+        if text in ("2", "3") and _UNIT_BEFORE_POWER.search(before):
+            return text.translate(_SUPERSCRIPT)
+        self.refs.append(text)
+        return text.translate(_SUPERSCRIPT)
+
+    def _close_cell(self) -> None:
+        text = " ".join("".join(self.chars).split())
+        if text and self.left is not None:
+            self.cells.append(Cell(text, self.left, self.right))
+        self.chars.clear()
+        self.left = None
+
+
+def _runs(glyphs: list[_Glyph], key):
+    """Consecutive glyphs of the same script; spaces and letters do not split a run of visible
+    glyphs with the same key, since only visible glyphs have one."""
+    run: list[_Glyph] = []
+    current = ""
+    for glyph in glyphs:
+        script = key(glyph)
+        if run and script != current:
+            yield current, run
+            run = []
+        current = script
+        run.append(glyph)
+    if run:
+        yield current, run
