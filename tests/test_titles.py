@@ -125,3 +125,16 @@ def test_a_long_summary_is_shortened_at_a_word() -> None:
     assert title.startswith("Quyết định — Về việc phê duyệt") and title.endswith(" …")
     assert title[:-2].split()[-1] in {"phê", "duyệt", "kế", "hoạch"}  # whole words only
     assert len(title) < 340
+
+
+def test_footnotes_contents_and_division_headings_are_not_titles() -> None:
+    blocks = [
+        (BlockKind.HEADING, 1, "MỤC LỤC"),
+        (BlockKind.CONTENTS, 0, "Chương I. Quy định chung ..... 3"),
+        (BlockKind.HEADING, 1, "ÁN LỆ SỐ 43/2021/AL¹"),
+        (BlockKind.FOOTNOTE, 0, "1 Án lệ này do Vụ Pháp chế đề xuất."),
+        (BlockKind.HEADING, 2, "Về hiệu lực của hợp đồng thế chấp"),
+    ]
+    assert choose_title(None, blocks, "x") == "Án lệ 43/2021/AL — Về hiệu lực của hợp đồng thế chấp"
+    divisions = [(BlockKind.HEADING, 1, "MỤC LỤC"), (BlockKind.HEADING, 1, "Chương I. Quy định")]
+    assert choose_title(None, divisions, "office") == "office"

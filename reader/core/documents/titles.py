@@ -56,6 +56,12 @@ _DASH = " — "
 _PIECE_BREAK = re.compile(r"[\n\t]|[ \u00a0]{3,}")  # lines, cells, columns of a letterhead
 
 
+# Footnotes, a printed contents page and code hold no title; a footnote's mark after a title
+# ("ÁN LỆ SỐ 43/2021/AL¹") is not part of it.
+_NOT_TITLE_KINDS = frozenset({BlockKind.FOOTNOTE, BlockKind.CONTENTS, BlockKind.CODE})
+_NOTE_MARK = re.compile("[\u00b9\u00b2\u00b3\u2070-\u2079]+$")
+
+
 def choose_title(
     declared: str | None, blocks: list[tuple[BlockKind, int, str]], fallback: str
 ) -> str:
@@ -113,8 +119,10 @@ def official_title(blocks: list[tuple[BlockKind, int, str]]) -> str | None:
 def _top_lines(blocks: list[tuple[BlockKind, int, str]]) -> list[str]:
     """The lines, table cells and columns of the first blocks, spaces collapsed."""
     lines = []
-    for _, _, text in blocks[:_SEARCHED_BLOCKS]:
-        lines.extend(" ".join(piece.split()) for piece in _PIECE_BREAK.split(text))
+    for kind, _, text in blocks[:_SEARCHED_BLOCKS]:
+        if kind in _NOT_TITLE_KINDS:
+            continue
+        lines.extend(_NOTE_MARK.sub("", _one_line(piece)) for piece in _PIECE_BREAK.split(text))
     return [line for line in lines if line]
 
 
@@ -165,8 +173,9 @@ def _sentence_case(text: str) -> str:
 def _first_heading(blocks: list[tuple[BlockKind, int, str]]) -> str | None:
     for kind, _, text in blocks:
         if kind is BlockKind.HEADING and not legal.is_header_line(text):
-            heading = _one_line(text)
-            if heading:
+            heading = _NOTE_MARK.sub("", _one_line(text))
+            # "Chương I. Quy định chung" heads a division of the document, not the document
+            if is_plausible_title(heading) and legal.heading_level(heading) is None:
                 return heading
     return None
 
