@@ -553,22 +553,26 @@ def test_tidying_never_takes_a_running_install_in_another_process_for_a_crash(tm
 
 # --- a crash between the two renames of a swap (kill -9 of the installing process) -------------
 
-# Installs a package in another process that is killed right after the rename giving a swap
-# directory its name (".new-" or ".old-"): the state a power cut there would leave.
-CRASHING_INSTALLER = r"""
-import os, signal, sys
+# Installs a package in another process that, right after the rename giving a swap directory
+# its name (argv[2]: ".new-" or ".old-"), is killed (the state a power cut there would leave) or,
+# with argv[3], says "between renames" and pauses that many seconds.
+INTERRUPTED_INSTALLER = r"""
+import os, signal, sys, time
 from pathlib import Path
 from reader.core.translate import packages
 
 real_rename = os.rename
 
-def rename_then_die(source, destination):
+def rename_then_stop(source, destination):
     real_rename(source, destination)
     if Path(destination).name.startswith(sys.argv[2]):
-        os.kill(os.getpid(), signal.SIGKILL)
+        if len(sys.argv) < 4:
+            os.kill(os.getpid(), signal.SIGKILL)
+        print("between renames", flush=True)
+        time.sleep(float(sys.argv[3]))
 
-packages.os.rename = rename_then_die
-packages.install_package_file(Path(sys.argv[1]))
+packages.os.rename = rename_then_stop
+print("installed", packages.install_package_file(Path(sys.argv[1])).version, flush=True)
 """
 
 
@@ -588,7 +592,7 @@ def test_an_install_killed_between_renames_is_finished_or_undone_at_the_next_lis
     new = minimal_package(tmp_path / "v2", version="2.0")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     killed = subprocess.run(
-        [sys.executable, "-c", CRASHING_INSTALLER, str(new), killed_after],
+        [sys.executable, "-c", INTERRUPTED_INSTALLER, str(new), killed_after],
         env=env,
         cwd=REPO,
         capture_output=True,
@@ -605,6 +609,31 @@ def test_an_install_killed_between_renames_is_finished_or_undone_at_the_next_lis
     assert model.digest == content_digest(model.path)
     assert sorted(p.name for p in models_dir().iterdir()) == ["translate-vi_en"]
     assert TranslationEngine().translate([model], [PHRASE_VI], beam_size=1)[0].strip()
+
+
+def test_a_swap_in_progress_in_another_process_is_not_taken_for_an_interrupted_one(
+    tmp_path,
+) -> None:
+    install_package_file(minimal_package(tmp_path / "v1", version="1.0"))
+    package = minimal_package(tmp_path, version="2.0")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    other = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_INSTALLER, str(package), ".old-", "1.5"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert other.stdout.readline().strip() == "between renames", other.stderr.read()
+
+    assert list_installed() == []  # mid-swap: nothing at the package's name, and nothing moved
+    assert {".new-translate-vi_en", ".old-translate-vi_en"} <= {
+        p.name for p in models_dir().iterdir()
+    }
+
+    assert finish(other) == "installed 2.0"
+    assert_only_installed("2.0")
 
 
 # --- content digests: the translation cache's key -----------------------------------------------

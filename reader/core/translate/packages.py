@@ -37,7 +37,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from packaging.version import InvalidVersion, Version
@@ -588,21 +588,23 @@ def install_package_file(path: Path) -> InstalledModel:
                     metadata.code,
                     metadata.version,
                 )
-                return _installed_model(metadata, target)
+                return _installed_model(metadata, target, may_store_digest=True)
             staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
             try:
                 _extract_all(zf, staging, path)
                 _check_extracted(staging / top, metadata, path)
                 _store_digest(staging / top)
-                _check_translates(_installed_model(metadata, staging / top), path)
+                staged = _installed_model(metadata, staging / top, may_store_digest=False)
+                _check_translates(staged, path)
                 try:
                     _swap_into_place(staging / top, target)
                 except OSError as error:
                     raise InputError(path, f"cannot install into {root} ({error})") from error
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
+            installed = replace(staged, path=target)
     log.info("installed %s %s from %s", metadata.code, metadata.version, path)
-    return _installed_model(metadata, target)
+    return installed
 
 
 def _identity(directory: Path) -> tuple[int, int] | None:
@@ -661,7 +663,7 @@ def _read_installed_metadata(package_dir: Path) -> PackageMetadata:
 
 
 def _installed_model(
-    metadata: PackageMetadata, package_dir: Path, *, may_store_digest: bool = True
+    metadata: PackageMetadata, package_dir: Path, *, may_store_digest: bool
 ) -> InstalledModel:
     return InstalledModel(
         code=metadata.code,
@@ -740,7 +742,7 @@ def list_installed() -> list[InstalledModel]:
         with _packages_lock.hold("tidying", timeout=0):
             _finish_interrupted_swaps(root)
             return _packages_in(root, may_store_digests=True)
-    except LockTimeout:
+    except ReaderError:  # the lock is taken, or cannot be (a read-only directory): just look
         return _packages_in(root, may_store_digests=False)
 
 
