@@ -144,7 +144,7 @@ def test_a_package_with_unprintable_names_is_refused_and_list_keeps_working(
     code, out, err = run(capsys, "install", str(evil))
 
     assert (code, out) == (2, "")
-    assert_one_line_error(err, str(evil), "from_name has a control or invalid character")
+    assert_one_line_error(err, str(evil), "metadata.json has a string that is not valid Unicode")
     for args in (["list"], ["list", "--json"]):
         code, out, _ = run(capsys, *args)
         assert code == 0 and "1.0" in out

@@ -195,7 +195,11 @@ HOSTILE_ARCHIVES = {
     "no tokenizer": (without("sentencepiece.model"), "tokenizer"),
     "zip bomb": (valid_v2(**{"model/model.bin": bytes(30 * 1024**2)}), "zip bomb"),
     # Valid JSON that must not be shown, stored or relied on.
-    "lone surrogate in from_name": (with_metadata(from_name="Vi\ud800"), "from_name has a"),
+    "lone surrogate in from_name": (with_metadata(from_name="Vi\ud800"), "not valid Unicode"),
+    "lone surrogate in a field we ignore": (
+        with_metadata(links=[{"mirror": "https://x/\udcff"}]),
+        "not valid Unicode",
+    ),
     "control character in to_name": (with_metadata(to_name="Eng\x1b[2J"), "to_name has a"),
     "line break in from_name": (with_metadata(from_name="Viet\nnamese"), "from_name has a"),
     "name too long": (with_metadata(to_name="E" * 10_000), "to_name is longer than 64"),
