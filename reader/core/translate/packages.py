@@ -574,15 +574,13 @@ def _finish_interrupted_swaps(root: Path) -> None:
             if not target.exists():
                 role, chosen = min(found)  # "new" before "old"
                 os.rename(chosen, target)
-                log.warning("%s: %s an interrupted install", code, _OUTCOME[role])
+                outcome = "completed" if role == "new" else "undid"
+                log.warning("%s: %s an interrupted install", code, outcome)
             for _, leftover in found:
                 if leftover.exists():
                     _discard(leftover)
         except OSError as error:
             log.warning("cannot finish the interrupted install of %s: %s", code, error)
-
-
-_OUTCOME = {"new": "completed", "old": "undid"}
 
 
 def install_package_file(path: Path) -> InstalledModel:
