@@ -13,7 +13,7 @@ from reader.cli import models as models_cli
 from reader.core.translate import catalogue
 from reader.core.translate.catalogue import find_entry
 from reader.core.translate.packages import list_installed
-from tests.package_zips import minimal_package, write_zip
+from tests.package_zips import metadata_for, minimal_package, package_members, write_zip
 from tests.range_server import RangeServer
 
 
@@ -129,3 +129,22 @@ def test_install_by_code_downloads_with_progress_and_reports_new_hash(
     assert "translate-en_vi:" in err  # the tqdm bar
     assert hashlib.sha256(body).hexdigest() in err
     assert find_entry("en_vi").sha256 == hashlib.sha256(body).hexdigest()
+
+
+def test_a_package_with_unprintable_names_is_refused_and_list_keeps_working(
+    capsys, tmp_path
+) -> None:
+    run(capsys, "install", str(minimal_package(tmp_path / "good")))
+    members = package_members(version="2.0")
+    top = "translate-vi_en-2_0"
+    metadata = {**metadata_for(version="2.0"), "from_name": "Vietnamese\ud800"}
+    members[f"{top}/metadata.json"] = json.dumps(metadata).encode()  # valid JSON: \ud800
+    evil = write_zip(tmp_path / "evil.argosmodel", members)
+
+    code, out, err = run(capsys, "install", str(evil))
+
+    assert (code, out) == (2, "")
+    assert_one_line_error(err, str(evil), "metadata.json has a string that is not valid Unicode")
+    for args in (["list"], ["list", "--json"]):
+        code, out, _ = run(capsys, *args)
+        assert code == 0 and "1.0" in out

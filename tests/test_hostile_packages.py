@@ -76,6 +76,10 @@ def _hostile(case: str, package: Path, tmp_path: Path) -> Path:
         return _write(path, _with_metadata(newer, type="sbd"))
     if case == "metadata names a path as language":
         return _write(path, _with_metadata(newer, from_code="../../vi"))
+    if case == "metadata has a lone surrogate":
+        return _write(path, _with_metadata(newer, from_name="Vietnamese\udc80"))
+    if case == "metadata nested 100k deep":
+        return _write(path, {**newer, f"{top}/metadata.json": b"[" * 10**5 + b"]" * 10**5})
     if case == "truncated":
         path.write_bytes(_write(path, newer).read_bytes()[: package.stat().st_size // 2])
         return path
@@ -91,6 +95,8 @@ CASES = [
     "metadata not json",
     "metadata lies about the type",
     "metadata names a path as language",
+    "metadata has a lone surrogate",
+    "metadata nested 100k deep",
     "truncated",
 ]
 
@@ -143,3 +149,45 @@ def test_a_package_whose_model_does_not_load_does_not_replace_a_working_one(
     with pytest.raises(InputError):
         install_package_file(liar)
     assert list_installed() == [installed_vi_en]
+
+
+def _model_saying_nothing(tmp_path: Path, package: Path) -> Path:
+    """The real package with a target vocabulary of blanks: it loads, reads its input, and
+    every translation it writes is whitespace."""
+    members = _with_metadata(_members(package), package_version="99.0")
+    model = f"{_top(members)}/model"
+    vocabulary = json.loads(members.pop(f"{model}/shared_vocabulary.json"))
+    blanks = ["\u2581" * length for length in range(1, len(vocabulary) - 2)]
+    members[f"{model}/source_vocabulary.json"] = json.dumps(vocabulary).encode()
+    members[f"{model}/target_vocabulary.json"] = json.dumps(vocabulary[:3] + blanks).encode()
+    return _write(tmp_path / "silent.argosmodel", members)
+
+
+def _garbage_bpe(tmp_path: Path, package: Path) -> Path:
+    members = _with_metadata(_members(package), package_version="99.0")
+    top = _top(members)
+    del members[f"{top}/sentencepiece.model"]
+    members[f"{top}/bpe.model"] = "Công tác bảo vệ\nchính trị nội bộ\n".encode()
+    return _write(tmp_path / "garbage-bpe.argosmodel", members)
+
+
+def test_packages_that_load_but_do_not_translate_are_refused_after_a_trial(
+    tmp_path: Path, argos_package_file: Path, installed_vi_en, translator
+) -> None:
+    service, route = translator
+    before_text = service.engine.translate(route.models, [SENTENCE], beam_size=1)
+    before_files = tree_digest(installed_vi_en.path)
+    refused = {
+        _model_saying_nothing(tmp_path, argos_package_file): "into nothing",
+        _garbage_bpe(tmp_path, argos_package_file): "bpe.model: not a BPE model",
+    }
+    for archive, problem in refused.items():
+        with pytest.raises(InputError, match=problem) as error:
+            install_package_file(archive)
+        assert str(error.value).startswith(f"{archive}: ")
+        assert list_installed() == [installed_vi_en]
+        assert sorted(p.name for p in models_dir().iterdir()) == [installed_vi_en.path.name]
+        assert tree_digest(installed_vi_en.path) == before_files
+    unload_translators()
+    fresh = TranslationService(open_database(), beam_size=1)
+    assert fresh.engine.translate(route.models, [SENTENCE], beam_size=1) == before_text

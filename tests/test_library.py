@@ -97,7 +97,8 @@ def test_reimport_carries_translation_edits_of_unchanged_sentences(database, tmp
 
 # --- translation progress: one SQL query, the reader's meaning of "translated" -----------------
 
-VI_EN = ProgressKey("translate-vi_en@1.0", "beam=4")
+DIGEST = "0123456789abcdef" * 4
+VI_EN = ProgressKey("translate-vi_en@1.0#0123456789abcdef", "beam=4")
 TEXT = "Câu một. Câu hai. Câu một.\n\nCâu ba. Câu hai. Câu bốn.\n"
 
 
@@ -107,7 +108,15 @@ def _route(version: str = "1.0"):
     from reader.core.translate.service import Route
 
     model = InstalledModel(
-        "translate-vi_en", "vi", "en", "Vietnamese", "English", version, Path("/nowhere"), ""
+        "translate-vi_en",
+        "vi",
+        "en",
+        "Vietnamese",
+        "English",
+        version,
+        Path("/nowhere"),
+        "",
+        DIGEST,
     )
     return Route("vi", "en", (model,))
 
@@ -152,7 +161,7 @@ def partly_translated(database, tmp_path: Path) -> tuple[int, Path]:
     mark_opened(database, added.document_id, target_language="en")
     content_hash = added.document.content_hash
     _cache(database, VI_EN, "Câu một.")
-    _cache(database, ProgressKey("translate-vi_en@1.1", "beam=4"), "Câu bốn.")  # other model
+    _cache(database, ProgressKey(_route("1.1").key, "beam=4"), "Câu bốn.")  # other model
     _cache(database, ProgressKey(VI_EN.model_key, "beam=2"), "Câu hai.")  # other options
     _edit(database, content_hash, 1, 0, "Câu ba.")
     _edit(database, content_hash, 0, 0, "Câu một.")  # cached as well: counted once
@@ -177,7 +186,7 @@ def test_a_new_model_version_or_other_options_leave_only_the_edits(
 ) -> None:
     document_id, _ = partly_translated
     upgraded = ProgressKey(_route("1.1").key, "beam=4")
-    assert upgraded == ProgressKey("translate-vi_en@1.1", "beam=4")
+    assert upgraded == ProgressKey("translate-vi_en@1.1#0123456789abcdef", "beam=4")
     # "Câu bốn." is cached for 1.1: that one and the two edits.
     assert _progress(database, {("vi", "en"): upgraded}) == {document_id: (6, 3)}
     assert _reader_count(database, document_id, _route("1.1")) == 3

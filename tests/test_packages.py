@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import os
+import secrets
+import signal
 import stat
 import struct
 import subprocess
@@ -17,7 +21,9 @@ import pytest
 from reader.core.errors import InputError, ReaderError
 from reader.core.paths import models_dir
 from reader.core.translate import packages
+from reader.core.translate.engine import BPETokenizer, TranslationEngine
 from reader.core.translate.packages import (
+    content_digest,
     find_installed,
     install_package_file,
     list_installed,
@@ -25,6 +31,7 @@ from reader.core.translate.packages import (
     read_package_metadata,
     remove_installed,
 )
+from tests.argos_fixture import build_argos_package
 from tests.conftest import REPO
 from tests.package_zips import (
     metadata_for,
@@ -126,14 +133,14 @@ def test_list_installed_skips_broken_and_work_directories(tmp_path: Path) -> Non
     assert list_installed() == [model]
 
 
-def test_crash_leftovers_are_tidied_and_a_set_aside_version_restored(tmp_path, monkeypatch):
+def test_crash_leftovers_are_tidied_at_once_and_a_set_aside_version_restored(tmp_path):
     model = install_package_file(minimal_package(tmp_path))
     digest = tree_digest(model.path)
-    os.rename(model.path, models_dir() / ".old-translate-vi_en-0123abcd")  # crash mid-swap
+    # What an older release left when it crashed mid-swap, a moment ago.
+    os.rename(model.path, models_dir() / ".old-translate-vi_en-0123abcd")
     (models_dir() / ".staging-x1y2" / "pkg").mkdir(parents=True)
-    assert list_installed() == []  # too recent to be a crash: could be a running install
+    (models_dir() / ".removing-0a1b2c3d" / "model").mkdir(parents=True)
 
-    monkeypatch.setattr(packages, "STALE_WORK_DIR_SECONDS", -1)
     assert list_installed() == [model]
     assert tree_digest(model.path) == digest
     assert [p.name for p in models_dir().iterdir()] == ["translate-vi_en"]
@@ -187,6 +194,43 @@ HOSTILE_ARCHIVES = {
     "no model dir": (without("model/model.bin", "model/config.json"), "model/model.bin"),
     "no tokenizer": (without("sentencepiece.model"), "tokenizer"),
     "zip bomb": (valid_v2(**{"model/model.bin": bytes(30 * 1024**2)}), "zip bomb"),
+    # Valid JSON that must not be shown, stored or relied on.
+    "lone surrogate in from_name": (with_metadata(from_name="Vi\ud800"), "not valid Unicode"),
+    "lone surrogate in a field we ignore": (
+        with_metadata(links=[{"mirror": "https://x/\udcff"}]),
+        "not valid Unicode",
+    ),
+    "control character in to_name": (with_metadata(to_name="Eng\x1b[2J"), "to_name has a"),
+    "line break in from_name": (with_metadata(from_name="Viet\nnamese"), "from_name has a"),
+    "name too long": (with_metadata(to_name="E" * 10_000), "to_name is longer than 64"),
+    "version too long": (with_metadata(package_version="1." + "0" * 99), "package_version is"),
+    "name not a string": (with_metadata(from_name=["Vietnamese"]), "from_name missing or not"),
+    "target prefix of two tokens": (with_metadata(target_prefix="__ en__"), "target_prefix"),
+    "metadata 100k deep": (
+        valid_v2(**{"metadata.json": b"[" * 100_000 + b"]" * 100_000}),
+        "nested too deeply",
+    ),
+    "metadata too large": (
+        with_metadata(description=secrets.token_hex(packages.MAX_METADATA_BYTES // 2)),
+        "metadata.json is too large",
+    ),
+    # Files that look right but do not load.
+    "garbage sentencepiece.model": (
+        valid_v2(**{"sentencepiece.model": b"\x0a\x05junk" * 200}),
+        r"does not translate \(sentencepiece\.model: unreadable SentencePiece",
+    ),
+    "garbage bpe.model": (
+        valid_v2(**{"sentencepiece.model": None, "bpe.model": bytes(range(256)) * 40}),
+        r"does not translate \(bpe\.model: unreadable BPE model",
+    ),
+    "bpe.model of sentences, not merges": (
+        valid_v2(**{"sentencepiece.model": None, "bpe.model": b"#version: 0.2\nnot a merge\n"}),
+        r"bpe\.model: not a BPE model \(line 2 is not two subword units\)",
+    ),
+    "empty bpe.model": (
+        valid_v2(**{"sentencepiece.model": None, "bpe.model": b""}),
+        r"bpe\.model: not a BPE model \(no merges\)",
+    ),
 }
 
 
@@ -198,8 +242,67 @@ def test_hostile_archive_is_rejected_and_nothing_changes(tmp_path, installed_v1,
     with pytest.raises(InputError, match=problem) as error:
         install_package_file(archive)
     assert str(archive) in str(error.value)
+    assert "\n" not in str(error.value) and ".staging-" not in str(error.value)
     assert_untouched(installed_v1)
     assert not (tmp_path / "evil.txt").exists()
+
+
+# --- BPE packages (older Argos ones: Moses tokenizer + subword-nmt codes in bpe.model) ------------
+
+
+@functools.cache
+def _bpe_codes() -> bytes:
+    """subword-nmt codes learnt on the sample document, Moses-tokenized as Argos does."""
+    from sacremoses import MosesTokenizer
+    from subword_nmt.learn_bpe import learn_bpe
+
+    moses = MosesTokenizer("vi")
+    text = (REPO / "resources" / "samples" / "bvctnb-2023.vi.txt").read_text(encoding="utf-8")
+    lines = [moses.tokenize(line, return_str=True) for line in text.splitlines()]
+    codes = io.StringIO()
+    learn_bpe(io.StringIO("\n".join([*lines, packages.TRIAL_SENTENCE])), codes, num_symbols=300)
+    return codes.getvalue().encode()
+
+
+def bpe_package(tmp_path: Path, *, vocabulary_fits: bool) -> Path:
+    """vi->en 2.0 with bpe.model instead of sentencepiece.model. If `vocabulary_fits`, the
+    model's vocabulary (same size, so the weights still apply) is made of the BPE tokens, as a
+    model trained on them would have; otherwise it keeps the SentencePiece pieces it had."""
+    members = valid_v2(**{"sentencepiece.model": None, "bpe.model": _bpe_codes()})
+    if vocabulary_fits:
+        codes = tmp_path / "bpe.model"
+        codes.write_bytes(_bpe_codes())
+        tokenizer = BPETokenizer(codes, "vi", "en")
+        tokens = dict.fromkeys(tokenizer.encode(packages.TRIAL_SENTENCE))
+        tokens.update(dict.fromkeys(tokenizer.encode(PHRASE_VI)))
+        vocabulary = json.loads(members[f"{TOP}/model/shared_vocabulary.json"])
+        specials = vocabulary[:3]  # <unk>, <s>, </s>: the model's stop signal stays at </s>
+        rest = [token for token in tokens if token not in specials]
+        merged = [*specials, *rest, *vocabulary[3:]][: len(vocabulary)]
+        members[f"{TOP}/model/shared_vocabulary.json"] = json.dumps(merged).encode()
+    name = "bpe-fits" if vocabulary_fits else "bpe-foreign"
+    return hostile(tmp_path, name, members)
+
+
+PHRASE_VI = "Công tác bảo vệ chính trị nội bộ là một bộ phận trọng yếu."
+
+
+def test_a_bpe_package_whose_codes_fit_its_model_installs_and_translates(tmp_path) -> None:
+    model = install_package_file(bpe_package(tmp_path, vocabulary_fits=True))
+    assert (model.path / "bpe.model").is_file()
+    assert not (model.path / "sentencepiece.model").exists()
+    [translation] = TranslationEngine().translate([model], [PHRASE_VI], beam_size=1)
+    assert translation.strip() and "@@" not in translation
+
+
+def test_a_bpe_package_whose_codes_are_not_its_models_is_refused(tmp_path, installed_v1) -> None:
+    """Well-formed codes, but the model knows none of the pieces they cut text into: every
+    translation would be the source's raw subword pieces copied through."""
+    archive = bpe_package(tmp_path, vocabulary_fits=False)
+    with pytest.raises(InputError, match="its tokenizer does not match its model") as error:
+        install_package_file(archive)
+    assert str(archive) in str(error.value)
+    assert_untouched(installed_v1)
 
 
 def test_symlink_member_is_rejected(tmp_path: Path, installed_v1) -> None:
@@ -309,14 +412,14 @@ import sys, time
 from pathlib import Path
 from reader.core.translate import packages
 
-real_check = packages._check_loads
+real_check = packages._check_translates
 
 def slow_check(package_dir, archive):
     print("installing", flush=True)
     time.sleep(float(sys.argv[2]))
     real_check(package_dir, archive)
 
-packages._check_loads = slow_check
+packages._check_translates = slow_check
 model = packages.install_package_file(Path(sys.argv[1]))
 print("installed", model.version, flush=True)
 """
@@ -443,13 +546,138 @@ print("removed", packages.remove_installed("vi_en").version, flush=True)
 """
 
 
-def test_tidying_never_takes_a_running_install_in_another_process_for_a_crash(
-    tmp_path, monkeypatch
-) -> None:
+def test_tidying_never_takes_a_running_install_in_another_process_for_a_crash(tmp_path) -> None:
     other = start_slow_install(minimal_package(tmp_path, version="2.0"), hold_seconds=1.5)
-    monkeypatch.setattr(packages, "STALE_WORK_DIR_SECONDS", -1)  # every work dir looks stale
 
     assert list_installed() == []  # the other install's staging directory is left alone
 
     assert finish(other) == "installed 2.0"
     assert_only_installed("2.0")
+
+
+# --- a crash between the two renames of a swap (kill -9 of the installing process) -------------
+
+# Installs a package in another process that, right after the rename giving a swap directory
+# its name (argv[2]: ".new-" or ".old-"), is killed (the state a power cut there would leave) or,
+# with argv[3], says "between renames" and pauses that many seconds.
+INTERRUPTED_INSTALLER = r"""
+import os, signal, sys, time
+from pathlib import Path
+from reader.core.translate import packages
+
+real_rename = os.rename
+
+def rename_then_stop(source, destination):
+    real_rename(source, destination)
+    if Path(destination).name.startswith(sys.argv[2]):
+        if len(sys.argv) < 4:
+            os.kill(os.getpid(), signal.SIGKILL)
+        print("between renames", flush=True)
+        time.sleep(float(sys.argv[3]))
+
+packages.os.rename = rename_then_stop
+print("installed", packages.install_package_file(Path(sys.argv[1])).version, flush=True)
+"""
+
+
+@pytest.mark.parametrize(
+    ("installed_before", "killed_after", "recovered"),
+    [
+        (None, ".new-", "2.0"),  # a first install: the verified new version goes in
+        ("1.0", ".new-", "1.0"),  # the old version not yet set aside: the install never was
+        ("1.0", ".old-", "2.0"),  # set aside (no model at its name): the install completes
+    ],
+)
+def test_an_install_killed_between_renames_is_finished_or_undone_at_the_next_listing(
+    tmp_path, installed_before, killed_after, recovered
+) -> None:
+    if installed_before:
+        install_package_file(minimal_package(tmp_path / "v1", version=installed_before))
+    new = minimal_package(tmp_path / "v2", version="2.0")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    killed = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_INSTALLER, str(new), killed_after],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert any(p.name.startswith(killed_after) for p in models_dir().iterdir())
+
+    started = time.monotonic()
+    [model] = list_installed()
+
+    assert time.monotonic() - started < 5  # at once, not after some timeout
+    assert model.version == recovered
+    assert model.digest == content_digest(model.path)
+    assert sorted(p.name for p in models_dir().iterdir()) == ["translate-vi_en"]
+    assert TranslationEngine().translate([model], [PHRASE_VI], beam_size=1)[0].strip()
+
+
+def test_a_swap_in_progress_in_another_process_is_not_taken_for_an_interrupted_one(
+    tmp_path,
+) -> None:
+    install_package_file(minimal_package(tmp_path / "v1", version="1.0"))
+    package = minimal_package(tmp_path, version="2.0")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    other = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_INSTALLER, str(package), ".old-", "1.5"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert other.stdout.readline().strip() == "between renames", other.stderr.read()
+
+    assert list_installed() == []  # mid-swap: nothing at the package's name, and nothing moved
+    assert {".new-translate-vi_en", ".old-translate-vi_en"} <= {
+        p.name for p in models_dir().iterdir()
+    }
+
+    assert finish(other) == "installed 2.0"
+    assert_only_installed("2.0")
+
+
+# --- content digests: the translation cache's key -----------------------------------------------
+
+
+def test_the_key_names_the_files_not_just_the_version(tmp_path) -> None:
+    first = install_package_file(minimal_package(tmp_path / "a", readme="first\n"))
+    assert (first.path / ".bireader-digest").read_text().strip() == first.digest
+    assert first.digest == content_digest(first.path)
+    assert first.key == f"translate-vi_en@1.0#{first.digest[:16]}"
+    # The same files again (the README is not read by translation): the same key.
+    again = install_package_file(minimal_package(tmp_path / "b", readme="second\n"))
+    assert again.key == first.key
+    # The same version with other weights in model.bin: another key.
+    other = install_package_file(build_argos_package(tmp_path / "c", "vi", "en", seed=3))
+    assert other.version == first.version and other.key != first.key
+
+
+def test_a_package_installed_before_digests_gets_one_once(tmp_path) -> None:
+    model = install_package_file(minimal_package(tmp_path))
+    digest_file = model.path / ".bireader-digest"
+    digest_file.unlink()  # as an older release installed it
+
+    [listed] = list_installed()
+
+    assert listed.digest == model.digest
+    assert digest_file.read_text().strip() == model.digest
+    stamp = digest_file.stat().st_mtime_ns
+    assert list_installed() == [listed]
+    assert digest_file.stat().st_mtime_ns == stamp  # read back, not computed again
+
+
+def test_unreadable_metadata_of_an_installed_package_is_skipped_not_a_crash(tmp_path) -> None:
+    """Installed by an older release that let it through: `models list` must still work."""
+    model = install_package_file(minimal_package(tmp_path))
+    other = install_package_file(minimal_package(tmp_path, "en", "vi"))
+    for content in (
+        json.dumps({**metadata_for(), "from_name": "Vi\ud800"}).encode(),
+        b"[" * 100_000 + b"]" * 100_000,
+        json.dumps({**metadata_for(), "pad": "x" * packages.MAX_METADATA_BYTES}).encode(),
+    ):
+        (model.path / "metadata.json").write_bytes(content)
+        assert list_installed() == [other]

@@ -11,7 +11,9 @@ from reader.core.documents import Document, load_document
 from reader.core.errors import ReaderError
 from reader.core.storage import open_database
 from reader.core.translate.engine import TranslationEngine
+from reader.core.translate.packages import install_package_file
 from reader.core.translate.service import TranslatedSentence, TranslationService
+from tests.argos_fixture import build_argos_package
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "bvctnb-2023.vi.txt"
 PHRASE = "công tác bảo vệ chính trị nội bộ Đảng năm nhiệm vụ cán bộ đảng viên tổ chức"
@@ -348,6 +350,27 @@ def test_beam_size_is_part_of_the_cache_key(service, installed_vi_en, tmp_path) 
     _, greedy, recorder = run_job(service, document, route, beam_size=1)
     assert greedy.model_calls == len(recorder.batches) >= 1 and greedy.cached == 0
     assert not any(result.cached for result in recorder.sentences.values())
+
+
+def test_a_reinstall_of_the_same_version_with_other_files_is_not_served_from_the_cache(
+    service, installed_vi_en, tmp_path
+) -> None:
+    """A damaged or rebuilt model.bin under an unchanged version number: the translations the
+    cache holds are the old model's, and the engine's warm model is the old one."""
+    sentences = ["Xin chào các bạn.", "Tạm biệt."]
+    old_route = service.route("vi", "en")
+    old = service.translate_sentences(old_route, sentences)
+
+    other = install_package_file(build_argos_package(tmp_path, "vi", "en", seed=3))
+    route = service.route("vi", "en")
+    calls = service.engine.stats.model_calls
+    new = service.translate_sentences(route, sentences)
+
+    assert other.version == installed_vi_en.version and route.key != old_route.key
+    assert service.engine.stats.model_calls > calls
+    assert new == TranslationEngine().translate([other], sentences, beam_size=service.beam_size)
+    assert new != old
+    assert service.translate_sentences(old_route, sentences) == old  # kept, never mixed in
 
 
 def test_translate_text_keeps_layout_and_uses_the_cache(service, installed_vi_en) -> None:

@@ -56,7 +56,7 @@ class TranslationQuote:
     exact: str
     prefix: str
     suffix: str
-    origin: str  # the route's "code@version" of the model(s), or "edited"
+    origin: str  # the route's "code@version#digest" of the model(s), or "edited"
 
     def to_json(self) -> dict:
         return {

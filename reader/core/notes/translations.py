@@ -14,7 +14,7 @@ EDITED = "edited"
 @dataclass(frozen=True, slots=True)
 class SentenceTranslation:
     text: str
-    origin: str  # the models' "code@version" (route key), or "edited"
+    origin: str  # the models' "code@version#digest" (route key), or "edited"
 
 
 class CachedTranslations:

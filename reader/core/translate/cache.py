@@ -43,7 +43,7 @@ _LOOKUP_CHUNK = 500
 class CachedTranslationRow(Base):
     __tablename__ = "translation_cache"
 
-    model_key: Mapped[str] = mapped_column(String, primary_key=True)  # "code@version|..."
+    model_key: Mapped[str] = mapped_column(String, primary_key=True)  # Route.key
     options: Mapped[str] = mapped_column(String, primary_key=True)  # e.g. "beam=4"
     source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     translation: Mapped[str] = mapped_column(Text)

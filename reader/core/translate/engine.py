@@ -23,7 +23,9 @@ except that a translation is no longer cut at 256 tokens.
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
 import math
 import os
 import re
@@ -71,6 +73,15 @@ DECODING_LENGTH_SLACK = 16  # ...plus a few (target prefix, short inputs)
 # Never beyond CTranslate2's own input limit: models with learned position encodings (the test
 # fixture's, for one) have no position past 1024 and fail there instead of stopping.
 MAX_DECODING_LENGTH = 1024
+# A trial translation (see trial_translation) decodes at most this many tokens: bounded time.
+TRIAL_MAX_DECODING_LENGTH = 64
+# Where CTranslate2 keeps a model's source vocabulary, one token per entry.
+SOURCE_VOCABULARY_FILES = (
+    "shared_vocabulary.json",
+    "source_vocabulary.json",
+    "shared_vocabulary.txt",
+    "source_vocabulary.txt",
+)
 
 # Where an over-long sentence may be cut, best first: after a semicolon, a colon, a comma (when a
 # space follows, so that 10:30, 1,000 and URLs stay whole; CJK full-width marks need none), then
@@ -148,10 +159,16 @@ class BPETokenizer:
         self._tokenizer = MosesTokenizer(from_code)
         self._detokenizer = MosesDetokenizer(to_code)
         try:
-            with codes_file.open(encoding="utf-8") as codes:
-                self._bpe = BPE(codes)
-        except (OSError, ValueError, UnicodeDecodeError) as error:
+            codes = codes_file.read_text(encoding="utf-8")
+        except (OSError, ValueError) as error:
             raise InputError(codes_file, f"unreadable BPE model ({error})") from error
+        problem = _bpe_codes_problem(codes)
+        if problem:
+            raise InputError(codes_file, f"not a BPE model ({problem})")
+        try:
+            self._bpe = BPE(io.StringIO(codes))
+        except ValueError as error:  # a "#version:" line that is not one
+            raise InputError(codes_file, f"not a BPE model ({error})") from error
 
     def encode(self, sentence: str) -> list[str]:
         normalized = self._normalizer.normalize(sentence)
@@ -160,6 +177,19 @@ class BPETokenizer:
 
     def decode(self, tokens: Sequence[str]) -> str:
         return self._detokenizer.detokenize(" ".join(tokens).replace("@@ ", "").split(" "))
+
+
+def _bpe_codes_problem(codes: str) -> str | None:
+    """What is wrong with the text of a BPE codes file, None if nothing. argostranslate's BPE
+    calls sys.exit() on a line that is not a merge: it must never see one."""
+    lines = list(enumerate(io.StringIO(codes), start=1))  # split as BPE splits them
+    merges = lines[1:] if lines and lines[0][1].startswith("#version:") else lines
+    if not merges:
+        return "no merges"
+    for number, line in merges:
+        if len(line.strip("\r\n ").split(" ")) != 2:
+            return f"line {number} is not two subword units"
+    return None
 
 
 def _open_tokenizer(model: InstalledModel) -> Tokenizer:
@@ -294,7 +324,7 @@ def _model_key(model: InstalledModel) -> tuple[str, str, int]:
         stamp = model_bin.stat().st_mtime_ns
     except OSError as error:
         raise InputError(model_bin, f"cannot read the model ({error.strerror})") from error
-    return str(model.path.resolve()), model.version, stamp
+    return str(model.path.resolve()), model.digest, stamp
 
 
 def load_translator(model: InstalledModel) -> ctranslate2.Translator:
@@ -321,8 +351,10 @@ def _loaded(store: dict, model: InstalledModel, load: Callable):
         return value
 
 
-def _open_translator(model_dir: Path) -> ctranslate2.Translator:
-    inter_threads, intra_threads = thread_layout()
+def _open_translator(
+    model_dir: Path, threads: tuple[int, int] | None = None
+) -> ctranslate2.Translator:
+    inter_threads, intra_threads = threads or thread_layout()
     try:
         return ctranslate2.Translator(
             str(model_dir),
@@ -345,10 +377,18 @@ def unload_translators() -> None:
 class PackageModel:
     """One installed package ready to translate: its tokenizer and its warm Translator."""
 
-    def __init__(self, model: InstalledModel, stats: EngineStats):
+    def __init__(
+        self,
+        model: InstalledModel,
+        stats: EngineStats,
+        *,
+        tokenizer: Tokenizer | None = None,
+        translator: ctranslate2.Translator | None = None,
+    ):
+        """The shared warm tokenizer and Translator, unless given others."""
         self.info = model
-        self.tokenizer = load_tokenizer(model)
-        self.translator = load_translator(model)
+        self.tokenizer = tokenizer or load_tokenizer(model)
+        self.translator = translator or load_translator(model)
         self._stats = stats
 
     def encode(self, sentence: str) -> list[str]:
@@ -359,14 +399,19 @@ class PackageModel:
         return split_text(sentence, lambda text: len(self.encode(text)), limit)
 
     def translate_tokens(
-        self, batch: Sequence[Sequence[str]], *, beam_size: int = DEFAULT_BEAM_SIZE
+        self,
+        batch: Sequence[Sequence[str]],
+        *,
+        beam_size: int = DEFAULT_BEAM_SIZE,
+        max_decoding_length: int | None = None,
     ) -> list[list[str]]:
         """Translate tokenized sentences in one `translate_batch` call; returns target tokens.
 
         Inputs over CTranslate2's max_input_length (1024) are cut there: translate_once splits
-        long sentences before they come here."""
+        long sentences before they come here. `max_decoding_length`: see decoding_limit."""
         if not batch:
             return []
+        longest = max(len(tokens) for tokens in batch)
         prefix = self.info.target_prefix
         started = time.perf_counter()
         try:
@@ -378,7 +423,7 @@ class PackageModel:
                 num_hypotheses=1,
                 length_penalty=ARGOS_LENGTH_PENALTY,
                 replace_unknowns=True,
-                max_decoding_length=decoding_limit(max(len(tokens) for tokens in batch)),
+                max_decoding_length=max_decoding_length or decoding_limit(longest),
             )
         except (RuntimeError, ValueError) as error:
             raise ReaderError(f"{self.info.path}: translation failed ({error})") from error
@@ -411,11 +456,11 @@ class TranslationEngine:
         self.stats = EngineStats()
         # Batches worth running at the same time: one per Translator worker.
         self.parallel_batches = thread_layout()[0]
-        self._models: dict[tuple[Path, str], PackageModel] = {}
+        self._models: dict[tuple[Path, str], PackageModel] = {}  # (path, digest)
         self._lock = threading.Lock()
 
     def model(self, installed: InstalledModel) -> PackageModel:
-        key = (installed.path, installed.version)
+        key = (installed.path, installed.digest)
         with self._lock:
             model = self._models.get(key)
             if model is None:
@@ -497,3 +542,46 @@ class TranslationEngine:
             for index, output in zip(call, outputs, strict=True):
                 translations[index] = model.decode(output)
         return translations
+
+
+@dataclass(frozen=True)
+class TrialTranslation:
+    unknown_share: float  # of the sentence's tokens, the share the model's vocabulary lacks
+    translation: str
+
+
+def trial_translation(model: InstalledModel, sentence: str) -> TrialTranslation:
+    """Translate one sentence greedily with the package's tokenizer and model, loaded afresh on
+    one core and not kept, as a check before the package is installed (`packages`): the tokenizer
+    a reader would use, the same decoding, at most TRIAL_MAX_DECODING_LENGTH tokens.
+
+    Raises InputError naming a file that does not load, ReaderError if translation fails."""
+    package = PackageModel(
+        model,
+        EngineStats(),
+        tokenizer=_open_tokenizer(model),
+        translator=_open_translator(model.path / "model", threads=(1, 1)),
+    )
+    tokens = package.encode(sentence)
+    [output] = package.translate_tokens(
+        [tokens], beam_size=1, max_decoding_length=TRIAL_MAX_DECODING_LENGTH
+    )
+    vocabulary = source_vocabulary(model.path / "model")
+    unknown = sum(token not in vocabulary for token in tokens) if vocabulary else 0
+    return TrialTranslation(unknown / max(len(tokens), 1), package.decode(output))
+
+
+def source_vocabulary(model_dir: Path) -> frozenset[str]:
+    """The tokens a CTranslate2 model knows on its input side; empty if no vocabulary file is
+    found (a format we do not know: nothing to compare with)."""
+    for name in SOURCE_VOCABULARY_FILES:
+        path = model_dir / name
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            tokens = json.loads(text) if name.endswith(".json") else text.splitlines()
+        except (OSError, ValueError, RecursionError) as error:
+            raise InputError(path, f"unreadable vocabulary ({error})") from error
+        return frozenset(token for token in tokens if isinstance(token, str))
+    return frozenset()

@@ -6,7 +6,12 @@ archive is checked *before* anything is extracted, it is extracted into a stagin
 `models_dir()` (same filesystem, so the final move is a rename), checked again, then swapped in.
 Each package is installed as `models_dir()/<code>` (e.g. `translate-vi_en`), so a new version
 replaces the old one. Names starting with "." inside `models_dir()` are our work directories;
-`list_installed()` tidies those a crash left behind (and puts back a version set aside).
+a crash may leave some behind, and the next `list_installed()` (or install, or removal) finishes or
+undoes an interrupted swap at once (see `_swap_into_place`). Before the swap, a package must also
+translate: a short trial through the real engine, on the staged files.
+
+Each installed package holds `.bireader-digest`, a hash of the files its translations depend on,
+so the translation cache tells apart two packages with the same version but different files.
 
 Installs and removals take turns, across threads and across processes (two windows, or a window and
 `bireader models`): each holds `models_dir()/.lock` (see `process_lock`) from staging to swap. One
@@ -17,6 +22,7 @@ installing it again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -31,7 +37,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from packaging.version import InvalidVersion, Version
@@ -51,13 +57,29 @@ RATIO_CHECK_MIN_BYTES = 1024**2
 MAX_METADATA_BYTES = 1024**2
 COPY_CHUNK_BYTES = 1024**2
 
+# Metadata strings we keep are shown in lists and menus, so they must print and stay short.
+MAX_NAME_CHARS = 64
+MAX_VERSION_CHARS = 32
+MAX_TARGET_PREFIX_CHARS = 32
+
 TOKENIZER_NAMES = ("sentencepiece.model", "bpe.model")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 PACKAGE_TYPE = "translate"
-WORK_DIR_PREFIX = "."  # staging / aside directories: never listed as packages
+WORK_DIR_PREFIX = "."  # staging / swap / removal directories: never listed as packages
 
-STALE_WORK_DIR_SECONDS = 300  # older work dirs are leftovers of a crash, not a running install
-OLD_DIR = re.compile(r"\.old-(?P<code>.+)-[0-9a-f]{8}")
+# A swap names the verified new version `.new-<code>` and the old one `.old-<code>` (older
+# releases added `-<8 hex>`); staging and removal directories are always disposable.
+SWAP_DIR = re.compile(r"\.(?P<role>new|old)-(?P<code>.+?)(?:-[0-9a-f]{8})?")
+STAGING_PREFIX = f"{WORK_DIR_PREFIX}staging-"
+REMOVING_PREFIX = f"{WORK_DIR_PREFIX}removing-"
+
+DIGEST_NAME = ".bireader-digest"  # in each installed package: see content_digest
+DIGEST = re.compile(r"[0-9a-f]{64}")
+CACHE_KEY_DIGEST_CHARS = 16  # 64 bits: no accidental collision, short in every cache row
+
+# The trial translation before an install: short, greedy, bounded, any source language.
+TRIAL_SENTENCE = "Hello world, 2024."
+TRIAL_MAX_UNKNOWN_SHARE = 0.5  # more unknown tokens: the tokenizer is not the model's
 
 LOCK_NAME = f"{WORK_DIR_PREFIX}lock"  # in models_dir(); a file, so never taken for a work dir
 LOCK_TIMEOUT_SECONDS = 120.0  # an install extracts and loads the model: seconds, not minutes
@@ -83,6 +105,13 @@ class InstalledModel:
     version: str  # metadata package_version
     path: Path  # installed dir: model/, sentencepiece.model or bpe.model, metadata.json
     target_prefix: str  # "" if none
+    digest: str  # sha256 of the files translations depend on (see content_digest)
+
+    @property
+    def key(self) -> str:
+        """Names this exact package in the translation cache: a reinstall with other files (even
+        of the same version) gets a new key, so its translations never mix with the old ones."""
+        return f"{self.code}@{self.version}#{self.digest[:CACHE_KEY_DIGEST_CHARS]}"
 
 
 @dataclass(frozen=True)
@@ -109,22 +138,67 @@ class PackageMetadata:
         to_code = _language_code(raw, "to_code")
         if from_code == to_code:
             raise ValueError(f"metadata.json translates {from_code!r} into itself")
-        version = raw.get("package_version")
-        if not isinstance(version, str) or not _is_version(version):
-            raise ValueError("metadata.json: package_version missing or not a version")
-        texts = {key: raw.get(key, "") for key in ("from_name", "to_name", "target_prefix")}
-        for key, value in texts.items():
-            if not isinstance(value, str):
-                raise ValueError(f"metadata.json: {key} is not a string")
+        version = _text(raw, "package_version", MAX_VERSION_CHARS, default=None)
+        if not _is_version(version):
+            raise ValueError("metadata.json: package_version is not a version")
+        target_prefix = _text(raw, "target_prefix", MAX_TARGET_PREFIX_CHARS)
+        if any(character.isspace() for character in target_prefix):
+            raise ValueError("metadata.json: target_prefix is not a single token")
         return cls(
             code=package_code(from_code, to_code),
             from_code=from_code,
             to_code=to_code,
-            from_name=texts["from_name"] or from_code,
-            to_name=texts["to_name"] or to_code,
+            from_name=_text(raw, "from_name", MAX_NAME_CHARS) or from_code,
+            to_name=_text(raw, "to_name", MAX_NAME_CHARS) or to_code,
             version=version,
-            target_prefix=texts["target_prefix"],
+            target_prefix=target_prefix,
         )
+
+    @classmethod
+    def parse(cls, data: bytes) -> PackageMetadata:
+        """Validate the bytes of metadata.json; raises ValueError with the problem."""
+        if len(data) > MAX_METADATA_BYTES:
+            raise ValueError("metadata.json is too large")
+        try:
+            raw = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"metadata.json is not valid JSON ({error})") from error
+        except RecursionError as error:
+            raise ValueError("metadata.json is nested too deeply") from error
+        if _has_lone_surrogate(raw):
+            raise ValueError("metadata.json has a string that is not valid Unicode")
+        return cls.from_json(raw)
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    """Does any string in parsed JSON, even in a field we do not read, hold a lone surrogate?
+    JSON escapes (`\\ud800`) allow them; UTF-8 files, terminals and Qt cannot encode them."""
+    pending = [value]
+    while pending:  # iterative: the JSON may be nested nearly as deep as the recursion limit
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
+def _text(raw: dict, key: str, limit: int, default: str | None = "") -> str:
+    """A string field we keep (and show): printable (no control, format or line-break
+    character), at most `limit` characters."""
+    value = raw.get(key, default)
+    if not isinstance(value, str):
+        raise ValueError(f"metadata.json: {key} missing or not a string")
+    if not value.isprintable():
+        raise ValueError(f"metadata.json: {key} has a control or invalid character")
+    if len(value) > limit:
+        raise ValueError(f"metadata.json: {key} is longer than {limit} characters")
+    return value
 
 
 def _language_code(raw: dict, key: str) -> str:
@@ -354,17 +428,13 @@ def _check_layout(zf: zipfile.ZipFile, top: str) -> PackageMetadata:
     metadata_info = files.get(f"{top}/metadata.json")
     if metadata_info is None:
         raise ValueError("no metadata.json in the package directory")
-    if metadata_info.file_size > MAX_METADATA_BYTES:
+    if metadata_info.file_size > MAX_METADATA_BYTES:  # before reading it: zipfile keeps to it
         raise ValueError("metadata.json is too large")
     if f"{top}/model/model.bin" not in files:
         raise ValueError("no model/model.bin in the package directory")
     if not any(f"{top}/{name}" in files for name in TOKENIZER_NAMES):
         raise ValueError("no tokenizer (sentencepiece.model or bpe.model) in the package directory")
-    try:
-        raw = json.loads(zf.read(metadata_info).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"metadata.json is not valid JSON ({error})") from error
-    return PackageMetadata.from_json(raw)
+    return PackageMetadata.parse(zf.read(metadata_info))
 
 
 def _open_archive(path: Path) -> zipfile.ZipFile:
@@ -445,20 +515,72 @@ def _check_extracted(package_dir: Path, expected: PackageMetadata, path: Path) -
         raise InputError(path, "extracted metadata.json differs from the archive's")
 
 
-def _swap_into_place(new_dir: Path, target: Path) -> None:
-    """Rename the old version aside, the new one in; restore the old one if that fails."""
-    aside = None
-    if target.exists() or target.is_symlink():
-        aside = target.with_name(f"{WORK_DIR_PREFIX}old-{target.name}-{secrets.token_hex(4)}")
-        os.rename(target, aside)
+def _swap_dir(target: Path, role: str) -> Path:
+    return target.with_name(f"{WORK_DIR_PREFIX}{role}-{target.name}")
+
+
+def _discard(directory: Path) -> None:
+    """Delete a directory, renamed first so that a crash midway never leaves half of it under a
+    name that means something (a package, or a `.new-`/`.old-` swap directory)."""
+    doomed = directory.with_name(f"{REMOVING_PREFIX}{secrets.token_hex(4)}")
+    os.rename(directory, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _swap_into_place(staged: Path, target: Path) -> None:
+    """Replace `target` with the verified `staged` directory so that a crash at any point leaves
+    one whole version behind, found at once by `_finish_interrupted_swaps`.
+
+    `staged` is first renamed `.new-<code>`; renaming the old version `.old-<code>` commits the
+    install (after a crash from there on the new version goes in), renaming `.new-<code>` to
+    `target` completes it. A failure before that puts the old version back.
+    """
+    new, old = _swap_dir(target, "new"), _swap_dir(target, "old")
+    os.rename(staged, new)
+    replacing = target.exists() or target.is_symlink()
     try:
-        os.rename(new_dir, target)
+        if replacing:
+            os.rename(target, old)
+        os.rename(new, target)
     except OSError:
-        if aside is not None:
-            os.rename(aside, target)
+        if replacing and old.exists() and not target.exists():
+            os.rename(old, target)
+        _discard(new)
         raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
+    if replacing:
+        with suppress(OSError):  # installed all the same; the next listing tidies it
+            _discard(old)
+
+
+def _finish_interrupted_swaps(root: Path) -> None:
+    """Complete or undo what a crash left of a swap (see `_swap_into_place`) and delete staging
+    and removal leftovers. Only called with the packages lock held: no swap is running then.
+
+    Per package: if `<code>` is there, its `.new-`/`.old-` directories are leftovers; if not,
+    `.new-<code>` (verified before it got that name) goes in, else `.old-<code>` goes back.
+    """
+    swaps: dict[str, list[tuple[str, Path]]] = {}
+    for child in sorted(root.iterdir()):
+        if not child.is_dir() or child.is_symlink():
+            continue
+        swap = SWAP_DIR.fullmatch(child.name)
+        if swap:
+            swaps.setdefault(swap["code"], []).append((swap["role"], child))
+        elif child.name.startswith((STAGING_PREFIX, REMOVING_PREFIX)):
+            shutil.rmtree(child, ignore_errors=True)
+    for code, found in swaps.items():
+        target = root / code
+        try:
+            if not target.exists():
+                role, chosen = min(found)  # "new" before "old"
+                os.rename(chosen, target)
+                outcome = "completed" if role == "new" else "undid"
+                log.warning("%s: %s an interrupted install", code, outcome)
+            for _, leftover in found:
+                if leftover.exists():
+                    _discard(leftover)
+        except OSError as error:
+            log.warning("cannot finish the interrupted install of %s: %s", code, error)
 
 
 def install_package_file(path: Path) -> InstalledModel:
@@ -477,26 +599,30 @@ def install_package_file(path: Path) -> InstalledModel:
         before = _identity(target)
         busy = _busy("install", f"{metadata.code} {metadata.version} from {path}")
         with _packages_lock.hold(busy) as waited:
+            _finish_interrupted_swaps(root)
             if waited and _identity(target) != before and _metadata_or_none(target) == metadata:
                 log.info(
                     "%s %s was installed meanwhile by another process",
                     metadata.code,
                     metadata.version,
                 )
-                return _installed_model(metadata, target)
-            staging = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}staging-", dir=root))
+                return _installed_model(metadata, target, may_store_digest=True)
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
             try:
                 _extract_all(zf, staging, path)
                 _check_extracted(staging / top, metadata, path)
-                _check_loads(staging / top, path)
+                _store_digest(staging / top)
+                staged = _installed_model(metadata, staging / top, may_store_digest=False)
+                _check_translates(staged, path)
                 try:
                     _swap_into_place(staging / top, target)
                 except OSError as error:
                     raise InputError(path, f"cannot install into {root} ({error})") from error
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
+            installed = replace(staged, path=target)
     log.info("installed %s %s from %s", metadata.code, metadata.version, path)
-    return _installed_model(metadata, target)
+    return installed
 
 
 def _identity(directory: Path) -> tuple[int, int] | None:
@@ -511,27 +637,30 @@ def _identity(directory: Path) -> tuple[int, int] | None:
 def _metadata_or_none(package_dir: Path) -> PackageMetadata | None:
     try:
         return _read_installed_metadata(package_dir)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError):
         return None
 
 
-def _check_loads(package_dir: Path, archive: Path) -> None:
-    """Load the model and tokenizer once before installing: files that look right but are not
-    what they claim must not replace a package that works."""
-    import ctranslate2
-    import sentencepiece
+def _check_translates(staged: InstalledModel, archive: Path) -> None:
+    """Translate a short sentence with the staged package, through the engine readers use, before
+    it may replace a working one: files that look right but are not what they claim (a model that
+    does not load, a tokenizer that is not the model's, a model that says nothing) are refused."""
+    from reader.core.translate.engine import trial_translation  # the engine imports this module
 
     try:
-        ctranslate2.Translator(str(package_dir / "model"), device="cpu", intra_threads=1)
-    except (RuntimeError, ValueError, OSError) as error:
-        raise InputError(archive, f"the model does not load ({_first_line(error)})") from error
-    tokenizer = package_dir / "sentencepiece.model"
-    if tokenizer.is_file():
-        try:
-            sentencepiece.SentencePieceProcessor(model_file=str(tokenizer))
-        except (RuntimeError, OSError) as error:
-            problem = f"sentencepiece.model does not load ({_first_line(error)})"
-            raise InputError(archive, problem) from error
+        trial = trial_translation(staged, TRIAL_SENTENCE)
+    except ReaderError as error:
+        # Name the package's file, not the staging directory it is in.
+        problem = _first_line(error).replace(f"{staged.path}{os.sep}", "")
+        raise InputError(archive, f"the package does not translate ({problem})") from error
+    if trial.unknown_share > TRIAL_MAX_UNKNOWN_SHARE:
+        problem = (
+            f"its tokenizer does not match its model ({trial.unknown_share:.0%} of the tokens of "
+            "a trial sentence are unknown to the model)"
+        )
+        raise InputError(archive, problem)
+    if not trial.translation.strip():
+        raise InputError(archive, "the package translates a trial sentence into nothing")
 
 
 def _first_line(error: Exception) -> str:
@@ -547,18 +676,13 @@ def _read_installed_metadata(package_dir: Path) -> PackageMetadata:
         raise ValueError("no model/model.bin")
     if not any((package_dir / name).is_file() for name in TOKENIZER_NAMES):
         raise ValueError("no tokenizer")
-    metadata_path = package_dir / "metadata.json"
-    if metadata_path.stat().st_size > MAX_METADATA_BYTES:
-        raise ValueError("metadata.json is too large")
-    with metadata_path.open(encoding="utf-8") as handle:
-        try:
-            raw = json.load(handle)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"metadata.json is not valid JSON ({error})") from error
-    return PackageMetadata.from_json(raw)
+    with (package_dir / "metadata.json").open("rb") as handle:
+        return PackageMetadata.parse(handle.read(MAX_METADATA_BYTES + 1))
 
 
-def _installed_model(metadata: PackageMetadata, package_dir: Path) -> InstalledModel:
+def _installed_model(
+    metadata: PackageMetadata, package_dir: Path, *, may_store_digest: bool
+) -> InstalledModel:
     return InstalledModel(
         code=metadata.code,
         from_code=metadata.from_code,
@@ -568,47 +692,91 @@ def _installed_model(metadata: PackageMetadata, package_dir: Path) -> InstalledM
         version=metadata.version,
         path=package_dir,
         target_prefix=metadata.target_prefix,
+        digest=_package_digest(package_dir, may_store=may_store_digest),
     )
 
 
-def _recover_from_crash(root: Path) -> None:
-    """Tidy work dirs left by a crash: put back a version set aside but never replaced."""
-    now = time.time()
-    for child in root.iterdir():
-        if not child.name.startswith(WORK_DIR_PREFIX) or not child.is_dir():
-            continue
-        try:
-            status = child.stat()  # a rename updates ctime, not mtime
-            if now - max(status.st_mtime, status.st_ctime) < STALE_WORK_DIR_SECONDS:
-                continue
-            old = OLD_DIR.fullmatch(child.name)
-            if old and not (root / old["code"]).exists():
-                os.rename(child, root / old["code"])
-                log.warning("restored %s left aside by an interrupted install", old["code"])
-            else:
-                shutil.rmtree(child)
-        except OSError as error:
-            log.warning("cannot tidy %s: %s", child, error)
+# --- content digest -----------------------------------------------------------------------------
+
+
+def _digested_files(package_dir: Path) -> list[Path]:
+    """The files translations depend on: the metadata (target prefix), the model, the tokenizers
+    (not the README, nor the sentence splitters of Argos, which we do not use)."""
+    files = [package_dir / "metadata.json"]
+    files += [package_dir / name for name in TOKENIZER_NAMES if (package_dir / name).is_file()]
+    return files + sorted(path for path in (package_dir / "model").rglob("*") if path.is_file())
+
+
+def content_digest(package_dir: Path) -> str:
+    """sha256 over the names, sizes and bytes of the package's `_digested_files`."""
+    digest = hashlib.sha256()
+    for path in _digested_files(package_dir):
+        digest.update(f"{path.relative_to(package_dir).as_posix()}\0".encode())
+        digest.update(f"{path.stat().st_size}\0".encode())
+        with path.open("rb") as handle:
+            while chunk := handle.read(COPY_CHUNK_BYTES):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _store_digest(package_dir: Path) -> str:
+    """Compute the package's digest and write it to its DIGEST_NAME file (atomically)."""
+    digest = content_digest(package_dir)
+    scratch = package_dir / f"{DIGEST_NAME}-{secrets.token_hex(4)}"
+    try:
+        scratch.write_text(digest + "\n", encoding="ascii")
+        os.replace(scratch, package_dir / DIGEST_NAME)
+    finally:
+        scratch.unlink(missing_ok=True)
+    return digest
+
+
+def _package_digest(package_dir: Path, *, may_store: bool) -> str:
+    """The digest stored at install. A package installed before digests existed gets it computed
+    (SHA-256 reads some 1.5 GB/s: well under a second for a large model) and, if `may_store`
+    (the packages lock is held, so no swap can put another package at this path meanwhile),
+    stored for next time."""
+    with suppress(OSError, UnicodeDecodeError):
+        stored = (package_dir / DIGEST_NAME).read_text(encoding="ascii").strip()
+        if DIGEST.fullmatch(stored):
+            return stored
+    if not may_store:
+        return content_digest(package_dir)
+    try:
+        return _store_digest(package_dir)
+    except OSError as error:  # a read-only directory: compute it every time
+        log.warning("%s: cannot store the digest of its files (%s)", package_dir, error)
+        return content_digest(package_dir)
 
 
 def list_installed() -> list[InstalledModel]:
-    """Usable packages in `models_dir()`, sorted by code then version; broken ones are skipped."""
-    found = []
+    """Usable packages in `models_dir()`, sorted by code then version; broken ones are skipped.
+
+    First finishes what a crash left of an install (see `_finish_interrupted_swaps`), unless an
+    install or removal is running (in this process or another): a window asking what is
+    installed must not freeze until it ends, and that one's work directories are not leftovers.
+    """
     root = models_dir()
-    # Tidying waits for no one: during an install (seconds) the lock is taken, and a window
-    # asking what is installed must not freeze until it ends. Holding the lock, it cannot take
-    # the work directories of a running install, in this process or another, for leftovers.
-    with suppress(ReaderError), _packages_lock.hold("tidying", timeout=0):
-        _recover_from_crash(root)
+    try:
+        with _packages_lock.hold("tidying", timeout=0):
+            _finish_interrupted_swaps(root)
+            return _packages_in(root, may_store_digests=True)
+    except ReaderError:  # the lock is taken, or cannot be (a read-only directory): just look
+        return _packages_in(root, may_store_digests=False)
+
+
+def _packages_in(root: Path, *, may_store_digests: bool) -> list[InstalledModel]:
+    found = []
     for child in sorted(root.iterdir()):
         if child.name.startswith(WORK_DIR_PREFIX) or not child.is_dir():
             continue
         try:
             metadata = _read_installed_metadata(child)
-        except (OSError, ValueError, UnicodeDecodeError) as error:
+            model = _installed_model(metadata, child, may_store_digest=may_store_digests)
+        except (OSError, ValueError) as error:
             log.warning("ignoring %s: %s", child, error)
             continue
-        found.append(_installed_model(metadata, child))
+        found.append(model)
     return sorted(found, key=lambda model: (model.code, version_key(model.version)))
 
 
@@ -634,8 +802,5 @@ def remove_installed(code: str) -> InstalledModel:
             meanwhile = ": another Bilingual Reader process removed it meanwhile" if gone else ""
             raise ReaderError(f"model {wanted} is not installed{meanwhile}")
         for model in matches:
-            # Rename first so a half-deleted directory is never listed as a package.
-            doomed = model.path.with_name(f"{WORK_DIR_PREFIX}removing-{secrets.token_hex(4)}")
-            os.rename(model.path, doomed)
-            shutil.rmtree(doomed, ignore_errors=True)
+            _discard(model.path)
     return max(matches, key=lambda model: version_key(model.version))

@@ -41,8 +41,9 @@ class Route:
 
     @property
     def key(self) -> str:
-        """Identifies the exact models: a new version of any of them gives new translations."""
-        return "|".join(f"{model.code}@{model.version}" for model in self.models)
+        """Identifies the exact models (their files: see InstalledModel.key): a new version or
+        a reinstall with other files gives new translations."""
+        return "|".join(model.key for model in self.models)
 
     @property
     def is_pivot(self) -> bool:
