@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from reader.app.aligned_text import PLACEHOLDER, SOURCE, TARGET, AlignedText, RowGeometry
 from reader.app.document_view import DocumentView
+from reader.app.view_layout import build_table_layout, table_row_tops
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
 from reader.core.translate.service import TranslatedSentence
 
@@ -425,3 +426,32 @@ def test_a_table_is_laid_out_as_a_grid_and_each_cell_answers_the_pointer(
             rect = view.sentence_rect(side, 1, sentence.index)
             hit = view.hit_test(view.panes[side], rect.center())
             assert (hit.block, hit.sentence) == (1, sentence.index)
+
+
+def test_a_tables_rows_start_level_on_both_sides(view: DocumentView) -> None:
+    document = table_document()
+    view.set_document(document)
+    long = "a much longer translation that wraps over several lines of its narrow cell " * 3
+    view.add_translations(translated(document, translate=lambda text: f"{text} {long}"))
+    view.ensure_layout()
+    tops = []
+    for side in (SOURCE, TARGET):
+        layout = view.layout_for(side, 1)
+        text = view.text.text(side, 1)
+        tops.append(table_row_tops(layout, text))
+    assert len(tops[0]) == 1 and tops[0] == pytest.approx(tops[1], abs=1.0)
+
+
+def test_table_columns_are_wide_enough_for_their_words() -> None:
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    font = QFont()
+    text = "STT\tCỡ chữ\tKiểu chữ\tVí dụ minh họa\n1\tIn hoa\t13-14\tĐứng, đậm"
+    layout = build_table_layout(text, font, 400.0, gap=10.0)
+    metrics = QFontMetricsF(font)
+    for index in range(layout.lineCount()):
+        line = layout.lineAt(index)
+        shown = text[line.textStart() : line.textStart() + line.textLength()].strip()
+        for word in shown.split():
+            assert metrics.horizontalAdvance(word) <= line.width()
+        assert not shown or shown.split()[0] in text.replace("\t", " ").split()  # words whole

@@ -182,8 +182,14 @@ class DocumentView(RowLayout, RowPainting, SentenceInteraction, FindMixin, QWidg
         layouts = self._layouts[TARGET]
         for block_index in changed:
             layouts.pop(block_index, None)
+        # A table's rows start level on both sides: its original is laid out again too.
+        tables = {i for i in changed if self.text.block(i).kind == "table"}
+        for block_index in tables:
+            self._layouts[SOURCE].pop(block_index, None)
         if TARGET not in self._dirty_sides:
             self._measure_rows(TARGET, changed)
+            if tables and SOURCE not in self._dirty_sides:
+                self._measure_rows(SOURCE, tables)
             self._rebuild_geometry()
         if self._find_text:
             self._recompute_matches(keep_position=True)

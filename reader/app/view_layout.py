@@ -228,7 +228,14 @@ class RowLayout:
         formats = self._static_formats(block_index) if side == TARGET else []
         font = self.font_for(block)
         if block.kind == "table":
-            layout = build_table_layout(text, font, width, formats, gap=self._line_height)
+            layout = build_table_layout(
+                text,
+                font,
+                width,
+                formats,
+                gap=self._line_height,
+                min_row_heights=self._other_side_row_heights(side, block_index),
+            )
         else:
             layout = build_layout(text, font, width, formats, centred=block.kind == "header")
         if not keep:
@@ -237,6 +244,16 @@ class RowLayout:
         if len(cache) > LAYOUT_CACHE_SIZE:
             cache.popitem(last=False)
         return layout
+
+    def _other_side_row_heights(self, side: int, block_index: int) -> list[float] | None:
+        """The natural row heights of the other side of a table, None while it has no text."""
+        other = 1 - side
+        text = self.text.text(other, block_index)
+        if text is None:
+            return None
+        block = self.text.block(block_index)
+        width = max(40.0, self._widths[other] - self._indent(block))
+        return table_row_heights(text, self.font_for(block), width, gap=self._line_height)
 
     def _static_formats(self, block_index: int) -> list[QTextLayout.FormatRange]:
         """Edited sentences get a dotted underline, not-yet-translated ones a muted colour."""
@@ -269,7 +286,6 @@ class RowLayout:
 # so that offsets into the block's text stay offsets into the layout's.
 _AS_LINE_BREAK = str.maketrans({"\n": "\u2028"})
 _CELLS_AS_LINE_BREAKS = str.maketrans({"\n": "\u2028", "\t": "\u2028"})
-TABLE_COLUMN_CAP = 40  # characters: a longer cell wraps rather than widening its column more
 
 
 def build_layout(
@@ -302,18 +318,19 @@ def build_table_layout(
     formats: list[QTextLayout.FormatRange] | None = None,
     *,
     gap: float,
+    min_row_heights: list[float] | None = None,
 ) -> QTextLayout:
     """Lay out a table (cells separated by TAB, rows by LF) as a grid: each cell wraps in its
-    column, a row is as tall as its tallest cell. One layout for the whole block, so painting,
-    hit-testing and selections work on it as on any other block."""
+    column, a row is as tall as its tallest cell, and at least `min_row_heights` (the other
+    side's rows, so that both sides' rows start level). One layout for the whole block, so
+    painting, hit-testing and selections work on it as on any other block."""
     rows = [row.split("\t") for row in text.split("\n")]
-    columns = _column_extents(rows, width, gap)
+    columns = _column_extents(rows, width, gap, QFontMetricsF(font))
     cells = [(row, column) for row, cells in enumerate(rows) for column in range(len(cells))]
     cell_starts = list(itertools.accumulate((len(c) + 1 for r in rows for c in r), initial=0))
     layout = _new_layout(text.translate(_CELLS_AS_LINE_BREAKS), font, formats)
     layout.beginLayout()
-    row_top, row_bottom, current_row, filled = 0.0, 0.0, 0, {}
-    cell = 0
+    row_top, row_bottom, current_row, filled, cell = 0.0, 0.0, 0, {}, 0
     while True:
         line = layout.createLine()
         if not line.isValid():
@@ -322,6 +339,7 @@ def build_table_layout(
             cell += 1
         row, column = cells[cell]
         if row != current_row:
+            row_bottom = max(row_bottom, row_top + _at_least(min_row_heights, current_row))
             row_top, current_row = row_bottom + gap * 0.5, row
         x, column_width = columns[column]
         line.setLineWidth(column_width)
@@ -333,20 +351,59 @@ def build_table_layout(
     return layout
 
 
-def _column_extents(rows: list[list[str]], width: float, gap: float) -> list[tuple[float, float]]:
-    """(x, width) of each column, shared in proportion to its longest cell (capped)."""
+def table_row_heights(text: str, font: QFont, width: float, *, gap: float) -> list[float]:
+    """The natural height of each row of a table laid out at `width`."""
+    layout = build_table_layout(text, font, width, gap=gap)
+    lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+    tops = [0.0, *table_row_tops(layout, text)]
+    heights = []
+    for index, top in enumerate(tops):
+        bottom = tops[index + 1] - gap * 0.5 if index + 1 < len(tops) else math.inf
+        inside = [line.y() + line.height() for line in lines if top <= line.y() < bottom]
+        heights.append(max(inside, default=top) - top)
+    return heights
+
+
+def _at_least(heights: list[float] | None, row: int) -> float:
+    return heights[row] if heights and row < len(heights) else 0.0
+
+
+def _column_extents(
+    rows: list[list[str]], width: float, gap: float, metrics: QFontMetricsF
+) -> list[tuple[float, float]]:
+    """(x, width) of each column, as a browser's automatic table layout shares them: each column
+    at least as wide as its longest word (a rule of underscores counts for at most a third of the
+    pane), the rest of the width given in proportion to what each column needs to fit its cells
+    on one line; when even the words do not fit, in proportion to the words."""
     count = max(len(row) for row in rows)
-    weights = [
-        min(TABLE_COLUMN_CAP, max((len(row[c]) for row in rows if c < len(row)), default=0)) + 3
-        for c in range(count)
-    ]
     usable = max(20.0 * count, width - gap * (count - 1))
+    columns = [[row[c] for row in rows if c < len(row)] for c in range(count)]
+    least = [
+        min(usable / 3, max(map(metrics.horizontalAdvance, _words(cells)), default=0.0)) + 2.0
+        for cells in columns
+    ]
+    most = [
+        max(max(map(metrics.horizontalAdvance, cells), default=0.0) + 2.0, low)
+        for cells, low in zip(columns, least, strict=True)
+    ]
+    if sum(most) <= usable:
+        widths = [each * usable / sum(most) for each in most]
+    elif sum(least) <= usable:
+        spare, wanted = usable - sum(least), sum(most) - sum(least)
+        widths = [
+            low + (high - low) * spare / wanted for low, high in zip(least, most, strict=True)
+        ]
+    else:
+        widths = [each * usable / sum(least) for each in least]
     extents, x = [], 0.0
-    for weight in weights:
-        column_width = usable * weight / sum(weights)
+    for column_width in widths:
         extents.append((x, column_width))
         x += column_width + gap
     return extents
+
+
+def _words(cells: list[str]) -> list[str]:
+    return [word for cell in cells for word in cell.split()]
 
 
 def table_row_tops(layout: QTextLayout, text: str) -> list[float]:
