@@ -21,6 +21,9 @@ class RawBlock:
     level: int = 0
     # A table's cells, row by row (kind TABLE; `text` is then ignored): the loader joins them.
     rows: tuple[tuple[str, ...], ...] = ()
+    # Read by OCR: mean word confidence (0-100) and the (start, end) spans of unsure words.
+    ocr_confidence: float | None = None
+    ocr_low_confidence: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -78,4 +81,4 @@ def importer_for(path: Path, head: bytes) -> Importer | None:
 def _load_builtin_importers() -> None:
     # Importing the modules registers them (once: Python caches modules); lazily, so the app
     # starts without them. Each importer imports its heavy parser inside read().
-    from reader.core.documents.importers import docx, epub, html, markdown, pdf, text  # noqa: F401
+    from reader.core.documents.importers import docx, epub, html, image, markdown, pdf, text  # noqa: F401

@@ -4,8 +4,8 @@ PDFium gives characters with their boxes and font sizes in reading order; the la
 rebuilt from them: lines → running headers, footers and page numbers removed (found by their
 place in the margins and their repetition across pages) → paragraphs (by vertical gaps, short
 last lines, font changes and bullets, joined across page breaks) → headings (by font size).
-Words hyphenated at a line end are joined again. OCR is out of scope: a PDF without a text
-layer gets a clear message.
+Words hyphenated at a line end are joined again. Pages without a text layer (scans) are OCR'd
+(`reader.core.ocr.pdf`).
 """
 
 from __future__ import annotations
@@ -85,11 +85,16 @@ class PdfImporter:
         return b"%PDF-" in head[:1024]
 
     def read(self, path: Path) -> RawDocument:
+        from reader.core.ocr.pdf import read_with_ocr
+
+        return read_with_ocr(path, self.read_text_layer)
+
+    def read_text_layer(self, path: Path) -> RawDocument:
         pages, title, damaged = _read_lines(path)
         if not any(line.text.strip() for page in pages for line in page):
             if damaged:
                 raise InputError(path, f"damaged PDF: {damaged} page(s) could not be read")
-            raise InputError(path, "the PDF has no text layer (a scan?); OCR is not supported")
+            raise InputError(path, "the PDF has no text (no text layer, no scanned page)")
         lines = _drop_running_heads_and_page_numbers(pages)
         paragraphs = _paragraphs(lines)
         return _blocks(paragraphs, title_hint=title)

@@ -1,0 +1,100 @@
+"""OCR the pages of a document one by one: cached, reported, cancellable between pages.
+
+Importers take only a path, so how to OCR (language, progress, cancel) is set around the import
+by the caller, for its thread or task:
+
+    with ocr_options(OcrOptions(progress=show, cancelled=stop_requested)):
+        document = load_document(path)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core.documents.importers.base import RawBlock
+from reader.core.documents.model import BlockKind
+from reader.core.errors import ReaderError
+from reader.core.ocr.cache import cached_page, page_key, store_page
+from reader.core.ocr.data import data_digest, require_data
+from reader.core.ocr.engine import OcrEngine, OcrParagraph
+from reader.core.translate.download import file_sha256
+
+DEFAULT_LANGUAGE = "vie"
+
+
+@dataclass(frozen=True)
+class OcrProgress:
+    done: int  # pages finished, this one included
+    total: int  # pages to OCR in this document
+    cached: bool  # this page came from the cache, with no recognition
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    language: str = DEFAULT_LANGUAGE
+    progress: Callable[[OcrProgress], None] | None = None
+    cancelled: Callable[[], bool] | None = None  # True: stop before the next page
+
+
+class OcrCancelled(ReaderError):
+    """The caller asked to stop; the pages done so far are cached, so a retry resumes."""
+
+
+_options: ContextVar[OcrOptions | None] = ContextVar("ocr_options", default=None)
+
+
+@contextmanager
+def ocr_options(options: OcrOptions) -> Iterator[None]:
+    token = _options.set(options)
+    try:
+        yield
+    finally:
+        _options.reset(token)
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A page to OCR: its number in the file and how to draw it (only on a cache miss)."""
+
+    number: int
+    render: Callable[[], object]  # -> PIL.Image.Image
+
+
+def recognise_pages(path: Path, pages: Sequence[PageImage]) -> list[list[RawBlock]]:
+    """Each page's paragraphs as blocks carrying their OCR confidence, in page order."""
+    options = _options.get() or OcrOptions()
+    data = require_data(options.language, path)
+    file_digest, language_digest = file_sha256(path), data_digest(data)
+    engine: OcrEngine | None = None  # loaded on the first cache miss: a reopen never loads it
+    results = []
+    try:
+        for done, page in enumerate(pages, 1):
+            if options.cancelled is not None and options.cancelled():
+                raise OcrCancelled(f"{path}: OCR cancelled after {done - 1} of {len(pages)} pages")
+            key = page_key(file_digest, page.number, options.language, language_digest)
+            paragraphs = cached_page(key)
+            cached = paragraphs is not None
+            if paragraphs is None:
+                engine = engine or OcrEngine(data)
+                paragraphs = engine.recognise(page.render())
+                store_page(key, paragraphs)
+            results.append([_block(paragraph) for paragraph in paragraphs])
+            if options.progress is not None:
+                options.progress(OcrProgress(done, len(pages), cached))
+    finally:
+        if engine is not None:
+            engine.close()
+    return results
+
+
+def _block(paragraph: OcrParagraph) -> RawBlock:
+    return RawBlock(
+        BlockKind.PARAGRAPH,
+        paragraph.text,
+        ocr_confidence=paragraph.confidence,
+        ocr_low_confidence=paragraph.low_confidence,
+    )

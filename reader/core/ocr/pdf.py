@@ -1,0 +1,130 @@
+"""Scanned PDF pages: pages without a text layer are rendered and OCR'd, the others keep theirs.
+
+A page is a scan when it draws an image and no text (an invisible text layer over a scan is a
+text layer: it is kept). The text-layer importer reads runs of text pages as PDFs of their own,
+so its layout analysis needs no knowledge of OCR; OCR'd pages give Tesseract's paragraphs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from reader.core.documents.importers.base import RawBlock, RawDocument
+from reader.core.errors import InputError
+from reader.core.ocr.pages import PageImage, recognise_pages
+
+RENDER_DPI = 300  # Tesseract's best x-height for body text
+MAX_PAGE_PIXELS = 60_000_000  # a poster-sized page is drawn smaller rather than take GBs
+
+TextLayerReader = Callable[[Path], RawDocument]
+
+
+def read_with_ocr(path: Path, read_text_layer: TextLayerReader) -> RawDocument:
+    """The PDF's blocks in page order: text-layer pages by `read_text_layer`, scans by OCR."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return read_text_layer(path)  # it says what is wrong with the file
+    try:
+        scanned = [number for number in range(len(document)) if _is_scan(document, number)]
+        if not scanned:
+            return read_text_layer(path)
+        pages = [PageImage(n, _renderer(document, n)) for n in scanned]
+        ocr_blocks = dict(zip(scanned, recognise_pages(path, pages), strict=True))
+        return _merge(document, ocr_blocks, read_text_layer)
+    finally:
+        document.close()
+
+
+def _merge(document, ocr_blocks: dict[int, list[RawBlock]], read_text_layer) -> RawDocument:
+    blocks: list[RawBlock] = []
+    toc: list[tuple[int, str, int]] = []
+    titles = []
+    runs = itertools.groupby(range(len(document)), key=lambda number: number in ocr_blocks)
+    for is_scan, run in runs:
+        numbers = list(run)
+        if is_scan:
+            blocks.extend(block for number in numbers for block in ocr_blocks[number])
+            continue
+        part = _read_pages(document, numbers, read_text_layer)
+        toc.extend((level, title, len(blocks) + index) for level, title, index in part.toc)
+        blocks.extend(part.blocks)
+        titles.append(part.title)
+    title = next((title for title in titles if title), None) or _metadata_title(document)
+    return RawDocument(blocks=blocks, title=title, toc=toc)
+
+
+def _read_pages(document, numbers: list[int], read_text_layer: TextLayerReader) -> RawDocument:
+    """Some pages' text layer, read by the text importer from a PDF of those pages alone."""
+    import pypdfium2 as pdfium
+
+    part = pdfium.PdfDocument.new()
+    try:
+        part.import_pages(document, numbers)
+        with tempfile.TemporaryDirectory(prefix="bireader-pdf-") as directory:
+            pages_path = Path(directory) / "pages.pdf"
+            part.save(pages_path)
+            try:
+                return read_text_layer(pages_path)
+            except InputError:
+                return RawDocument(blocks=[])  # blank pages (no text, no image): nothing to read
+    finally:
+        part.close()
+
+
+def _is_scan(document, number: int) -> bool:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        page = document[number]
+    except pdfium.PdfiumError:
+        return False  # damaged: the text importer counts it
+    try:
+        kinds = _object_kinds(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+    finally:
+        page.close()
+    return pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds and pdfium_c.FPDF_PAGEOBJ_TEXT not in kinds
+
+
+def _object_kinds(parent, count, get) -> set[int]:
+    """The kinds of the objects a page or form draws, forms' contents included."""
+    import pypdfium2.raw as pdfium_c
+
+    kinds = set()
+    for index in range(count(parent)):
+        child = get(parent, index)
+        kind = pdfium_c.FPDFPageObj_GetType(child)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            kinds |= _object_kinds(
+                child, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject
+            )
+        kinds.add(kind)
+    return kinds
+
+
+def _renderer(document, number: int) -> Callable[[], object]:
+    def render():
+        page = document[number]
+        try:
+            width, height = page.get_size()  # points
+            scale = RENDER_DPI / 72
+            scale = min(scale, math.sqrt(MAX_PAGE_PIXELS / max(1.0, width * height)))
+            return page.render(scale=scale, grayscale=True).to_pil()
+        finally:
+            page.close()
+
+    return render
+
+
+def _metadata_title(document) -> str | None:
+    try:
+        return (document.get_metadata_dict().get("Title") or "").strip() or None
+    except (UnicodeDecodeError, ValueError):
+        return None
