@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "segment",
     "translate",
     "models",
+    "ocr",
     "notes",
     "search",
     "backup",

@@ -102,7 +102,7 @@ def require_data(language: str, path: Path | str) -> OcrData:
     if found is None:
         raise InputError(
             path,
-            f"is a scan (no text layer) and the OCR data for '{language}' is not installed: "
+            f"needs OCR (a scan or an image) and the OCR data for '{language}' is not installed: "
             f"run `bireader ocr install {language}` (or install a file: "
             f"`bireader ocr install {language}{SUFFIX}`)",
         )
