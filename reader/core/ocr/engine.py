@@ -92,13 +92,16 @@ class OcrEngine:
         iterator = self._api.GetIterator()
         paragraphs: list[OcrParagraph] = []
         current = _ParagraphBuilder()
-        if iterator is None:  # a blank page
+        if iterator is None:  # nothing recognised
             return paragraphs
         for word in iterate_level(iterator, RIL.WORD):
+            try:
+                text = word.GetUTF8Text(RIL.WORD)
+            except RuntimeError:  # "No text returned": an empty page, or a picture
+                continue
             if word.IsAtBeginningOf(RIL.PARA) and (done := current.build()) is not None:
                 paragraphs.append(done)
                 current = _ParagraphBuilder()
-            text = word.GetUTF8Text(RIL.WORD) or ""
             current.add(text, word.Confidence(RIL.WORD), word.IsAtBeginningOf(RIL.TEXTLINE))
         if (done := current.build()) is not None:
             paragraphs.append(done)

@@ -1,7 +1,7 @@
 """Scanned PDF pages: pages without a text layer are rendered and OCR'd, the others keep theirs.
 
-A page is a scan when it draws an image and no text (an invisible text layer over a scan is a
-text layer: it is kept). The text-layer importer reads runs of text pages as PDFs of their own,
+A page is a scan when it draws something (an image; or paths: text turned into outlines) but no
+text; an invisible text layer over a scan is a text layer, and is kept. The text-layer importer reads runs of text pages as PDFs of their own,
 so its layout analysis needs no knowledge of OCR; OCR'd pages give Tesseract's paragraphs.
 """
 
@@ -90,7 +90,7 @@ def _is_scan(document, number: int) -> bool:
         kinds = _object_kinds(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
     finally:
         page.close()
-    return pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds and pdfium_c.FPDF_PAGEOBJ_TEXT not in kinds
+    return bool(kinds) and pdfium_c.FPDF_PAGEOBJ_TEXT not in kinds
 
 
 def _object_kinds(parent, count, get) -> set[int]:

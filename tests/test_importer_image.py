@@ -1,0 +1,60 @@
+"""Images are one-page documents read by OCR; a multi-page TIFF gives every page in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.core.documents import load_document
+from tests.documents_helpers import assert_refused
+from tests.ocr_support import (  # noqa: F401 (fixtures)
+    KNOWN_TEXT,
+    OTHER_TEXT,
+    character_error_rate,
+    no_system_tessdata,
+    text_page,
+    vie_installed,
+)
+
+
+def document_text(path: Path) -> str:
+    return "\n".join(block.text for block in load_document(path).blocks)
+
+
+def test_a_png_of_known_text_becomes_a_document_close_to_it(tmp_path: Path, vie_installed) -> None:
+    path = tmp_path / "dieu-16.png"
+    text_page().save(path)
+    document = load_document(path)
+    assert (document.format, document.ocr, document.title) == ("image", True, "dieu-16")
+    assert document.language == "vi"
+    assert len(document.blocks) == len(KNOWN_TEXT)
+    text = "\n".join(block.text for block in document.blocks)
+    assert character_error_rate("\n".join(KNOWN_TEXT), text) < 0.10
+
+
+def test_a_jpeg_is_recognised_by_its_bytes_whatever_its_name(tmp_path: Path, vie_installed) -> None:
+    path = tmp_path / "scan.dat"
+    text_page(OTHER_TEXT).save(path, "JPEG", quality=85)
+    assert character_error_rate(OTHER_TEXT[0], document_text(path)) < 0.10
+
+
+def test_every_page_of_a_multi_page_tiff_in_order(tmp_path: Path, vie_installed) -> None:
+    path = tmp_path / "pages.tiff"
+    first, second = text_page(KNOWN_TEXT[:1]), text_page(OTHER_TEXT)
+    first.save(path, save_all=True, append_images=[second], compression="tiff_lzw")
+    expected = KNOWN_TEXT[0] + "\n" + OTHER_TEXT[0]
+    assert character_error_rate(expected, document_text(path)) < 0.10
+
+
+def test_a_truncated_image_is_refused_in_one_line(tmp_path: Path, vie_installed, capsys) -> None:
+    path = tmp_path / "cut.png"
+    text_page().save(path)
+    path.write_bytes(path.read_bytes()[:200])
+    assert_refused(path, "cannot be decoded", capsys)
+
+
+def test_an_image_without_data_says_how_to_get_it(
+    tmp_path: Path, no_system_tessdata, capsys
+) -> None:
+    path = tmp_path / "page.png"
+    text_page().save(path)
+    assert_refused(path, "bireader ocr install vie", capsys)

@@ -1,0 +1,59 @@
+"""Recognising a page image: Tesseract's paragraphs, clean text, confidences, unsure words."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from reader.core.ocr.engine import LOW_CONFIDENCE, OcrEngine, OcrParagraph, _ParagraphBuilder
+from tests.ocr_support import (  # noqa: F401 (fixtures)
+    KNOWN_TEXT,
+    character_error_rate,
+    no_system_tessdata,
+    text_page,
+    vie_installed,
+)
+
+
+def test_a_page_of_vietnamese_gives_its_paragraphs_close_to_the_text(vie_installed) -> None:
+    with OcrEngine(vie_installed) as engine:
+        paragraphs = engine.recognise(text_page())
+    assert len(paragraphs) == len(KNOWN_TEXT)
+    for paragraph, expected in zip(paragraphs, KNOWN_TEXT, strict=True):
+        assert character_error_rate(expected, paragraph.text) < 0.10
+        assert "\n" not in paragraph.text  # the lines of a paragraph are joined
+        assert 80 < paragraph.confidence <= 100
+
+
+def test_a_blank_page_has_no_paragraphs(vie_installed) -> None:
+    with OcrEngine(vie_installed) as engine:
+        assert engine.recognise(Image.new("L", (800, 600), 255)) == []
+
+
+def test_unsure_words_are_spans_of_the_clean_text() -> None:
+    builder = _ParagraphBuilder()
+    for word, confidence, new_line in [
+        ("Điều", 95.0, True),
+        ("lu?t", LOW_CONFIDENCE - 20, False),
+        ("này", 90.0, False),
+        ("quy", LOW_CONFIDENCE - 1, True),
+    ]:
+        builder.add(word, confidence, new_line)
+    paragraph = builder.build()
+    assert paragraph.text == "Điều lu?t này quy"
+    assert [paragraph.text[start:end] for start, end in paragraph.low_confidence] == [
+        "lu?t",
+        "quy",
+    ]
+    assert LOW_CONFIDENCE - 20 < paragraph.confidence < 95
+
+
+def test_a_word_hyphenated_at_a_line_end_is_joined_again() -> None:
+    builder = _ParagraphBuilder()
+    for word, new_line in [("trans-", True), ("lation", True), ("2020-", False), ("2025", True)]:
+        builder.add(word, 90.0, new_line)
+    assert builder.build().text == "translation 2020- 2025"
+
+
+def test_paragraphs_survive_a_json_round_trip() -> None:
+    paragraph = OcrParagraph("Hà Nội", 71.5, ((3, 6),))
+    assert OcrParagraph.from_json(paragraph.to_json()) == paragraph
