@@ -12,11 +12,9 @@ from PIL import Image
 from reader.cli import main
 from reader.core.ocr.data import find_data, tessdata_dir
 from tests.conftest import SAMPLE
-from tests.ocr_support import (  # noqa: F401 (fixtures)
+from tests.ocr_support import (
     VIE_DATA,
-    no_system_tessdata,
     text_page,
-    vie_installed,
 )
 
 

@@ -6,13 +6,11 @@ from pathlib import Path
 
 from reader.core.documents import load_document
 from tests.documents_helpers import assert_refused
-from tests.ocr_support import (  # noqa: F401 (fixtures)
+from tests.ocr_support import (
     KNOWN_TEXT,
     OTHER_TEXT,
     character_error_rate,
-    no_system_tessdata,
     text_page,
-    vie_installed,
 )
 
 

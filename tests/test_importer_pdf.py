@@ -14,7 +14,6 @@ from tests.documents_helpers import (
     sentence_texts,
     truncated_copy,
 )
-from tests.ocr_support import no_system_tessdata  # noqa: F401 (fixture)
 
 K = BlockKind
 RUNNING_HEADER = "Tạp chí Xây dựng Đảng — Bảo vệ chính trị nội bộ"

@@ -23,7 +23,7 @@ from reader.core.ocr.data import (
     tessdata_dir,
 )
 from reader.core.translate.download import DownloadError
-from tests.ocr_support import VIE_DATA, no_system_tessdata, vie_installed  # noqa: F401
+from tests.ocr_support import VIE_DATA
 from tests.range_server import RangeServer
 
 
@@ -90,7 +90,7 @@ def test_a_file_of_an_impossible_size_is_refused_before_loading(
 def test_a_file_not_named_like_data_is_refused(tmp_path: Path, no_system_tessdata) -> None:
     path = tmp_path / "Vietnamese.bin"
     shutil.copyfile(VIE_DATA, path)
-    with pytest.raises(InputError, match="vie.traineddata"):
+    with pytest.raises(InputError, match=r"vie\.traineddata"):
         install_file(path)
 
 

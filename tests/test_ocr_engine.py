@@ -5,12 +5,10 @@ from __future__ import annotations
 from PIL import Image
 
 from reader.core.ocr.engine import LOW_CONFIDENCE, OcrEngine, OcrParagraph, _ParagraphBuilder
-from tests.ocr_support import (  # noqa: F401 (fixtures)
+from tests.ocr_support import (
     KNOWN_TEXT,
     character_error_rate,
-    no_system_tessdata,
     text_page,
-    vie_installed,
 )
 
 

@@ -10,13 +10,11 @@ import pytest
 from reader.core.errors import InputError
 from reader.core.ocr import OcrCancelled, OcrOptions, OcrProgress, ocr_options
 from reader.core.ocr.pages import PageImage, recognise_pages
-from tests.ocr_support import (  # noqa: F401 (fixtures)
+from tests.ocr_support import (
     KNOWN_TEXT,
     OTHER_TEXT,
     character_error_rate,
-    no_system_tessdata,
     text_page,
-    vie_installed,
 )
 
 

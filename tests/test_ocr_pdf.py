@@ -11,12 +11,10 @@ from reader.core.documents import load_document
 from reader.core.errors import InputError
 from reader.core.ocr import OcrOptions, OcrProgress, ocr_options
 from tests.documents_helpers import DOCUMENTS
-from tests.ocr_support import (  # noqa: F401 (fixtures)
+from tests.ocr_support import (
     KNOWN_TEXT,
     character_error_rate,
-    no_system_tessdata,
     text_page,
-    vie_installed,
 )
 
 

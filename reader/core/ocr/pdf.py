@@ -1,8 +1,9 @@
 """Scanned PDF pages: pages without a text layer are rendered and OCR'd, the others keep theirs.
 
 A page is a scan when it draws something (an image; or paths: text turned into outlines) but no
-text; an invisible text layer over a scan is a text layer, and is kept. The text-layer importer reads runs of text pages as PDFs of their own,
-so its layout analysis needs no knowledge of OCR; OCR'd pages give Tesseract's paragraphs.
+text; an invisible text layer over a scan is a text layer, and is kept. The text-layer importer
+reads runs of text pages as PDFs of their own, so its layout analysis needs no knowledge of
+OCR; OCR'd pages give Tesseract's paragraphs.
 """
 
 from __future__ import annotations
