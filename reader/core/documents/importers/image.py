@@ -31,10 +31,14 @@ class ImageImporter:
 
 
 def _open(path: Path):
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     try:
         return Image.open(path)
+    except UnidentifiedImageError as error:  # its message repeats the path
+        raise InputError(
+            path, "not a readable image (damaged, or not PNG, JPEG or TIFF)"
+        ) from error
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise InputError(path, f"not a readable image ({one_line(error)})") from error
 

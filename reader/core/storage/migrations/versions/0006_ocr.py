@@ -16,8 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("documents") as batch:
-        batch.add_column(sa.Column("ocr", sa.Boolean, nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN, not batch mode: batch mode rebuilds the table for this NOT NULL
+    # column, and dropping the old `documents` cascade-deletes every block (foreign keys are on).
+    op.add_column(
+        "documents", sa.Column("ocr", sa.Boolean, nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
