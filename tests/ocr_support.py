@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from rapidfuzz.distance import Levenshtein
 
 from reader.core.ocr import data as ocr_data
@@ -42,20 +42,27 @@ def vie_installed(bireader_home: Path, no_system_tessdata: None) -> ocr_data.Ocr
     return ocr_data.install_file(VIE_DATA)
 
 
-def text_page(paragraphs: tuple[str, ...] = KNOWN_TEXT, width_inches: float = 6.0) -> Image.Image:
+def text_page(paragraphs: tuple[str, ...] = KNOWN_TEXT, line_chars: int = 60) -> Image.Image:
     """A white grayscale page with the paragraphs drawn in 12 pt DejaVu Sans at 200 dpi."""
     font = ImageFont.truetype(str(FONT), round(12 * DPI / 72))
     line_height = round(font.size * 1.5)
     lines: list[str] = []
     for paragraph in paragraphs:
-        lines.extend(textwrap.wrap(paragraph, 60))
+        lines.extend(textwrap.wrap(paragraph, line_chars))
         lines.append("")
-    width = round(width_inches * DPI)
+    width = DPI + round(line_chars * font.size * 0.62)
     page = Image.new("L", (width, DPI // 2 * 2 + line_height * len(lines)), 255)
     draw = ImageDraw.Draw(page)
     for number, line in enumerate(lines):
         draw.text((DPI // 2, DPI // 2 + number * line_height), line, font=font, fill=0)
     return page
+
+
+def as_scanned(page: Image.Image, skew_degrees: float) -> Image.Image:
+    """The page as a scanner gives it: turned a little, noisy, slightly blurred."""
+    page = page.rotate(skew_degrees, fillcolor=255, resample=Image.Resampling.BICUBIC)
+    noisy = Image.blend(page, Image.effect_noise(page.size, 40), 0.15)
+    return noisy.filter(ImageFilter.GaussianBlur(0.5))
 
 
 def character_error_rate(reference: str, found: str) -> float:

@@ -7,6 +7,8 @@ from PIL import Image
 from reader.core.ocr.engine import LOW_CONFIDENCE, OcrEngine, OcrParagraph, _ParagraphBuilder
 from tests.ocr_support import (
     KNOWN_TEXT,
+    OTHER_TEXT,
+    as_scanned,
     character_error_rate,
     text_page,
 )
@@ -20,6 +22,15 @@ def test_a_page_of_vietnamese_gives_its_paragraphs_close_to_the_text(vie_install
         assert character_error_rate(expected, paragraph.text) < 0.10
         assert "\n" not in paragraph.text  # the lines of a paragraph are joined
         assert 80 < paragraph.confidence <= 100
+
+
+def test_a_skewed_noisy_scan_is_straightened_before_it_is_read(vie_installed) -> None:
+    """Two degrees askew, Tesseract alone loses most lines of a page of long lines."""
+    paragraphs = KNOWN_TEXT + OTHER_TEXT + KNOWN_TEXT + OTHER_TEXT
+    page = as_scanned(text_page(paragraphs, line_chars=100), skew_degrees=-2)
+    with OcrEngine(vie_installed) as engine:
+        found = "\n".join(paragraph.text for paragraph in engine.recognise(page))
+    assert character_error_rate("\n".join(paragraphs), found) < 0.05
 
 
 def test_a_blank_page_has_no_paragraphs(vie_installed) -> None:

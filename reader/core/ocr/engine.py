@@ -7,6 +7,7 @@ Tesseract was unsure of, so the text itself stays clean and the reader can still
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from reader.core.documents.decoding import normalise
@@ -16,6 +17,10 @@ from reader.core.ocr.data import OcrData
 # and broken words score in the 30s-50s, clean print above 85.
 LOW_CONFIDENCE = 60.0
 _HYPHENS = ("-", "\u2010")
+# Below this a page is straight enough; beyond the maximum the measure is not a skew (a table's
+# rules, a picture) and turning the page would do harm.
+MIN_DESKEW_DEGREES = 0.2
+MAX_DESKEW_DEGREES = 10.0
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,10 @@ class OcrEngine:
         self.close()
 
     def recognise(self, image) -> list[OcrParagraph]:
-        """The paragraphs of a PIL image (grayscale is best), in Tesseract's reading order."""
+        """The paragraphs of a PIL image, in Tesseract's reading order."""
         from tesserocr import RIL, iterate_level
 
-        self._api.SetImage(image)
+        self._api.SetImage(self._upright(image.convert("L")))
         self._api.Recognize()
         iterator = self._api.GetIterator()
         paragraphs: list[OcrParagraph] = []
@@ -106,3 +111,18 @@ class OcrEngine:
         if (done := current.build()) is not None:
             paragraphs.append(done)
         return paragraphs
+
+    def _upright(self, image):
+        """The page turned back by its skew. Scans are often a degree or two askew, and Tesseract
+        then loses whole lines where a line's end drifts into the next; its layout analysis
+        measures the skew (0.3 s a page), so the page is straightened before it is read."""
+        from PIL import Image
+
+        self._api.SetImage(image)
+        layout = self._api.AnalyseLayout()
+        if layout is None:
+            return image
+        skew = math.degrees(layout.Orientation()[3])
+        if not MIN_DESKEW_DEGREES <= abs(skew) <= MAX_DESKEW_DEGREES:
+            return image
+        return image.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
