@@ -66,3 +66,14 @@ def test_a_word_hyphenated_at_a_line_end_is_joined_again() -> None:
 def test_paragraphs_survive_a_json_round_trip() -> None:
     paragraph = OcrParagraph("Hà Nội", 71.5, ((3, 6),))
     assert OcrParagraph.from_json(paragraph.to_json()) == paragraph
+
+
+def test_a_huge_image_is_read_at_a_size_tesseract_can_afford(monkeypatch) -> None:
+    from reader.core.ocr import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "MAX_PAGE_PIXELS", 1_000_000)
+    reduced = engine_module._within_size(Image.new("L", (3000, 2000), 255))
+    assert reduced.width * reduced.height <= 1_000_000
+    assert reduced.width / reduced.height == 1.5
+    small = Image.new("L", (1000, 1000), 255)
+    assert engine_module._within_size(small) is small

@@ -21,6 +21,8 @@ _HYPHENS = ("-", "\u2010")
 # rules, a picture) and turning the page would do harm.
 MIN_DESKEW_DEGREES = 0.2
 MAX_DESKEW_DEGREES = 10.0
+# A poster-sized page is read smaller rather than cost Tesseract gigabytes (~A4 at 900 dpi).
+MAX_PAGE_PIXELS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class OcrEngine:
         """The paragraphs of a PIL image, in Tesseract's reading order."""
         from tesserocr import RIL, iterate_level
 
-        self._api.SetImage(self._upright(image.convert("L")))
+        self._api.SetImage(self._upright(_within_size(image).convert("L")))
         self._api.Recognize()
         iterator = self._api.GetIterator()
         paragraphs: list[OcrParagraph] = []
@@ -126,3 +128,10 @@ class OcrEngine:
         if not MIN_DESKEW_DEGREES <= abs(skew) <= MAX_DESKEW_DEGREES:
             return image
         return image.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+
+
+def _within_size(image):
+    pixels = image.width * image.height
+    if pixels <= MAX_PAGE_PIXELS:
+        return image
+    return image.reduce(math.ceil(math.sqrt(pixels / MAX_PAGE_PIXELS)))

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.errors import InputError
+from reader.core.ocr.engine import MAX_PAGE_PIXELS
 from reader.core.ocr.pages import PageImage, recognise_pages
 
 RENDER_DPI = 300  # Tesseract's best x-height for body text
-MAX_PAGE_PIXELS = 60_000_000  # a poster-sized page is drawn smaller rather than take GBs
 
 TextLayerReader = Callable[[Path], RawDocument]
 
