@@ -18,8 +18,8 @@ from tests.ocr_support import (
 )
 
 
-def image_only_pdf(path: Path, paragraphs: tuple[str, ...] = KNOWN_TEXT) -> Path:
-    text_page(paragraphs).save(path, "PDF", resolution=200)
+def image_only_pdf(path: Path, paragraphs=KNOWN_TEXT, resolution: int = 200) -> Path:
+    text_page(paragraphs).save(path, "PDF", resolution=resolution)
     return path
 
 
@@ -81,3 +81,16 @@ def test_a_pdf_with_a_text_layer_needs_no_ocr_data(no_system_tessdata) -> None:
 def test_a_scanned_pdf_without_data_says_how_to_get_it(tmp_path: Path, no_system_tessdata) -> None:
     with pytest.raises(InputError, match="bireader ocr install vie"):
         load_document(image_only_pdf(tmp_path / "scan.pdf"))
+
+
+@pytest.mark.parametrize(("resolution", "drawn_at"), [(200, 200), (250, 250), (600, 400)])
+def test_a_scanned_page_is_drawn_at_its_own_resolution_within_bounds(
+    tmp_path: Path, resolution: int, drawn_at: int
+) -> None:
+    from reader.core.ocr.pdf import _scan_dpi
+
+    document = pdfium.PdfDocument(image_only_pdf(tmp_path / "scan.pdf", resolution=resolution))
+    try:
+        assert _scan_dpi(document[0]) == pytest.approx(drawn_at, rel=0.01)
+    finally:
+        document.close()

