@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from reader.cli.ocr import ocr_page_bar
 from reader.cli.options import AUTO, source_language
 from reader.core.library import (
     add_document,
@@ -49,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    result = add_document(open_database(), args.file, language=args.lang)
+    with ocr_page_bar():
+        result = add_document(open_database(), args.file, language=args.lang)
     print(result.document_id)
     return 0
 

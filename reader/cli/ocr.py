@@ -1,4 +1,6 @@
-"""`bireader ocr available|list|install|remove`: the Tesseract language data that OCR needs."""
+"""`bireader ocr available|list|install|remove`: the Tesseract language data that OCR needs;
+and `ocr_page_bar`, the progress of OCR for the commands that open documents (light to import:
+the data management is imported by the `ocr` handlers only)."""
 
 from __future__ import annotations
 
@@ -8,19 +10,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.cli.models import ProgressBar, human_size
-from reader.core.ocr.data import (
-    CATALOGUE,
-    SUFFIX,
-    OcrData,
-    download_data,
-    find_data,
-    install_file,
-    list_data,
-    remove_data,
-)
-from reader.core.ocr.pages import OcrOptions, OcrProgress, ocr_options
+from reader.core.ocr.options import OcrOptions, OcrProgress, ocr_options
+
+if TYPE_CHECKING:
+    from reader.core.ocr.data import OcrData
+
+SUFFIX = ".traineddata"  # as `reader.core.ocr.data.SUFFIX`
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,6 +50,9 @@ def _data_json(data: OcrData) -> dict:
 
 
 def _available(args: argparse.Namespace) -> int:
+    from reader.cli.models import human_size
+    from reader.core.ocr.data import CATALOGUE, find_data
+
     rows = []
     for entry in CATALOGUE:
         found = find_data(entry.language)
@@ -77,6 +77,8 @@ def _available(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from reader.core.ocr.data import list_data
+
     found = list_data()
     if args.json:
         print(json.dumps([_data_json(data) for data in found], ensure_ascii=False, indent=2))
@@ -90,6 +92,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _install(args: argparse.Namespace) -> int:
+    from reader.cli.models import ProgressBar
+    from reader.core.ocr.data import download_data, install_file
+
     path = Path(args.data)
     if path.exists() or args.data.endswith(SUFFIX):
         data = install_file(path)
@@ -104,6 +109,8 @@ def _install(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
+    from reader.core.ocr.data import remove_data
+
     data = remove_data(args.language)
     print(f"removed OCR data {data.language} ({data.path})")
     return 0
@@ -112,13 +119,13 @@ def _remove(args: argparse.Namespace) -> int:
 @contextmanager
 def ocr_page_bar() -> Iterator[None]:
     """Around a command that opens documents: a bar of pages on stderr while a scan is OCR'd."""
-    from tqdm import tqdm
-
     bar = None
 
     def show(progress: OcrProgress) -> None:
         nonlocal bar
         if bar is None:
+            from tqdm import tqdm  # only once a page is OCR'd
+
             bar = tqdm(total=progress.total, desc="OCR", unit="page", file=sys.stderr)
         bar.update(1)
 

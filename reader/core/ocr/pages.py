@@ -1,59 +1,19 @@
-"""OCR the pages of a document one by one: cached, reported, cancellable between pages.
-
-Importers take only a path, so how to OCR (language, progress, cancel) is set around the import
-by the caller, for its thread or task:
-
-    with ocr_options(OcrOptions(progress=show, cancelled=stop_requested)):
-        document = load_document(path)
-"""
+"""OCR the pages of a document one by one: cached, reported, cancellable between pages, as
+the caller's `ocr_options` say."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.documents.importers.base import RawBlock
 from reader.core.documents.model import BlockKind
-from reader.core.errors import ReaderError
 from reader.core.ocr.cache import cached_page, page_key, store_page
 from reader.core.ocr.data import data_digest, require_data
 from reader.core.ocr.engine import OcrEngine, OcrParagraph
+from reader.core.ocr.options import OcrCancelled, OcrProgress, current_options
 from reader.core.translate.download import file_sha256
-
-DEFAULT_LANGUAGE = "vie"
-
-
-@dataclass(frozen=True)
-class OcrProgress:
-    done: int  # pages finished, this one included
-    total: int  # pages to OCR in this document
-    cached: bool  # this page came from the cache, with no recognition
-
-
-@dataclass(frozen=True)
-class OcrOptions:
-    language: str = DEFAULT_LANGUAGE
-    progress: Callable[[OcrProgress], None] | None = None
-    cancelled: Callable[[], bool] | None = None  # True: stop before the next page
-
-
-class OcrCancelled(ReaderError):
-    """The caller asked to stop; the pages done so far are cached, so a retry resumes."""
-
-
-_options: ContextVar[OcrOptions | None] = ContextVar("ocr_options", default=None)
-
-
-@contextmanager
-def ocr_options(options: OcrOptions) -> Iterator[None]:
-    token = _options.set(options)
-    try:
-        yield
-    finally:
-        _options.reset(token)
 
 
 @dataclass(frozen=True)
@@ -66,7 +26,7 @@ class PageImage:
 
 def recognise_pages(path: Path, pages: Sequence[PageImage]) -> list[list[RawBlock]]:
     """Each page's paragraphs as blocks carrying their OCR confidence, in page order."""
-    options = _options.get() or OcrOptions()
+    options = current_options()
     data = require_data(options.language, path)
     file_digest, language_digest = file_sha256(path), data_digest(data)
     engine: OcrEngine | None = None  # loaded on the first cache miss: a reopen never loads it
