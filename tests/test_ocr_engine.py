@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
+from reader.core.errors import ReaderError
 from reader.core.ocr.engine import LOW_CONFIDENCE, OcrEngine, OcrParagraph, _ParagraphBuilder
 from tests.ocr_support import (
     KNOWN_TEXT,
@@ -78,3 +79,17 @@ def test_a_huge_image_is_read_at_a_size_tesseract_can_afford(monkeypatch) -> Non
     assert reduced.width / reduced.height == pytest.approx(1.5, rel=0.01)
     small = Image.new("L", (1000, 1000), 255)
     assert engine_module._within_size(small) is small
+
+
+def test_an_unsure_word_joined_across_a_line_end_keeps_its_span_on_its_letters() -> None:
+    builder = _ParagraphBuilder()
+    builder.add("trans-", LOW_CONFIDENCE - 10, True)
+    builder.add("lation", 95.0, True)
+    paragraph = builder.build()
+    assert [paragraph.text[start:end] for start, end in paragraph.low_confidence] == ["trans"]
+
+
+def test_damaged_installed_data_is_a_clear_error(vie_installed) -> None:
+    vie_installed.path.write_bytes(vie_installed.path.read_bytes()[:100_000])
+    with pytest.raises(ReaderError, match="bireader ocr install vie"):
+        OcrEngine(vie_installed)

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from reader.core.documents.decoding import normalise
+from reader.core.errors import ReaderError
 from reader.core.ocr.data import OcrData
 
 # Tesseract's word confidences (0-100) below this are worth a second look: misread diacritics
@@ -57,6 +58,8 @@ class _ParagraphBuilder:
             return
         if self.text and new_line and self.text.endswith(_HYPHENS) and word[:1].islower():
             self.text = self.text[:-1]  # "hyphen-" + "ated": a word split at a line's end
+            if self.low and self.low[-1][1] > len(self.text):
+                self.low[-1] = (self.low[-1][0], len(self.text))
         elif self.text:
             self.text += " "
         start = len(self.text)
@@ -79,7 +82,13 @@ class OcrEngine:
         from tesserocr import PSM, PyTessBaseAPI
 
         self.data = data
-        self._api = PyTessBaseAPI(path=str(data.tessdata_dir), lang=data.language, psm=PSM.AUTO)
+        try:
+            self._api = PyTessBaseAPI(path=str(data.tessdata_dir), lang=data.language, psm=PSM.AUTO)
+        except RuntimeError as error:  # a damaged file put there by hand, or cut by a full disk
+            raise ReaderError(
+                f"{data.path}: Tesseract cannot load this OCR data; "
+                f"reinstall it with `bireader ocr install {data.language}`"
+            ) from error
 
     def close(self) -> None:
         self._api.End()

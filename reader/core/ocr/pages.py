@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader.core.documents.importers.base import RawBlock
 from reader.core.documents.model import BlockKind
+from reader.core.errors import InputError
 from reader.core.ocr.cache import cached_page, page_key, store_page
 from reader.core.ocr.data import data_digest, require_data
 from reader.core.ocr.engine import OcrEngine, OcrParagraph
@@ -40,7 +41,7 @@ def recognise_pages(path: Path, pages: Sequence[PageImage]) -> list[list[RawBloc
             cached = paragraphs is not None
             if paragraphs is None:
                 engine = engine or OcrEngine(data)
-                paragraphs = engine.recognise(page.render())
+                paragraphs = _recognise(engine, page, path)
                 store_page(key, paragraphs)
             results.append([_block(paragraph) for paragraph in paragraphs])
             if options.progress is not None:
@@ -49,6 +50,13 @@ def recognise_pages(path: Path, pages: Sequence[PageImage]) -> list[list[RawBloc
         if engine is not None:
             engine.close()
     return results
+
+
+def _recognise(engine: OcrEngine, page: PageImage, path: Path) -> list[OcrParagraph]:
+    try:
+        return engine.recognise(page.render())
+    except RuntimeError as error:  # Tesseract refused the image
+        raise InputError(path, f"page {page.number + 1} cannot be OCR'd ({error})") from error
 
 
 def _block(paragraph: OcrParagraph) -> RawBlock:
