@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
+
+from PIL import Image
 
 from reader.core.documents import load_document
 from tests.documents_helpers import assert_refused
@@ -56,3 +60,17 @@ def test_an_image_without_data_says_how_to_get_it(
     path = tmp_path / "page.png"
     text_page().save(path)
     assert_refused(path, "bireader ocr install vie", capsys)
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(
+    tmp_path: Path, vie_installed, capsys
+) -> None:
+    """A tiny PNG whose header claims 100 000 x 100 000 pixels (10 GB once decoded)."""
+    path = tmp_path / "bomb.png"
+    Image.new("L", (1, 1)).save(path)
+    data = bytearray(path.read_bytes())
+    header = b"IHDR" + struct.pack(">II", 100_000, 100_000) + bytes(data[24:29])
+    data[12:29] = header
+    data[29:33] = struct.pack(">I", zlib.crc32(header))
+    path.write_bytes(bytes(data))
+    assert_refused(path, "not a readable image", capsys)
