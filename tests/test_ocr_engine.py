@@ -6,7 +6,14 @@ import pytest
 from PIL import Image
 
 from reader.core.errors import ReaderError
-from reader.core.ocr.engine import LOW_CONFIDENCE, OcrEngine, OcrParagraph, _ParagraphBuilder
+from reader.core.ocr.engine import (
+    LOW_CONFIDENCE,
+    OcrEngine,
+    OcrParagraph,
+    _ParagraphBuilder,
+    _paragraphs,
+    _Word,
+)
 from tests.ocr_support import (
     KNOWN_TEXT,
     OTHER_TEXT,
@@ -93,3 +100,15 @@ def test_damaged_installed_data_is_a_clear_error(vie_installed) -> None:
     vie_installed.path.write_bytes(vie_installed.path.read_bytes()[:100_000])
     with pytest.raises(ReaderError, match="bireader ocr install vie"):
         OcrEngine(vie_installed)
+
+
+def test_words_make_paragraphs_where_tesseract_starts_them() -> None:
+    words = [
+        _Word("Điều", 90.0, starts_paragraph=True, starts_line=True),
+        _Word("1.", 90.0, starts_paragraph=False, starts_line=False),
+        _Word("Phạm", 90.0, starts_paragraph=True, starts_line=True),
+        _Word("vi", 90.0, starts_paragraph=False, starts_line=False),
+        _Word("áp", 90.0, starts_paragraph=False, starts_line=True),
+        _Word("", 0.0, starts_paragraph=True, starts_line=True),  # nothing: no empty paragraph
+    ]
+    assert [paragraph.text for paragraph in _paragraphs(words)] == ["Điều 1.", "Phạm vi áp"]

@@ -8,6 +8,7 @@ Tesseract was unsure of, so the text itself stays clean and the reader can still
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from reader.core.documents.decoding import normalise
@@ -75,6 +76,27 @@ class _ParagraphBuilder:
         return OcrParagraph(self.text, round(self.weighted / self.letters, 1), tuple(self.low))
 
 
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+    confidence: float
+    starts_paragraph: bool
+    starts_line: bool
+
+
+def _paragraphs(words: Iterable[_Word]) -> list[OcrParagraph]:
+    paragraphs: list[OcrParagraph] = []
+    current = _ParagraphBuilder()
+    for word in words:
+        if word.starts_paragraph and (done := current.build()) is not None:
+            paragraphs.append(done)
+            current = _ParagraphBuilder()
+        current.add(word.text, word.confidence, word.starts_line)
+    if (done := current.build()) is not None:
+        paragraphs.append(done)
+    return paragraphs
+
+
 class OcrEngine:
     """One Tesseract instance for a language, reused page after page (loading costs ~0.3 s)."""
 
@@ -101,27 +123,27 @@ class OcrEngine:
 
     def recognise(self, image) -> list[OcrParagraph]:
         """The paragraphs of a PIL image, in Tesseract's reading order."""
-        from tesserocr import RIL, iterate_level
-
         self._api.SetImage(self._upright(_within_size(image).convert("L")))
         self._api.Recognize()
+        return _paragraphs(self._words())
+
+    def _words(self) -> Iterator[_Word]:
+        from tesserocr import RIL, iterate_level
+
         iterator = self._api.GetIterator()
-        paragraphs: list[OcrParagraph] = []
-        current = _ParagraphBuilder()
         if iterator is None:  # nothing recognised
-            return paragraphs
+            return
         for word in iterate_level(iterator, RIL.WORD):
             try:
                 text = word.GetUTF8Text(RIL.WORD)
             except RuntimeError:  # "No text returned": an empty page, or a picture
                 continue
-            if word.IsAtBeginningOf(RIL.PARA) and (done := current.build()) is not None:
-                paragraphs.append(done)
-                current = _ParagraphBuilder()
-            current.add(text, word.Confidence(RIL.WORD), word.IsAtBeginningOf(RIL.TEXTLINE))
-        if (done := current.build()) is not None:
-            paragraphs.append(done)
-        return paragraphs
+            yield _Word(
+                text,
+                word.Confidence(RIL.WORD),
+                starts_paragraph=word.IsAtBeginningOf(RIL.PARA),
+                starts_line=word.IsAtBeginningOf(RIL.TEXTLINE),
+            )
 
     def _upright(self, image):
         """The page turned back by its skew. Scans are often a degree or two askew, and Tesseract
