@@ -74,3 +74,12 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(
     data[29:33] = struct.pack(">I", zlib.crc32(header))
     path.write_bytes(bytes(data))
     assert_refused(path, "not a readable image", capsys)
+
+
+def test_a_paragraph_going_on_overleaf_is_one_block(tmp_path: Path, vie_installed) -> None:
+    cut = KNOWN_TEXT[0].index(" chính trị")
+    path = tmp_path / "overleaf.tiff"
+    first, second = text_page((KNOWN_TEXT[0][:cut],)), text_page((KNOWN_TEXT[0][cut + 1 :],))
+    first.save(path, save_all=True, append_images=[second])
+    (block,) = load_document(path).blocks
+    assert character_error_rate(KNOWN_TEXT[0], block.text) < 0.10

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.documents.importers.base import RawBlock
+from reader.core.documents.model import BlockKind
 from reader.core.errors import InputError
 from reader.core.ocr import OcrCancelled, OcrOptions, OcrProgress, ocr_options
-from reader.core.ocr.pages import PageImage, recognise_pages
+from reader.core.ocr.pages import PageImage, flowing, recognise_pages
 from tests.ocr_support import (
     KNOWN_TEXT,
     OTHER_TEXT,
@@ -90,3 +92,33 @@ def test_without_data_nothing_is_drawn_and_the_error_says_what_to_do(
     with pytest.raises(InputError, match="bireader ocr install vie"):
         run(source, two_pages(rendered))
     assert rendered == []
+
+
+def ocr_block(text: str, confidence: float = 90.0, low=()) -> RawBlock:
+    return RawBlock(BlockKind.PARAGRAPH, text, ocr_confidence=confidence, ocr_low_confidence=low)
+
+
+def test_a_paragraph_cut_by_a_page_break_is_joined_again() -> None:
+    first = ocr_block("Nhà nước bảo đảm và phát huy quyền làm", 80.0, ((35, 38),))
+    second = ocr_block("chủ của Nhân dân.", 100.0, ((0, 3),))
+    (joined, after) = flowing([[first], [second, ocr_block("Điều 4.")]])
+    assert joined.text == "Nhà nước bảo đảm và phát huy quyền làm chủ của Nhân dân."
+    assert [joined.text[start:end] for start, end in joined.ocr_low_confidence] == ["làm", "chủ"]
+    assert 80 < joined.ocr_confidence < 100
+    assert after.text == "Điều 4."
+
+
+@pytest.mark.parametrize(
+    ("end", "start"),
+    [("Điều 3 kết thúc.", "tiếp theo"), ("Đoạn chưa hết", "Điều 4. Chữ hoa")],
+)
+def test_a_finished_paragraph_or_a_capitalised_start_stays_apart(end: str, start: str) -> None:
+    assert len(flowing([[ocr_block(end)], [ocr_block(start)]])) == 2
+
+
+def test_page_numbers_at_a_page_top_or_bottom_go() -> None:
+    pages = [
+        [ocr_block("- 1 -"), ocr_block("Điều 1."), ocr_block("Trang 1/2")],
+        [ocr_block("2"), ocr_block("Điều 2."), ocr_block("2020"), ocr_block("Hết.")],
+    ]
+    assert [block.text for block in flowing(pages)] == ["Điều 1.", "Điều 2.", "2020", "Hết."]

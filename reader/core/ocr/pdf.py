@@ -17,7 +17,7 @@ from pathlib import Path
 from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.errors import InputError
 from reader.core.ocr.engine import MAX_PAGE_PIXELS
-from reader.core.ocr.pages import PageImage, recognise_pages
+from reader.core.ocr.pages import PageImage, flowing, recognise_pages
 
 DEFAULT_RENDER_DPI = 300  # Tesseract's best x-height for body text
 MIN_RENDER_DPI, MAX_RENDER_DPI = 200, 400
@@ -53,7 +53,7 @@ def _merge(document, ocr_blocks: dict[int, list[RawBlock]], read_text_layer) -> 
     for is_scan, run in runs:
         numbers = list(run)
         if is_scan:
-            blocks.extend(block for number in numbers for block in ocr_blocks[number])
+            blocks.extend(flowing([ocr_blocks[number] for number in numbers]))
             continue
         part = _read_pages(document, numbers, read_text_layer)
         toc.extend((level, title, len(blocks) + index) for level, title, index in part.toc)

@@ -22,12 +22,11 @@ class ImageImporter:
         return head.startswith(_SIGNATURES)
 
     def read(self, path: Path) -> RawDocument:
-        from reader.core.ocr.pages import PageImage, recognise_pages
+        from reader.core.ocr.pages import PageImage, flowing, recognise_pages
 
         frames = _frame_count(path)
         pages = [PageImage(number, _renderer(path, number)) for number in range(frames)]
-        blocks = [block for page in recognise_pages(path, pages) for block in page]
-        return RawDocument(blocks=blocks)
+        return RawDocument(blocks=flowing(recognise_pages(path, pages)))
 
 
 def _open(path: Path):
