@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import (
-    Boolean,
-    ColumnElement,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    func,
-)
+from sqlalchemy import ColumnElement, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -53,7 +43,7 @@ class DocumentRow(Base):
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reading_block: Mapped[int] = mapped_column(Integer, default=0)  # where the reader left off
     toc_json: Mapped[str] = mapped_column(Text, default="[]")
-    ocr: Mapped[bool] = mapped_column(Boolean, default=False)  # read by OCR (migration 0006)
+    ocr: Mapped[bool] = mapped_column(default=False)  # read by OCR (migration 0006)
 
     blocks: Mapped[list[BlockRow]] = relationship(
         back_populates="document",
