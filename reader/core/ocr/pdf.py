@@ -9,6 +9,7 @@ OCR; OCR'd pages give Tesseract's paragraphs.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import tempfile
 from collections.abc import Callable
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from reader.core.documents.importers.base import RawBlock, RawDocument
 from reader.core.errors import InputError
+from reader.core.ocr.data import find_data
 from reader.core.ocr.engine import MAX_PAGE_PIXELS
+from reader.core.ocr.options import current_options
 from reader.core.ocr.pages import PageImage, flowing, recognise_pages
 
 DEFAULT_RENDER_DPI = 300  # Tesseract's best x-height for body text
@@ -24,6 +27,7 @@ MIN_RENDER_DPI, MAX_RENDER_DPI = 200, 400
 _FORM_DEPTH = 8  # objects inside forms inside forms...: the text of a page may be nested
 
 TextLayerReader = Callable[[Path], RawDocument]
+log = logging.getLogger(__name__)
 
 
 def read_with_ocr(path: Path, read_text_layer: TextLayerReader) -> RawDocument:
@@ -36,13 +40,29 @@ def read_with_ocr(path: Path, read_text_layer: TextLayerReader) -> RawDocument:
         return read_text_layer(path)  # it says what is wrong with the file
     try:
         scanned = [number for number in range(len(document)) if _is_scan(document, number)]
-        if not scanned:
+        if not scanned or _text_pages_without_ocr_data(path, len(scanned) < len(document)):
             return read_text_layer(path)
         pages = [PageImage(n, _renderer(document, n)) for n in scanned]
         ocr_blocks = dict(zip(scanned, recognise_pages(path, pages), strict=True))
         return _merge(document, ocr_blocks, read_text_layer)
     finally:
         document.close()
+
+
+def _text_pages_without_ocr_data(path: Path, has_text_pages: bool) -> bool:
+    """A PDF read from its text layer before OCR existed stays readable without OCR data: its
+    scanned pages (a cover, a signed last page) are skipped, with a warning naming the fix. A
+    PDF of scans only gets `require_data`'s error instead."""
+    language = current_options().language
+    if not has_text_pages or find_data(language) is not None:
+        return False
+    log.warning(
+        "%s: scanned pages skipped: no OCR data for '%s' (`bireader ocr install %s`)",
+        path,
+        language,
+        language,
+    )
+    return True
 
 
 def _merge(document, ocr_blocks: dict[int, list[RawBlock]], read_text_layer) -> RawDocument:
