@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from PIL import Image
 
@@ -112,3 +114,9 @@ def test_words_make_paragraphs_where_tesseract_starts_them() -> None:
         _Word("", 0.0, starts_paragraph=True, starts_line=True),  # nothing: no empty paragraph
     ]
     assert [paragraph.text for paragraph in _paragraphs(words)] == ["Điều 1.", "Phạm vi áp"]
+
+
+def test_without_tesserocr_ocr_is_a_clear_error(vie_installed, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "tesserocr", None)  # what a failed install leaves
+    with pytest.raises(ReaderError, match="pip install tesserocr"):
+        OcrEngine(vie_installed)

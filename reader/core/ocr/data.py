@@ -207,10 +207,10 @@ def _check_size(path: Path) -> None:
 
 
 def _check_loads(staged: Path, language: str, original: Path) -> None:
-    from tesserocr import PyTessBaseAPI
+    from reader.core.ocr.engine import tesseract
 
     try:
-        PyTessBaseAPI(path=str(staged.parent), lang=language).End()
+        tesseract().PyTessBaseAPI(path=str(staged.parent), lang=language).End()
     except RuntimeError as error:
         raise InputError(original, "Tesseract cannot load this data file (corrupt?)") from error
 

@@ -97,15 +97,29 @@ def _paragraphs(words: Iterable[_Word]) -> list[OcrParagraph]:
     return paragraphs
 
 
+def tesseract():
+    """The tesserocr module; a clear error where it could not be installed (no wheel for the
+    platform, no compiler for its source)."""
+    try:
+        import tesserocr
+    except ImportError as error:
+        raise ReaderError(
+            f"OCR is not available: tesserocr cannot be loaded ({error}); "
+            "install it with `pip install tesserocr`"
+        ) from error
+    return tesserocr
+
+
 class OcrEngine:
     """One Tesseract instance for a language, reused page after page (loading costs ~0.3 s)."""
 
     def __init__(self, data: OcrData) -> None:
-        from tesserocr import PSM, PyTessBaseAPI
-
+        tesserocr = tesseract()
         self.data = data
         try:
-            self._api = PyTessBaseAPI(path=str(data.tessdata_dir), lang=data.language, psm=PSM.AUTO)
+            self._api = tesserocr.PyTessBaseAPI(
+                path=str(data.tessdata_dir), lang=data.language, psm=tesserocr.PSM.AUTO
+            )
         except RuntimeError as error:  # a damaged file put there by hand, or cut by a full disk
             raise ReaderError(
                 f"{data.path}: Tesseract cannot load this OCR data; "
