@@ -35,7 +35,11 @@ def test_add_list_remove_round_trip() -> None:
     [
         ("empty.txt", b"", "file is empty"),
         ("blank.txt", b"  \n\n \t\n", "contains no text"),
-        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 16, "binary"),
+        (
+            "image.png",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 16,
+            "not a readable image",
+        ),
         ("missing.txt", None, "no such file"),
     ],
 )

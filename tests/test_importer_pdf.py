@@ -79,8 +79,8 @@ def test_encrypted_pdf_is_refused(capsys) -> None:
     assert_refused(DOCUMENTS / "encrypted.pdf", "encrypted with a password", capsys)
 
 
-def test_pdf_without_text_layer_gets_a_clear_message(capsys) -> None:
-    assert_refused(DOCUMENTS / "scanned.pdf", "no text layer", capsys)
+def test_pdf_without_text_layer_and_ocr_data_says_how_to_get_it(capsys, no_system_tessdata) -> None:
+    assert_refused(DOCUMENTS / "scanned.pdf", "bireader ocr install vie", capsys)
 
 
 def test_truncated_pdf_is_refused_or_read_without_traceback(tmp_path: Path, capsys) -> None:

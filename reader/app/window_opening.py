@@ -21,6 +21,7 @@ from reader.app.workers import (
 APP_TITLE = "Bilingual Reader"
 DOCUMENT_FILTER = (
     "Documents (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub *.docx *.pdf);;"
+    "Scans and images, read by OCR (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;"
     "All files (*)"
 )
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "segment",
     "translate",
     "models",
+    "ocr",
     "notes",
     "search",
     "backup",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from reader.cli.ocr import ocr_page_bar
 from reader.cli.options import AUTO, positive_integer, source_language, utf8_text
 from reader.cli.output import printable, report_warnings
 from reader.core.library import (
@@ -52,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    result = add_document(open_database(), args.file, language=args.lang)
+    with ocr_page_bar():
+        result = add_document(open_database(), args.file, language=args.lang)
     report_warnings(result.document.warnings)
     print(result.document_id)
     return 0

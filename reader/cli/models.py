@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove.set_defaults(func=_remove)
 
 
-def _human_size(size: int | None) -> str:
+def human_size(size: int | None) -> str:
     if size is None:
         return "?"
     value = float(size)
@@ -98,7 +98,7 @@ def _available(args: argparse.Namespace) -> int:
         status = _installed_status(entry, installed)
         print(
             f"{entry.code:<18} {languages:<34} {entry.version:<8} "
-            f"{_human_size(entry.size):>9}  {status}"
+            f"{human_size(entry.size):>9}  {status}"
         )
     return 0
 
@@ -150,7 +150,7 @@ def _install(args: argparse.Namespace) -> int:
     return 0
 
 
-class _ProgressBar:
+class ProgressBar:
     """A tqdm bar on stderr, drawn from the first progress report (it knows where we resume)."""
 
     def __init__(self, label: str):
@@ -184,7 +184,7 @@ def _download(code: str) -> InstalledModel:
     entry = find_entry(code)
     if entry is None:
         raise ReaderError(f"no model {code} in the catalogue (see `bireader models available`)")
-    bar = _ProgressBar(entry.code)
+    bar = ProgressBar(entry.code)
     try:
         outcome = download_and_install(entry, progress=bar)
     finally:

@@ -7,6 +7,7 @@ import argparse
 import json
 from collections.abc import Callable
 
+from reader.cli.ocr import ocr_page_bar
 from reader.cli.options import AUTO, source_language
 from reader.cli.output import report_warnings
 from reader.core.documents import Document, load_document
@@ -34,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _segment(args: argparse.Namespace) -> int:
-    document = load_document(args.file, language=args.lang)
+    with ocr_page_bar():
+        document = load_document(args.file, language=args.lang)
     report_warnings(document.warnings)
     if args.json:
         print(json.dumps(document_json(document), ensure_ascii=False, indent=2))
@@ -45,10 +47,11 @@ def _segment(args: argparse.Namespace) -> int:
 
 
 def document_json(document: Document) -> dict:
-    return {
-        "language": document.language,
-        "blocks": [block_json(block, _sentence_json) for block in document.blocks],
-    }
+    entry: dict = {"language": document.language}
+    if document.ocr:
+        entry["ocr"] = True
+    entry["blocks"] = [block_json(block, _sentence_json) for block in document.blocks]
+    return entry
 
 
 def block_json(block: Block, sentence_json: Callable[[Sentence], dict]) -> dict:
@@ -59,6 +62,10 @@ def block_json(block: Block, sentence_json: Callable[[Sentence], dict]) -> dict:
         entry["level"] = block.level
     if not block.translate:
         entry["translate"] = False
+    if block.ocr_confidence is not None:
+        # Read by OCR: how sure Tesseract was, and which words to check (offsets into "text").
+        entry["ocr_confidence"] = block.ocr_confidence
+        entry["ocr_low_confidence"] = [list(span) for span in block.ocr_low_confidence]
     entry["sentences"] = [sentence_json(sentence) for sentence in block.sentences]
     if block.kind is BlockKind.TABLE:
         entry["rows"] = [

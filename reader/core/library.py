@@ -62,6 +62,7 @@ class LibraryEntry:
     # Sentences with a translation (see `ProgressKey`); None when progress was not asked for,
     # or no model translates the document's language pair.
     translated: int | None = None
+    ocr: bool = False  # its text was read by OCR
 
     def to_json(self) -> dict:
         return {
@@ -75,6 +76,7 @@ class LibraryEntry:
             "added_at": self.added_at.isoformat(),
             "opened_at": self.opened_at.isoformat() if self.opened_at else None,
             "reading_block": self.reading_block,
+            "ocr": self.ocr,
         }
 
 
@@ -165,6 +167,7 @@ def store_document(database: Database, document: Document) -> AddResult:
             content_hash=document.content_hash,
             reading_block=0,
             toc_json=json.dumps(document.toc, ensure_ascii=False),
+            ocr=document.ocr,
         )
         session.add(row)
         session.flush()
@@ -376,6 +379,7 @@ def get_document(database: Database, document_id: int) -> Document:
         source_path=Path(row.path) if row.path else None,
         format=row.format,
         toc=tuple(tuple(entry) for entry in json.loads(row.toc_json)),
+        ocr=row.ocr,
     )
 
 
@@ -420,6 +424,7 @@ def _replace_content(session: Session, row: DocumentRow, document: Document) -> 
     row.language = document.language
     row.content_hash = document.content_hash
     row.toc_json = json.dumps(document.toc, ensure_ascii=False)
+    row.ocr = document.ocr
     row.updated_at = utc_now()
     row.reading_block = min(row.reading_block, len(document.blocks) - 1)
 
@@ -478,6 +483,7 @@ def _entry(row: DocumentRow, sentences: int, translated: int | None = None) -> L
         opened_at=row.opened_at,
         reading_block=row.reading_block,
         translated=translated,
+        ocr=row.ocr,
     )
 
 

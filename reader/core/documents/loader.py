@@ -110,8 +110,15 @@ def build_document(
     if language_decided is not None:
         language_decided(language, digest)
     blocks = tuple(
-        Block(index, kind, text, _block_sentences(kind, text, language), level)
-        for index, (kind, level, text) in enumerate(texts)
+        Block(
+            index,
+            kind,
+            text,
+            _block_sentences(kind, text, language),
+            level,
+            *_ocr_marks(raw.blocks[raw_index], text),
+        )
+        for index, (raw_index, kind, level, text) in enumerate(kept)
     )
     title = choose_title(raw.title, texts, path.stem if path else "Untitled")
     return Document(
@@ -122,7 +129,15 @@ def build_document(
         source_path=path.resolve() if path else None,
         format=format,
         toc=tuple(_reindex_toc(raw, kept)),
+        ocr=any(block.ocr_confidence is not None for block in blocks),
     )
+
+
+def _ocr_marks(raw: RawBlock, text: str) -> tuple[float | None, tuple[tuple[int, int], ...]]:
+    """An OCR'd block's confidence and unsure spans; the spans only if they still point at the
+    same characters (OCR text comes normalised, so it always should)."""
+    spans = raw.ocr_low_confidence if raw.text == text else ()
+    return raw.ocr_confidence, spans
 
 
 def _kept_blocks(raw: RawDocument) -> list[tuple[int, BlockKind, int, str]]:

@@ -52,6 +52,11 @@ class Block:
     text: str
     sentences: tuple[Sentence, ...]
     level: int = 0  # heading level (1-6) or list depth; 0 where it does not apply
+    # Read by OCR: mean word confidence (0-100) and the (start, end) spans of unsure words;
+    # None and () for text the file itself holds. Not stored in the library (a reimport, from
+    # the OCR cache, brings them back).
+    ocr_confidence: float | None = None
+    ocr_low_confidence: tuple[tuple[int, int], ...] = ()
 
     @property
     def id(self) -> str:
@@ -112,6 +117,7 @@ class Document:
     toc: tuple[tuple[int, str, int], ...] = field(default=())  # (level, title, block index)
     # Problems in the file that did not stop it being read ("FILE: invalid UTF-8 at byte 12").
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    ocr: bool = False  # some of its text was read by OCR (a scan, or an image)
 
     def iter_sentences(self) -> Iterator[tuple[Block, Sentence]]:
         for block in self.blocks:

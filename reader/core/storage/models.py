@@ -43,6 +43,7 @@ class DocumentRow(Base):
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reading_block: Mapped[int] = mapped_column(Integer, default=0)  # where the reader left off
     toc_json: Mapped[str] = mapped_column(Text, default="[]")
+    ocr: Mapped[bool] = mapped_column(default=False)  # read by OCR (migration 0006)
 
     blocks: Mapped[list[BlockRow]] = relationship(
         back_populates="document",

@@ -22,6 +22,9 @@ class RawBlock:
     level: int = 0
     # A table's cells, row by row (kind TABLE; `text` is then ignored): the loader joins them.
     rows: tuple[tuple[str, ...], ...] = ()
+    # Read by OCR: mean word confidence (0-100) and the (start, end) spans of unsure words.
+    ocr_confidence: float | None = None
+    ocr_low_confidence: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

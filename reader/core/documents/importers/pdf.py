@@ -5,8 +5,8 @@ PDFium gives each character with its box, baseline, font size and font in readin
 must read in seconds). This module turns them into lines: superscripts
 told apart by their size and raised baseline (a unit's `m2` → `m²`, a note reference → `¹¹`), wide
 gaps kept as cell boundaries (contents pages, tables), weight and fixed pitch read from the font.
-`pdflayout` rebuilds the blocks from those lines. OCR is out of scope: a PDF without a text layer
-gets a clear message.
+`pdflayout` rebuilds the blocks from those lines. Pages without a text layer (scans) are
+OCR'd (`reader.core.ocr.pdf`).
 """
 
 from __future__ import annotations
@@ -70,11 +70,16 @@ class PdfImporter:
         return b"%PDF-" in head[:1024]
 
     def read(self, path: Path) -> RawDocument:
+        from reader.core.ocr.pdf import read_with_ocr
+
+        return read_with_ocr(path, self.read_text_layer)
+
+    def read_text_layer(self, path: Path) -> RawDocument:
         pages, title, damaged = _read_lines(path)
         if not any(line.text.strip() for page in pages for line in page):
             if damaged:
                 raise InputError(path, f"damaged PDF: {damaged} page(s) could not be read")
-            raise InputError(path, "the PDF has no text layer (a scan?); OCR is not supported")
+            raise InputError(path, "the PDF has no text (no text layer, no scanned page)")
         return build_document(pages, title)
 
 

@@ -12,18 +12,21 @@ from reader.core.documents.importers.base import Importer
 from reader.core.documents.importers.docx import DocxImporter, LegacyOfficeImporter
 from reader.core.documents.importers.epub import EpubImporter
 from reader.core.documents.importers.html import HtmlImporter
+from reader.core.documents.importers.image import ImageImporter
 from reader.core.documents.importers.markdown import MarkdownImporter
 from reader.core.documents.importers.pdf import PdfImporter
 from reader.core.documents.importers.text import TextImporter
 
 # Formats with a signature of their own first (EPUB and DOCX are both zips, each told by its own
-# members; Office 97-2003 files by the OLE2 header), then HTML, told by its markup; Markdown and
-# plain text have no signature and are chosen by extension only, plain text last.
+# members; Office 97-2003 files by the OLE2 header; images by their magic number), then HTML,
+# told by its markup; Markdown and plain text have no signature and are chosen by extension
+# only, plain text last.
 IMPORTERS: tuple[Importer, ...] = (
     PdfImporter(),
     EpubImporter(),
     DocxImporter(),
     LegacyOfficeImporter(),
+    ImageImporter(),
     HtmlImporter(),
     MarkdownImporter(),
     TextImporter(),

@@ -1,0 +1,62 @@
+"""What OCR found on a page, kept so that reopening a scan costs no recognition.
+
+A file cache (`data_dir()/cache/ocr/<key>.json`), not a database table: entries are written
+from import workers with no session at hand, belong to no library document (`bireader segment`
+OCRs too), and the whole cache can be deleted at any time. The key is the sha256 of the source
+file's bytes, the page number, the language, the digest of the language data and the engine's
+settings: other data or settings recognise again, the same page of the same file never does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from reader.core.ocr.engine import OcrParagraph
+from reader.core.paths import data_dir
+
+log = logging.getLogger(__name__)
+
+# Bump when the engine's output for the same page changes (settings, paragraph building).
+ENGINE_VERSION = "1"
+
+
+def cache_dir() -> Path:
+    path = data_dir() / "cache" / "ocr"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def page_key(file_digest: str, page: int, language: str, data_digest: str) -> str:
+    parts = (ENGINE_VERSION, file_digest, str(page), language, data_digest)
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def cached_page(key: str) -> list[OcrParagraph] | None:
+    """The page's paragraphs if cached; None if not, or if the entry is unreadable."""
+    path = cache_dir() / f"{key}.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return [OcrParagraph.from_json(paragraph) for paragraph in raw["paragraphs"]]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.warning("ignoring a damaged OCR cache entry %s: %s", path, error)
+        return None
+
+
+def store_page(key: str, paragraphs: list[OcrParagraph]) -> None:
+    """Write atomically (a reader never sees half an entry); a failure only costs a later OCR."""
+    path = cache_dir() / f"{key}.json"
+    temporary = path.with_name(f".{key}.{secrets.token_hex(4)}.tmp")
+    body = {"paragraphs": [paragraph.to_json() for paragraph in paragraphs]}
+    try:
+        temporary.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        log.warning("cannot cache OCR of a page in %s: %s", path, error)
