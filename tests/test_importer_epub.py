@@ -102,7 +102,7 @@ def test_wrong_extension_is_read_by_content(tmp_path: Path) -> None:
 
 def test_text_named_epub_is_refused(tmp_path: Path, capsys) -> None:
     path = tmp_path / "book.epub"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    path.write_bytes(bytes(range(256)) * 20)  # no format's signature: read as its name says
     assert_refused(path, "not a valid EPUB", capsys)
 
 

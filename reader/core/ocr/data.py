@@ -162,11 +162,12 @@ def download_data(
     cancelled: CancelCheck | None = None,
 ) -> OcrData:
     """Download the catalogue's data for the language (checked: size, sha256), then install it."""
+    downloads = downloads_dir()  # an unusable data folder is the first thing to say
     entry = catalogue_entry(language)
     if entry is None:
         known = ", ".join(e.language for e in CATALOGUE)
         raise ReaderError(f"no OCR data '{language}' in the catalogue (known: {known})")
-    dest = downloads_dir() / f"{language}{SUFFIX}"
+    dest = downloads / f"{language}{SUFFIX}"
     download_file(
         entry.url,
         dest,

@@ -724,6 +724,7 @@ def _store_digest(package_dir: Path) -> str:
     digest = content_digest(package_dir)
     scratch = package_dir / f"{DIGEST_NAME}-{secrets.token_hex(4)}"
     try:
+        scratch.touch(mode=0o600)  # user-only, as everything in the data folder
         scratch.write_text(digest + "\n", encoding="ascii")
         os.replace(scratch, package_dir / DIGEST_NAME)
     finally:
