@@ -116,8 +116,11 @@ def repeated_short_lines(document: Document) -> int | str:
 
 
 def contents_lines_translated(document: Document) -> int:
+    # A form's blanks in a table cell ("Số: ....../......") are dots too, not a contents page.
     return sum(
-        len(CONTENTS_LINE.findall(block.text)) for block in document.blocks if block.translate
+        len(CONTENTS_LINE.findall(block.text))
+        for block in document.blocks
+        if block.translate and block.kind is not BlockKind.TABLE
     )
 
 
