@@ -122,3 +122,18 @@ def test_opening_an_up_to_date_library_does_not_wait_for_a_writer() -> None:
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_library_that_cannot_be_created_is_one_line_not_a_traceback(
+    bireader_home, monkeypatch
+) -> None:
+    from reader.core.errors import ReaderError
+    from reader.core.storage import db
+
+    def full_disk(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(db.sqlite3, "connect", full_disk)
+    with pytest.raises(ReaderError, match=r"cannot be created .*free some space"):
+        db.open_database()
+    assert not list(bireader_home.glob("library.sqlite3*"))

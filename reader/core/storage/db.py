@@ -73,6 +73,9 @@ def open_database(path: Path | None = None) -> Database:
         os.chmod(path, 0o600)  # the data directory is user-only too, which covers the -wal file
     except OSError as error:  # another user's file, a read-only disk...
         raise ReaderError(f"{path}: the library cannot be opened ({os_problem(error)})") from error
+    except sqlite3.Error as error:  # creating it: a full disk...
+        advice = _advice_for(str(error)) or "check the disk and its folder"
+        raise ReaderError(f"{path}: the library cannot be created ({error}); {advice}") from error
     remove_stale_partials(path.parent)  # what a killed backup or restore left there
     database = Database(path)
     upgrade_schema(database)
@@ -173,7 +176,11 @@ def _is_about_the_file(error: DatabaseError) -> bool:
 
 
 def _advice(error: DatabaseError) -> str | None:
-    message = str(error.orig).lower()
+    return _advice_for(str(error.orig))
+
+
+def _advice_for(message: str) -> str | None:
+    message = message.lower()
     return next((advice for problem, advice in _FILE_PROBLEMS.items() if problem in message), None)
 
 
