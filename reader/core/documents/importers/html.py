@@ -309,17 +309,17 @@ def _readability_choice(root) -> list:
     except (Unparseable, ValueError, RecursionError, AssertionError):
         # readability asserts on pages it cannot shape (e.g. no <body>)
         return []
-    chosen: list = []
+    chosen: set = set()  # lxml keeps one proxy per node while it is referenced: hashable
     for marked in main.iter():
         element = nodes.get(marked.get(_NODE_MARK) or "")
         # readability moves a lead paragraph into the content: an element outside all chosen
         # so far is chosen too
         if element is not None and not _inside_any(element, chosen):
-            chosen.append(element)
+            chosen.add(element)
     return sorted(chosen, key=lambda element: int(element.get(_NODE_MARK)))
 
 
-def _inside_any(element, containers: list) -> bool:
+def _inside_any(element, containers: set) -> bool:
     return any(ancestor in containers for ancestor in element.iterancestors())
 
 
