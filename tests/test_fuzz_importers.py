@@ -189,3 +189,37 @@ def _bytes(path: Path, data: bytes) -> Path:
 @pytest.mark.parametrize("case", sorted(FOUND))
 def test_inputs_found_by_fuzzing_are_refused_clearly_or_read(case: str, tmp_path: Path) -> None:
     load_or_refuse(FOUND[case](tmp_path))
+
+
+# Chapters of a container: paragraphs, <br>-separated lines, tables, code, as books have them.
+chapter_body = st.lists(
+    st.sampled_from(
+        [
+            "<p>Chị Dậu bưng bát cháo. - Thầy em cố ngồi dậy!</p>",
+            "Dòng một<br/><br/>Dòng hai<br/>vẫn đoạn hai",
+            "<table><tr><td>STT</td><td>Nội dung. Ghi chú</td></tr><tr><td>1</td></tr></table>",
+            "<pre>$ ls -la .\n  echo 'x.'</pre>",
+            "<h2>Chương I</h2>",
+        ]
+    ),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+
+@fuzz_settings(0.5)
+@given(
+    chapters=st.lists(chapter_body, min_size=1, max_size=3),
+    spine=st.lists(st.integers(0, 2), min_size=1, max_size=3000),
+)
+def test_epub_spine_repeats_never_multiply_the_text(chapters: list[str], spine: list[int]) -> None:
+    """A spine that lists chapters again and again (a 2 KB "spine bomb") reads each once."""
+    from tests.hostile_documents import book_epub
+
+    spine = [index % len(chapters) for index in spine]
+    with tempfile.TemporaryDirectory() as folder:
+        document = load_or_refuse(book_epub(Path(folder) / "book.epub", chapters, spine))
+    count("epub spine")
+    if document is not None:
+        one_copy = sum(len(body) for body in chapters)
+        assert sum(len(block.text) for block in document.blocks) <= one_copy
