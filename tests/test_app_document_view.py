@@ -455,3 +455,31 @@ def test_table_columns_are_wide_enough_for_their_words() -> None:
         for word in shown.split():
             assert metrics.horizontalAdvance(word) <= line.width()
         assert not shown or shown.split()[0] in text.replace("\t", " ").split()  # words whole
+
+
+# --- OCR: words read with low confidence ---------------------------------------------------------
+
+
+def test_words_ocr_was_unsure_of_get_a_wavy_underline_on_the_source_only(
+    qtbot, view: DocumentView
+) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtGui import QTextCharFormat
+
+    document = make_document([["Mọi người đều bình đẳng trước pháp luật."], [SHORT]])
+    text = document.blocks[0].text
+    unsure = ((text.index("bình"), text.index("bình") + 4), (text.index("luật"), len(text) - 1))
+    ocr_block = replace(document.blocks[0], ocr_confidence=71.0, ocr_low_confidence=unsure)
+    document = replace(document, blocks=(ocr_block, document.blocks[1]), ocr=True)
+    view.set_document(document, translated(document))
+
+    marks = view.layout_for(SOURCE, 0).formats()
+    assert [(mark.start, mark.start + mark.length) for mark in marks] == list(unsure)
+    wave = QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert all(mark.format.underlineStyle() == wave for mark in marks)
+    assert not view.layout_for(SOURCE, 1).formats()  # a block the file held as text
+    assert not view.layout_for(TARGET, 0).formats()  # the translation is not OCR's
+    assert view.ocr_unsure_at(SOURCE, 0, unsure[0][0] + 1)
+    assert not view.ocr_unsure_at(SOURCE, 0, unsure[0][0] - 2)
+    assert not view.ocr_unsure_at(TARGET, 0, unsure[0][0] + 1)
