@@ -7,16 +7,19 @@ loopback range server."""
 from __future__ import annotations
 
 import hashlib
+import random
 from pathlib import Path
 
 import pytest
+from PIL import ImageDraw, ImageFilter
 from PySide6.QtWidgets import QFileDialog
 
+from reader.app.aligned_text import SOURCE
 from reader.app.missing_model_panel import format_size
 from reader.core.ocr import data as ocr_data
 from reader.core.ocr.data import find_data
 from tests.app_support import WAIT_MS, make_window
-from tests.ocr_support import KNOWN_TEXT, OTHER_TEXT, VIE_DATA, text_page
+from tests.ocr_support import KNOWN_TEXT, OTHER_TEXT, VIE_DATA, as_scanned, text_page
 from tests.range_server import RangeServer
 
 pytestmark = pytest.mark.usefixtures("bireader_home", "no_system_tessdata")
@@ -163,3 +166,48 @@ def test_cancel_stops_reading_between_pages(qtbot, tmp_path: Path) -> None:
     assert not opened and window.opened is None
     assert window.ocr_status.isHidden()
     assert window.ocr_offer is None  # a cancel is not missing data
+
+
+def smudged(page, stains: int = 60, seed: int = 1):
+    """The page with ink stains over some words, which OCR then reads with low confidence."""
+    rng = random.Random(seed)
+    page = page.copy()
+    draw = ImageDraw.Draw(page)
+    for _ in range(stains):
+        x, y = rng.randrange(page.width), rng.randrange(page.height)
+        size = (rng.randrange(10, 30), rng.randrange(6, 18))
+        draw.ellipse((x, y, x + size[0], y + size[1]), fill=rng.choice((120, 170, 200)))
+    return as_scanned(page, 1.2).filter(ImageFilter.GaussianBlur(1.0))
+
+
+def unsure_words(document) -> list[list[str]]:
+    return [[block.text[s:e] for s, e in block.ocr_low_confidence] for block in document.blocks]
+
+
+@pytest.mark.usefixtures("vie_installed")
+def test_low_confidence_marks_survive_reopening_the_shown_scan_from_the_library(
+    qtbot, tmp_path: Path
+) -> None:
+    path = tmp_path / "stained.png"
+    smudged(text_page(KNOWN_TEXT + OTHER_TEXT, line_chars=70)).save(path)
+    window = make_window(qtbot)
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as first:
+        window.open_path(path)
+    marked = unsure_words(first.args[0].document)
+    assert any(marked)  # the stains made OCR unsure of some words
+    document_id = first.args[0].document_id
+    # As after installing a model: the shown document comes back from the library.
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as again:
+        window.open_library_entry(document_id)
+    assert unsure_words(again.args[0].document) == marked
+    assert window.document_view.ocr_unsure_at(SOURCE, *first_unsure_position(again.args[0]))
+    # From the library with nothing shown, they are not known (the library keeps no marks).
+    window.show_library()
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as cold:
+        window.open_library_entry(document_id)
+    assert cold.args[0].document.ocr and not any(unsure_words(cold.args[0].document))
+
+
+def first_unsure_position(opened) -> tuple[int, int]:
+    block = next(block for block in opened.document.blocks if block.ocr_low_confidence)
+    return block.index, block.ocr_low_confidence[0][0]

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
 
 from reader.app.ocr_panel import OcrDataOffer, OcrStatus, PageRelay
 from reader.app.window_models import ProgressRelay
 from reader.app.workers import error_message
+
+if TYPE_CHECKING:
+    from reader.core.documents import Document
 
 OCR_DATA_FILTER = "Tesseract language data (*.traineddata);;All files (*)"
 
@@ -143,3 +148,24 @@ class OcrControl:
         if self.ocr_offer is not None:
             self.ocr_offer.set_busy(False)
             self.ocr_offer.set_error(message)
+
+
+def keep_ocr_marks(shown: Document | None, reopened: Document) -> Document:
+    """`reopened` with the OCR marks of `shown` if it is the same document: the library does
+    not store them, so reopening the shown document from it (a model installed, another target
+    language) would lose them."""
+    same = (
+        shown is not None
+        and reopened.ocr
+        and shown.content_hash == reopened.content_hash
+        and len(shown.blocks) == len(reopened.blocks)
+    )
+    if not same or any(block.ocr_confidence is not None for block in reopened.blocks):
+        return reopened
+    blocks = tuple(
+        replace(new, ocr_confidence=old.ocr_confidence, ocr_low_confidence=old.ocr_low_confidence)
+        if old.text == new.text
+        else new
+        for old, new in zip(shown.blocks, reopened.blocks, strict=True)
+    )
+    return replace(reopened, blocks=blocks)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from reader.app.library_view import load_library_rows
+from reader.app.window_ocr import keep_ocr_marks
 from reader.app.workers import (
     OpenedDocument,
     error_message,
@@ -120,6 +121,7 @@ class DocumentOpening:
 
     def _show_document(self, opened: OpenedDocument) -> None:
         early = self._take_early_translation(opened.document)
+        opened.document = keep_ocr_marks(self.opened and self.opened.document, opened.document)
         self._leave_document()
         # The new document's objects live as long as it is shown: keep them out of the
         # cyclic GC's full passes, which would otherwise stall the event loop for 100s of ms.
