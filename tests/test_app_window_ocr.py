@@ -132,6 +132,32 @@ def test_a_failed_download_says_why_and_can_be_tried_again(
     assert window.ocr_status.isHidden()
 
 
+def test_cancel_stops_a_download_in_progress(
+    qtbot, scan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = VIE_DATA.read_bytes()
+    with RangeServer() as server:
+        server.behaviour.files["/vie.traineddata"] = body
+        server.behaviour.stall_after = [100_000]  # then silent until released
+        entry = ocr_data.OcrDataEntry(
+            "vie",
+            "Vietnamese",
+            server.url("/vie.traineddata"),
+            len(body),
+            hashlib.sha256(body).hexdigest(),
+        )
+        monkeypatch.setattr(ocr_data, "CATALOGUE", (entry,))
+        window = make_window(qtbot)
+        offer = offer_shown(qtbot, window, scan)
+        offer.download_button.click()
+        status = window.ocr_status
+        qtbot.waitUntil(lambda: "0.1 of 0.5 MB" in status.label.text(), timeout=WAIT_MS)
+        status.cancel_button.click()
+        qtbot.waitUntil(lambda: offer.error.isVisible(), timeout=WAIT_MS)
+    assert "cancel" in offer.error.text() and find_data("vie") is None
+    assert offer.download_button.isEnabled() and status.isHidden()
+
+
 @pytest.mark.usefixtures("vie_installed")
 def test_reading_a_scan_shows_each_page_in_the_status_bar(qtbot, tmp_path: Path) -> None:
     window = make_window(qtbot)

@@ -513,7 +513,7 @@ class MainWindow(
         self.settings.sync()
         self.popup.hide()
         self._drop_early_translation()
-        self._ocr_cancel.set()  # a scan being read stops at its next page
+        self._stop_ocr()
         self.workers.wait()
         self.context.close()
         super().closeEvent(event)

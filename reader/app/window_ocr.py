@@ -32,7 +32,9 @@ class OcrControl:
         self._page_relay = PageRelay(self)
         self._page_relay.changed.connect(self._ocr_page_read)
         self.ocr_offer: OcrDataOffer | None = None
-        self._ocr_cancel = threading.Event()  # the running OCR task's: one at a time
+        # The task the status bar shows (its Cancel button sets it), and the scan being read
+        # (opening another file stops it): often the same.
+        self._ocr_cancel = self._reading_cancel = threading.Event()
         self._ocr_owner: object | None = None  # what the status bar's progress belongs to
         self._offered_language = ""
         self._reopen_after_ocr_data: Callable[[], None] | None = None
@@ -44,8 +46,8 @@ class OcrControl:
         stopping when Cancel is clicked. Opening another file cancels the OCR of this one."""
         from reader.core.ocr.options import OcrOptions
 
-        self._ocr_cancel.set()
-        cancel = self._ocr_cancel = threading.Event()
+        self._reading_cancel.set()
+        cancel = self._reading_cancel = self._ocr_cancel = threading.Event()
         self._ocr_owner = owner
         relay = self._page_relay
         return OcrOptions(progress=lambda page: relay.report(owner, page), cancelled=cancel.is_set)
@@ -64,6 +66,11 @@ class OcrControl:
         """Stop the scan being read (before its next page) or the OCR data downloading."""
         self._ocr_cancel.set()
         self.ocr_status.show_cancelling()
+
+    def _stop_ocr(self) -> None:
+        """The window closes: a scan being read stops at its next page, a download at once."""
+        self._ocr_cancel.set()
+        self._reading_cancel.set()
 
     # --- the missing data -----------------------------------------------------------------------
 
@@ -89,7 +96,6 @@ class OcrControl:
         from reader.core.ocr.data import download_data
 
         language = self._offered_language
-        self._ocr_cancel.set()
         cancel = self._ocr_cancel = threading.Event()
         owner = self._ocr_owner = object()
         progress = ProgressRelay(self)
