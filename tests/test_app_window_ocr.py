@@ -166,7 +166,8 @@ def test_reading_a_scan_shows_each_page_in_the_status_bar(qtbot, tmp_path: Path)
     window._page_relay.changed.connect(lambda *_: shown.append(window.ocr_status.label.text()))
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as opened:
         window.open_path(scan_of_pages(tmp_path, 4))
-    assert shown == [f"Reading page {page} of 4 (OCR)…" for page in (2, 3, 4, 4)]
+    reading = [f"Reading page {page} of 4 (OCR)…" for page in (2, 3, 4)]
+    assert shown == [*reading, "Read 4 pages (OCR); preparing the text…"]
     assert window.ocr_status.isHidden()
     text = text_of(opened.args[0])
     assert "bình đẳng" in text and "Chị Dậu" in text

@@ -94,9 +94,12 @@ class OcrStatus(QWidget):
         self.hide()
 
     def show_pages(self, done: int, total: int) -> None:
-        """`done` pages of `total` read: the next one is being read."""
-        reading = min(done + 1, total)
-        self._show(f"Reading page {reading} of {total} (OCR)…", done, total)
+        """`done` pages of `total` read: the next one is being read, or the text prepared."""
+        if done < total:
+            text = f"Reading page {done + 1} of {total} (OCR)…"
+        else:
+            text = f"Read {total} page{'s' if total > 1 else ''} (OCR); preparing the text…"
+        self._show(text, done, total)
 
     def show_download(self, done: int, total: int) -> None:
         if total > 0:
