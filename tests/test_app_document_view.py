@@ -3,13 +3,16 @@ scrolling, find."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QTextCharFormat
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from reader.app.aligned_text import PLACEHOLDER, SOURCE, TARGET, AlignedText, RowGeometry
 from reader.app.document_view import DocumentView
+from reader.app.pane_view import OCR_HINT
 from reader.app.view_layout import build_table_layout, table_row_tops
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
 from reader.core.translate.service import TranslatedSentence
@@ -455,3 +458,37 @@ def test_table_columns_are_wide_enough_for_their_words() -> None:
         for word in shown.split():
             assert metrics.horizontalAdvance(word) <= line.width()
         assert not shown or shown.split()[0] in text.replace("\t", " ").split()  # words whole
+
+
+# --- OCR: words read with low confidence ---------------------------------------------------------
+
+
+def test_words_ocr_was_unsure_of_are_underlined_and_explained_on_the_source_only(
+    qtbot, view: DocumentView
+) -> None:
+    document = make_document([["Mọi người đều bình đẳng trước pháp luật."], [SHORT]])
+    text = document.blocks[0].text
+    unsure = ((text.index("bình"), text.index("bình") + 4), (text.index("luật"), len(text) - 1))
+    ocr_block = replace(document.blocks[0], ocr_confidence=71.0, ocr_low_confidence=unsure)
+    document = replace(document, blocks=(ocr_block, document.blocks[1]), ocr=True)
+    view.set_document(document, translated(document))
+
+    marks = view.layout_for(SOURCE, 0).formats()
+    assert [(mark.start, mark.start + mark.length) for mark in marks] == list(unsure)
+    wave = QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert all(mark.format.underlineStyle() == wave for mark in marks)
+    assert not view.layout_for(SOURCE, 1).formats()  # a block the file held as text
+    assert not view.layout_for(TARGET, 0).formats()  # the translation is not OCR's
+    assert view.ocr_unsure_at(SOURCE, 0, unsure[0][0] + 1)
+    assert not view.ocr_unsure_at(SOURCE, 0, unsure[0][0] - 2)
+    assert not view.ocr_unsure_at(TARGET, 0, unsure[0][0] + 1)
+    # Hovering an unsure word says why it is underlined; elsewhere, nothing.
+    layout, origin = view.layout_for(SOURCE, 0), view.text_origin(SOURCE, 0)
+    line = layout.lineForTextPosition(unsure[0][0] + 1)
+    for position, hint in ((unsure[0][0] + 1, OCR_HINT), (1, "")):
+        x = origin.x() + line.cursorToX(position)[0] + 2
+        point = QPoint(round(x), round(origin.y() + line.y() + line.height() / 2))
+        viewport = view.source_pane.viewport()
+        event = QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
+        QApplication.sendEvent(viewport, event)
+        qtbot.waitUntil(lambda hint=hint: QToolTip.text() == hint)

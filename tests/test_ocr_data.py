@@ -14,6 +14,7 @@ from reader.core.errors import InputError, ReaderError
 from reader.core.ocr import data as ocr_data
 from reader.core.ocr.data import (
     OcrDataEntry,
+    OcrDataMissing,
     download_data,
     find_data,
     install_file,
@@ -52,6 +53,8 @@ def test_missing_data_is_an_input_error_saying_how_to_get_it(no_system_tessdata)
         require_data("vie", "scan.pdf")
     assert "bireader ocr install vie" in str(raised.value)
     assert str(raised.value).startswith("scan.pdf: ")
+    # Told apart from other bad input (the window offers the data): it says which language.
+    assert isinstance(raised.value, OcrDataMissing) and raised.value.language == "vie"
 
 
 def test_a_system_tessdata_dir_is_used_when_ours_has_none(

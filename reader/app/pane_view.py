@@ -6,15 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QFrame
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QToolTip
 
 from reader.app.aligned_text import SOURCE, TARGET
 from reader.app.view_layout import MARGIN
 
 if TYPE_CHECKING:
     from reader.app.document_view import DocumentView
+
+OCR_HINT = "OCR: low confidence"
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,20 @@ class PaneView(QAbstractScrollArea):
             self.owner.paint_pane(self, painter, QRectF(event.rect()))
         finally:
             painter.end()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            self._show_hint(event)
+            return True
+        return super().viewportEvent(event)
+
+    def _show_hint(self, event: QHelpEvent) -> None:
+        """Over a word OCR was unsure of, say so: its reading may be wrong."""
+        hit = self.owner.hit_test(self, QPointF(event.pos()))
+        if hit is not None and self.owner.ocr_unsure_at(hit.side, hit.block, hit.position):
+            QToolTip.showText(event.globalPos(), OCR_HINT, self.viewport())
+        else:
+            QToolTip.hideText()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         hit = self.owner.hit_test(self, event.position())

@@ -79,6 +79,7 @@ class PaneColors:
     selection_text: QColor
     placeholder: QColor  # not yet translated
     edited: QColor  # the user's own translation
+    unsure: QColor  # words OCR read with low confidence
     heading: QColor
     dark: bool
 
@@ -97,6 +98,7 @@ def pane_colors(palette: QPalette) -> PaneColors:
         selection_text=palette.color(QPalette.ColorRole.HighlightedText),
         placeholder=_blend(base, text, 0.12),
         edited=QColor("#5fbf77") if dark else QColor("#1e8a3c"),
+        unsure=QColor("#d9a441") if dark else QColor("#c07a00"),
         heading=text,
         dark=dark,
     )

@@ -225,7 +225,7 @@ class RowLayout:
             return None
         block = self.text.block(block_index)
         width = max(40.0, self._widths[side] - self._indent(block))
-        formats = self._static_formats(block_index) if side == TARGET else []
+        formats = self._static_formats(side, block_index)
         font = self.font_for(block)
         if block.kind == "table":
             layout = build_table_layout(
@@ -255,9 +255,12 @@ class RowLayout:
         width = max(40.0, self._widths[other] - self._indent(block))
         return table_row_heights(text, self.font_for(block), width, gap=self._line_height)
 
-    def _static_formats(self, block_index: int) -> list[QTextLayout.FormatRange]:
-        """Edited sentences get a dotted underline, not-yet-translated ones a muted colour."""
+    def _static_formats(self, side: int, block_index: int) -> list[QTextLayout.FormatRange]:
+        """Source: words OCR was unsure of get a wavy underline. Target: edited sentences get
+        a dotted underline, not-yet-translated ones a muted colour."""
         assert self.text is not None
+        if side == SOURCE:
+            return self._unsure_word_formats(block_index)
         target = self.text.target(block_index)
         formats = []
         for (start, end), state in zip(target.ranges, target.states, strict=True) if target else ():
@@ -271,6 +274,20 @@ class RowLayout:
                 char_format.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
             formats.append(format_range(start, end - start, char_format))
         return formats
+
+    def _unsure_word_formats(self, block_index: int) -> list[QTextLayout.FormatRange]:
+        char_format = QTextCharFormat()
+        char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        char_format.setUnderlineColor(self._colors.unsure)
+        spans = self.text.block(block_index).ocr_low_confidence
+        return [format_range(start, end - start, char_format) for start, end in spans]
+
+    def ocr_unsure_at(self, side: int, block_index: int, position: int) -> bool:
+        """Whether the source character at `position` is in a word OCR was unsure of."""
+        if side != SOURCE or self.text is None:
+            return False
+        spans = self.text.block(block_index).ocr_low_confidence
+        return any(start <= position < end for start, end in spans)
 
     def text_origin(self, side: int, row: int) -> QPointF:
         """Where a block's text starts, in content coordinates (y not scrolled)."""

@@ -10,6 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from reader.app.library_view import load_library_rows
+from reader.app.window_ocr import keep_ocr_marks
 from reader.app.workers import (
     OpenedDocument,
     error_message,
@@ -51,23 +52,56 @@ class DocumentOpening:
         generation, relay = self._open_generation, self._early_start
         self._drop_early_translation()
 
+        ocr = self._ocr_options(generation)
+
         def open_it() -> OpenedDocument:
-            return open_file(
-                self.context,
-                path,
-                source_language,
-                target_language,
-                preferred,
-                on_route=lambda route: relay.route_known.emit(generation, route),
-                on_translatable=lambda early: relay.ready.emit(generation, early),
-            )
+            from reader.core.ocr.options import ocr_options
+
+            with ocr_options(ocr):
+                return open_file(
+                    self.context,
+                    path,
+                    source_language,
+                    target_language,
+                    preferred,
+                    on_route=lambda route: relay.route_known.emit(generation, route),
+                    on_translatable=lambda early: relay.ready.emit(generation, early),
+                )
+
+        def opened(document: OpenedDocument) -> None:
+            self._ocr_done(generation)
+            self._show_document(document)
 
         def failed(error: BaseException) -> None:
+            self._ocr_done(generation)
             if generation == self._open_generation:
                 self._drop_early_translation()
-            self._open_failed(error)
+            if not self._ocr_stopped(path, error, source_language, target_language):
+                self._open_failed(error)
 
-        self.workers.submit(open_it, self._show_document, failed)
+        self.workers.submit(open_it, opened, failed)
+
+    def _ocr_stopped(
+        self,
+        path: Path,
+        error: BaseException,
+        source_language: str | None,
+        target_language: str | None,
+    ) -> bool:
+        """Whether opening `path` stopped for OCR: cancelled (said in the status bar), or for
+        want of OCR data (offered, to open it again once installed)."""
+        from reader.core.ocr.data import OcrDataMissing
+        from reader.core.ocr.options import OcrCancelled
+
+        if isinstance(error, OcrCancelled):
+            self.statusBar().showMessage(error_message(error), 10_000)
+            return True
+        if isinstance(error, OcrDataMissing):
+            self.offer_ocr_data(
+                path, error.language, lambda: self.open_path(path, source_language, target_language)
+            )
+            return True
+        return False
 
     def open_library_entry(self, document_id: int) -> None:
         self.statusBar().showMessage("Opening…")
@@ -87,6 +121,7 @@ class DocumentOpening:
 
     def _show_document(self, opened: OpenedDocument) -> None:
         early = self._take_early_translation(opened.document)
+        opened.document = keep_ocr_marks(self.opened and self.opened.document, opened.document)
         self._leave_document()
         # The new document's objects live as long as it is shown: keep them out of the
         # cyclic GC's full passes, which would otherwise stall the event loop for 100s of ms.

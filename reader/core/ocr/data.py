@@ -70,8 +70,18 @@ class OcrData:
         return self.path.parent
 
 
-class OcrDataMissing(ReaderError):
-    """No data for the language: the message says how to get it."""
+class OcrDataMissing(InputError):
+    """A file needs OCR and no data for the language is installed: the message says how to get
+    it; the window tells it apart to offer the download."""
+
+    def __init__(self, path: Path | str, language: str) -> None:
+        self.language = language
+        super().__init__(
+            path,
+            f"needs OCR (a scan or an image) and the OCR data for '{language}' is not installed: "
+            f"run `bireader ocr install {language}` (or install a file: "
+            f"`bireader ocr install {language}{SUFFIX}`)",
+        )
 
 
 def tessdata_dir() -> Path:
@@ -97,15 +107,10 @@ def find_data(language: str) -> OcrData | None:
 
 
 def require_data(language: str, path: Path | str) -> OcrData:
-    """The data to OCR `path` with; InputError naming the command that installs it if none."""
+    """The data to OCR `path` with; OcrDataMissing naming the command that installs it if none."""
     found = find_data(language)
     if found is None:
-        raise InputError(
-            path,
-            f"needs OCR (a scan or an image) and the OCR data for '{language}' is not installed: "
-            f"run `bireader ocr install {language}` (or install a file: "
-            f"`bireader ocr install {language}{SUFFIX}`)",
-        )
+        raise OcrDataMissing(path, language)
     return found
 
 
