@@ -63,6 +63,8 @@ class DocumentView(RowLayout, RowPainting, SentenceInteraction, FindMixin, QWidg
         self.text: AlignedText | None = None
         self.geometry_rows = RowGeometry()
         self._layouts: list[OrderedDict[int, QTextLayout]] = [OrderedDict(), OrderedDict()]
+        # (side, block) -> (width, text, row heights): what the other side of a table needs
+        self._table_heights: dict[tuple[int, int], tuple[float, str, list[float]]] = {}
         self._widths = [0.0, 0.0]
         self._measured_widths = [-1.0, -1.0]
         self._dirty_sides: set[int] = {SOURCE, TARGET}

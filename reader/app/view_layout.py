@@ -73,6 +73,7 @@ class RowLayout:
     def _invalidate_layouts(self) -> None:
         for cache in self._layouts:
             cache.clear()
+        self._table_heights.clear()
         self._dirty_sides = {SOURCE, TARGET}
 
     def ensure_layout(self) -> None:
@@ -253,7 +254,12 @@ class RowLayout:
             return None
         block = self.text.block(block_index)
         width = max(40.0, self._widths[other] - self._indent(block))
-        return table_row_heights(text, self.font_for(block), width, gap=self._line_height)
+        key = (other, block_index)
+        known = self._table_heights.get(key)
+        if known is None or known[:2] != (width, text):
+            heights = table_row_heights(text, self.font_for(block), width, gap=self._line_height)
+            known = self._table_heights[key] = (width, text, heights)
+        return known[2]
 
     def _static_formats(self, side: int, block_index: int) -> list[QTextLayout.FormatRange]:
         """Source: words OCR was unsure of get a wavy underline. Target: edited sentences get
@@ -341,13 +347,32 @@ def build_table_layout(
     column, a row is as tall as its tallest cell, and at least `min_row_heights` (the other
     side's rows, so that both sides' rows start level). One layout for the whole block, so
     painting, hit-testing and selections work on it as on any other block."""
+    return lay_out_table(text, font, width, formats, gap=gap, min_row_heights=min_row_heights)[0]
+
+
+def table_row_heights(text: str, font: QFont, width: float, *, gap: float) -> list[float]:
+    """The natural height of each row of a table laid out at `width`."""
+    return lay_out_table(text, font, width, gap=gap)[1]
+
+
+def lay_out_table(
+    text: str,
+    font: QFont,
+    width: float,
+    formats: list[QTextLayout.FormatRange] | None = None,
+    *,
+    gap: float,
+    min_row_heights: list[float] | None = None,
+) -> tuple[QTextLayout, list[float]]:
+    """The table's layout (see `build_table_layout`) and each row's height, in one pass."""
     rows = [row.split("\t") for row in text.split("\n")]
     columns = _column_extents(rows, width, gap, QFontMetricsF(font))
     cells = [(row, column) for row, cells in enumerate(rows) for column in range(len(cells))]
     cell_starts = list(itertools.accumulate((len(c) + 1 for r in rows for c in r), initial=0))
     layout = _new_layout(text.translate(_CELLS_AS_LINE_BREAKS), font, formats)
     layout.beginLayout()
-    row_top, row_bottom, current_row, filled, cell = 0.0, 0.0, 0, {}, 0
+    heights = [0.0] * len(rows)
+    row_top, current_row, filled, cell = 0.0, 0, {}, 0
     while True:
         line = layout.createLine()
         if not line.isValid():
@@ -356,29 +381,16 @@ def build_table_layout(
             cell += 1
         row, column = cells[cell]
         if row != current_row:
-            row_bottom = max(row_bottom, row_top + _at_least(min_row_heights, current_row))
-            row_top, current_row = row_bottom + gap * 0.5, row
+            finished = max(heights[current_row], _at_least(min_row_heights, current_row))
+            row_top, current_row = row_top + finished + gap * 0.5, row
         x, column_width = columns[column]
         line.setLineWidth(column_width)
         y = filled.get(cell, row_top)
         line.setPosition(QPointF(x, y))
         filled[cell] = y + line.height() * LINE_SPACING
-        row_bottom = max(row_bottom, y + line.height())
+        heights[row] = max(heights[row], y + line.height() - row_top)
     layout.endLayout()
-    return layout
-
-
-def table_row_heights(text: str, font: QFont, width: float, *, gap: float) -> list[float]:
-    """The natural height of each row of a table laid out at `width`."""
-    layout = build_table_layout(text, font, width, gap=gap)
-    lines = [layout.lineAt(i) for i in range(layout.lineCount())]
-    tops = [0.0, *table_row_tops(layout, text)]
-    heights = []
-    for index, top in enumerate(tops):
-        bottom = tops[index + 1] - gap * 0.5 if index + 1 < len(tops) else math.inf
-        inside = [line.y() + line.height() for line in lines if top <= line.y() < bottom]
-        heights.append(max(inside, default=top) - top)
-    return heights
+    return layout, heights
 
 
 def _at_least(heights: list[float] | None, row: int) -> float:
