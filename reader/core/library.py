@@ -364,7 +364,7 @@ def get_document(database: Database, document_id: int) -> Document:
             BlockKind(kind),
             text,
             tuple(
-                Sentence(index, start, end, text[start:end])
+                Sentence.of(text, index, start, end)
                 for index, start, end in spans_by_block.get(block_id, ())
             ),
             level,
