@@ -327,3 +327,12 @@ def test_removing_a_document_removes_its_blocks_and_sentences_in_the_database(
         sentences = session.scalar(select(func.count(SentenceRow.id)))
     assert documents == [kept.document_id]
     assert sentences == kept.document.sentence_count
+
+
+def test_every_sentence_read_back_is_its_block_text_between_its_offsets(database) -> None:
+    result = add_document(database, SAMPLE)
+    stored = get_document(database, result.document_id)
+    pairs = list(stored.iter_sentences())
+    assert len(pairs) == result.document.sentence_count > 20
+    for block, sentence in pairs:
+        assert sentence.text == block.text[sentence.start : sentence.end] != ""
