@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 import pytest
@@ -336,3 +337,13 @@ def test_every_sentence_read_back_is_its_block_text_between_its_offsets(database
     assert len(pairs) == result.document.sentence_count > 20
     for block, sentence in pairs:
         assert sentence.text == block.text[sentence.start : sentence.end] != ""
+
+
+def test_storing_a_document_adds_nothing_to_the_memory_of_its_texts(database) -> None:
+    """The driver's UTF-8 form of a bound text must not stay attached to the document's own
+    (CPython counts it in the str's size): that would be a second copy of the whole book."""
+    document = read_document(database, SAMPLE)
+    sizes = [sys.getsizeof(block.text) for block in document.blocks]
+    assert any(not block.text.isascii() for block in document.blocks)
+    store_document(database, document)
+    assert [sys.getsizeof(block.text) for block in document.blocks] == sizes
