@@ -5,13 +5,16 @@ Each case runs in a fresh process with its own BIREADER_HOME, so its peak RSS is
 - importing a text of 1M short sentences;
 - importing an HTML page of 100k `<p>`;
 - importing a DOCX that references a 500 MB image (deflated, so the file itself is small);
+- translating a 1 MB text (every sentence different) with a Transformer-base sized package
+  (tests/argos_fixture.py, random weights, every translation TRANSLATION_TOKENS long), the
+  package built and installed beforehand in another process;
 - removing a document of 150k sentences while another process writes to the library every 50 ms:
   the removal's seconds and the longest wait of that other writer.
 
 Goals (issue 12): ≤ 300 MB for 30 MiB of text, ≤ 500 MB for 1M sentences, ≤ 300 MB for the DOCX;
 removal ≤ 3 s for 150k sentences with no other writer waiting more than 1 s.
 
-Run: `.venv/bin/python bench/memory_scale.py [--only NAME...]`
+Run: `.venv/bin/python bench/memory_scale.py [--only NAME...]` (translate-1MB takes minutes)
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SENTENCE = "Ủy ban nhân dân tỉnh báo cáo kết quả thực hiện Nghị quyết số 32-TB/TW của Bộ Chính trị."
+TRANSLATION_TOKENS = 16
 
 IMPORT = """
 import json, resource, sys, time
@@ -63,6 +67,28 @@ print(json.dumps({"seconds": seconds, "outcome": f"other writer waited ≤ {long
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
+INSTALL = """
+import json, sys
+from pathlib import Path
+from reader.core.translate.packages import install_package_file
+print(json.dumps({"installed": install_package_file(Path(sys.argv[1])).path.name}))
+"""
+
+TRANSLATE = """
+import json, resource, sys, time
+from reader.core.documents import load_document
+from reader.core.storage import open_database
+from reader.core.translate.service import TranslationService
+started = time.monotonic()
+service = TranslationService(open_database())
+document = load_document(sys.argv[1], language="vi")
+job = service.create_job(document, service.route("vi", "en"), on_sentences=lambda batch: None)
+stats = job.run()
+print(json.dumps({"seconds": time.monotonic() - started,
+                  "outcome": f"{stats.translated} of {document.sentence_count} sentences",
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
 # Marks a document opened every 50 ms and prints the longest single write (flushed as it goes).
 WRITER = """
 import signal, sys, time
@@ -93,6 +119,31 @@ def text_of_sentences(path: Path, sentences: int, per_paragraph: int = 10) -> Pa
             stream.write(" ".join(f"Câu {start + i} xong." for i in range(per_paragraph)))
             stream.write("\n\n")
     return path
+
+
+def text_of_distinct_sentences(path: Path, mebibytes: float) -> Path:
+    """Sentences that differ (a number in each), so that none is translated from another's."""
+    with path.open("w", encoding="utf-8") as stream:
+        sentence = 0
+        while stream.tell() < mebibytes * 2**20:
+            numbers = range(sentence, sentence + 5)
+            stream.write(" ".join(SENTENCE.replace("32", str(n)) for n in numbers) + "\n\n")
+            sentence += 5
+    return path
+
+
+def translation_of_1mb(work: Path) -> dict:
+    sys.path.insert(0, str(REPO))
+    from tests.argos_fixture import TRANSFORMER_BASE, build_argos_package
+
+    package = build_argos_package(
+        work / "package", **TRANSFORMER_BASE, fixed_output_length=TRANSLATION_TOKENS
+    )
+    home = tempfile.mkdtemp()
+    installed = run(INSTALL, str(package), home=home)
+    if "installed" not in installed:
+        return installed  # the failure
+    return run(TRANSLATE, str(text_of_distinct_sentences(work / "1MB.txt", 1)), home=home)
 
 
 def html_of_paragraphs(path: Path, paragraphs: int) -> Path:
@@ -131,8 +182,8 @@ def docx_with_big_image(path: Path, image_bytes: int = 500 * 10**6) -> Path:
     return path
 
 
-def run(script: str, *args: str) -> dict:
-    env = {**os.environ, "BIREADER_HOME": tempfile.mkdtemp(), "PYTHONPATH": str(REPO)}
+def run(script: str, *args: str, home: str | None = None) -> dict:
+    env = {**os.environ, "BIREADER_HOME": home or tempfile.mkdtemp(), "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True
     )
@@ -151,6 +202,7 @@ def main() -> int:
         "sentences-1M": lambda: run(IMPORT, str(text_of_sentences(work / "1M.txt", 1_000_000))),
         "html-100k-p": lambda: run(IMPORT, str(html_of_paragraphs(work / "p.html", 100_000))),
         "docx-500MB-image": lambda: run(IMPORT, str(docx_with_big_image(work / "big.docx"))),
+        "translate-1MB": lambda: translation_of_1mb(work),
         "remove-150k": lambda: run(
             REMOVE,
             str(text_of_sentences(work / "150k.txt", 150_000)),

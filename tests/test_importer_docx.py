@@ -392,3 +392,57 @@ def test_a_vertical_merge_with_nothing_above_keeps_its_text(tmp_path: Path) -> N
     table.cell(0, 0)._tc.get_or_add_tcPr().append(parse_xml(f"<w:vMerge {W_NS}/>"))
     (block,) = load_document(_saved(made, tmp_path / "hong.docx")).blocks
     assert _rows(block) == [["Ô số", "Thành phần"], ["1", "Quốc hiệu"]]
+
+
+def _docx_with_a_picture(path: Path, paragraphs: list[str]) -> Path:
+    import io
+
+    import docx
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(picture, format="PNG")
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.add_picture(picture)
+    document.save(path)
+    return path
+
+
+def _with_member_of_zeros(source: Path, target: Path, prefix: str, size: int) -> Path:
+    """A copy of `source` whose first member named `prefix…` holds `size` bytes (mostly
+    zeros, so deflated it stays small)."""
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        chosen = next(name for name in original.namelist() if name.startswith(prefix))
+        for item in original.infolist():
+            if item.filename != chosen:
+                copy.writestr(item.filename, original.read(item))
+                continue
+            with copy.open(chosen, "w", force_zip64=True) as stream:
+                stream.write(original.read(item))
+                for _ in range(size // 2**20):
+                    stream.write(bytes(2**20))
+    return target
+
+
+def test_a_huge_picture_does_not_stop_the_text_being_read(tmp_path: Path) -> None:
+    """Only the parts the importer parses are bounded: a picture is never unpacked."""
+    paragraphs = [f"Đoạn {index}. Ủy ban nhân dân tỉnh báo cáo kết quả." for index in range(20)]
+    plain = _docx_with_a_picture(tmp_path / "plain.docx", paragraphs)
+    big = _with_member_of_zeros(plain, tmp_path / "big.docx", "word/media/", 50 * 2**20)
+    with zipfile.ZipFile(big) as archive:
+        sizes = [(item.file_size, item.compress_size) for item in archive.infolist()]
+    assert max(unpacked for unpacked, _ in sizes) > 50 * 10**6  # deflated, a bomb's ratio:
+    assert sum(packed for _, packed in sizes) < 10**6
+    document = load_document(big)
+    assert [block.text for block in document.blocks] == paragraphs
+
+
+def test_a_bomb_in_a_part_python_docx_parses_is_still_refused(tmp_path: Path, capsys) -> None:
+    plain = _docx_with_a_picture(tmp_path / "plain.docx", ["Một đoạn văn."])
+    bomb = _with_member_of_zeros(plain, tmp_path / "bomb.docx", "word/styles.xml", 100 * 2**20)
+    assert_refused(bomb, "zip bomb", capsys)

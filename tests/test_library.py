@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,22 @@ def test_removing_a_document_removes_its_blocks_and_sentences_in_the_database(
         sentences = session.scalar(select(func.count(SentenceRow.id)))
     assert documents == [kept.document_id]
     assert sentences == kept.document.sentence_count
+
+
+def test_every_sentence_read_back_is_its_block_text_between_its_offsets(database) -> None:
+    result = add_document(database, SAMPLE)
+    stored = get_document(database, result.document_id)
+    pairs = list(stored.iter_sentences())
+    assert len(pairs) == result.document.sentence_count > 20
+    for block, sentence in pairs:
+        assert sentence.text == block.text[sentence.start : sentence.end] != ""
+
+
+def test_storing_a_document_adds_nothing_to_the_memory_of_its_texts(database) -> None:
+    """The driver's UTF-8 form of a bound text must not stay attached to the document's own
+    (CPython counts it in the str's size): that would be a second copy of the whole book."""
+    document = read_document(database, SAMPLE)
+    sizes = [sys.getsizeof(block.text) for block in document.blocks]
+    assert any(not block.text.isascii() for block in document.blocks)
+    store_document(database, document)
+    assert [sys.getsizeof(block.text) for block in document.blocks] == sizes

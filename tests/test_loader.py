@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from reader.core.documents import load_document
 from reader.core.documents.importers import RawBlock, RawDocument
 from reader.core.documents.loader import build_document
 from reader.core.documents.model import BlockKind
+from tests.conftest import SHARED
 
 PROSE = "Điều này quy định chi tiết. Văn bản có hiệu lực từ ngày ký."
 
@@ -85,3 +89,38 @@ def test_legal_division_paragraphs_become_headings_below_the_marked_ones() -> No
         (BlockKind.PARAGRAPH, 0),  # prose citing an article
         (BlockKind.PARAGRAPH, 0),
     ]
+
+
+def _assert_sentences_are_their_block_slices(document) -> None:
+    for block, sentence in document.iter_sentences():
+        assert sentence.text == block.text[sentence.start : sentence.end]
+        assert sentence.text.strip()
+
+
+def test_sentences_of_every_kind_of_block_are_slices_of_its_text() -> None:
+    document = _build(
+        RawBlock(BlockKind.HEADER, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 30/2020/NĐ-CP"),
+        RawBlock(BlockKind.HEADING, "Điều 1. Phạm vi"),
+        RawBlock(BlockKind.PARAGRAPH, f"  {PROSE}\n{PROSE}  "),
+        RawBlock(BlockKind.TABLE, "", rows=(("Tên. Mô tả.", "Ghi chú."), ("", PROSE))),
+        RawBlock(BlockKind.CODE, "  x = 1\n  y = 2"),
+        RawBlock(BlockKind.CONTENTS, "Chương I\t3\nChương II\t9"),
+    )
+    assert {block.kind for block in document.blocks} >= {BlockKind.TABLE, BlockKind.CODE}
+    assert document.sentence_count > 8
+    _assert_sentences_are_their_block_slices(document)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hien-phap-2013.txt",
+        "nd-30-2020-phu-luc-I.docx",
+        "ngo-tat-to-tat-den.epub",
+        "phapdien-de-muc-19.2-chuyen-giao-cong-nghe.html",
+    ],
+)
+def test_sentences_of_the_real_samples_are_slices_of_their_blocks(name: str) -> None:
+    document = load_document(SHARED / "samples" / "real" / name)
+    assert document.sentence_count > 50
+    _assert_sentences_are_their_block_slices(document)

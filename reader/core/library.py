@@ -364,7 +364,7 @@ def get_document(database: Database, document_id: int) -> Document:
             BlockKind(kind),
             text,
             tuple(
-                Sentence(index, start, end, text[start:end])
+                Sentence.of(text, index, start, end)
                 for index, start, end in spans_by_block.get(block_id, ())
             ),
             level,
@@ -450,7 +450,7 @@ def _insert_block_chunk(session: Session, document_id: int, blocks: tuple[Block,
                 "position": block.index,
                 "kind": str(block.kind),
                 "level": block.level,
-                "text": block.text,
+                "text": _unshared_copy(block.text),
             }
             for block in blocks
         ],
@@ -468,6 +468,13 @@ def _insert_block_chunk(session: Session, document_id: int, blocks: tuple[Block,
     ]
     if sentences:
         session.execute(insert(SentenceRow), sentences)
+
+
+def _unshared_copy(text: str) -> str:
+    """A copy of `text` for the driver to bind. sqlite3 binds a str through PyUnicode_AsUTF8,
+    which caches the UTF-8 form inside the str for as long as it lives: binding the document's
+    own texts would keep a second copy of the whole book beside the `Document`."""
+    return text.encode().decode()
 
 
 def _entry(row: DocumentRow, sentences: int, translated: int | None = None) -> LibraryEntry:

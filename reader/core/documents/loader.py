@@ -187,7 +187,7 @@ def _block_text(block: RawBlock) -> tuple[BlockKind, str]:
 
 def _block_sentences(kind: BlockKind, text: str, language: str) -> tuple[Sentence, ...]:
     if kind in UNTRANSLATED_KINDS:
-        return (Sentence(0, 0, len(text), text),)
+        return (Sentence.of(text, 0, 0, len(text)),)
     if kind is not BlockKind.TABLE:
         return _sentences(text, language)
     spans = [
@@ -196,9 +196,7 @@ def _block_sentences(kind: BlockKind, text: str, language: str) -> tuple[Sentenc
         for cell_start, cell_end in row
         for start, end in split_sentences(text[cell_start:cell_end], language)
     ]
-    return tuple(
-        Sentence(index, start, end, text[start:end]) for index, (start, end) in enumerate(spans)
-    )
+    return tuple(Sentence.of(text, index, start, end) for index, (start, end) in enumerate(spans))
 
 
 def _check_readable(path: Path) -> tuple[int, bytes]:
@@ -220,7 +218,7 @@ def _check_text_size(path: Path, size: int, format: str) -> None:
 
 def _sentences(text: str, language: str) -> tuple[Sentence, ...]:
     return tuple(
-        Sentence(index, start, end, text[start:end])
+        Sentence.of(text, index, start, end)
         for index, (start, end) in enumerate(split_sentences(text, language))
     )
 

@@ -35,14 +35,67 @@ CELL_SEPARATOR = "\t"
 ROW_SEPARATOR = "\n"
 
 
-@dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence of a block: `text == block.text[start:end]`."""
+    """A sentence of a block: `text == block.text[start:end]`.
+
+    Made with `Sentence.of(block_text, ...)` it keeps a reference to the block's text and slices
+    its own text when asked: a long book has hundreds of thousands of sentences, and a copy of
+    each one's text would double the document's memory. `Sentence(index, start, end, text)`
+    keeps the text given (a sentence made without its block). Immutable, compared by value."""
+
+    __slots__ = ("_source", "_source_start", "end", "index", "start")
 
     index: int
     start: int
     end: int
-    text: str
+
+    def __init__(self, index: int, start: int, end: int, text: str) -> None:
+        self._set(index, start, end, text, start)
+
+    @classmethod
+    def of(cls, block_text: str, index: int, start: int, end: int) -> Sentence:
+        """The sentence at `block_text[start:end]`, sharing the block's text."""
+        sentence = cls.__new__(cls)
+        sentence._set(index, start, end, block_text, 0)
+        return sentence
+
+    def _set(self, index: int, start: int, end: int, source: str, source_start: int) -> None:
+        set_slot = object.__setattr__  # past the immutability guard below
+        set_slot(self, "index", index)
+        set_slot(self, "start", start)
+        set_slot(self, "end", end)
+        set_slot(self, "_source", source)
+        set_slot(self, "_source_start", source_start)
+
+    @property
+    def text(self) -> str:
+        # A full slice of a str is the str itself: a sentence made with its text copies nothing.
+        return self._source[self.start - self._source_start : self.end - self._source_start]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Sentence is immutable: cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Sentence is immutable: cannot delete {name}")
+
+    def _key(self) -> tuple[int, int, int, str]:
+        return self.index, self.start, self.end, self.text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sentence):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Sentence(index={self.index}, start={self.start}, end={self.end}, text={self.text!r})"
+        )
+
+    def __reduce__(self):
+        return Sentence, self._key()
 
 
 @dataclass(frozen=True, slots=True)

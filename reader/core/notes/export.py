@@ -152,7 +152,7 @@ def _load_blocks(
                 BlockKind(row.kind),
                 row.text,
                 tuple(
-                    Sentence(i, start, end, row.text[start:end])
+                    Sentence.of(row.text, i, start, end)
                     for i, start, end in sentences.get(row.id, ())
                 ),
                 row.level,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.errors import InputError
@@ -36,7 +37,15 @@ def one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
-def open_zip(path: Path, format_name: str) -> zipfile.ZipFile:
+def _every_member(name: str) -> bool:
+    return True
+
+
+def open_zip(
+    path: Path, format_name: str, parsed: Callable[[str], bool] = _every_member
+) -> zipfile.ZipFile:
+    """The archive, checked for bombs. `parsed` tells the members the importer will read: only
+    they are bounded (a DOCX's 500 MB picture is never unpacked, so it cannot blow up memory)."""
     try:
         archive = zipfile.ZipFile(path)
     except ZIP_ERRORS as error:
@@ -46,19 +55,21 @@ def open_zip(path: Path, format_name: str) -> zipfile.ZipFile:
     except OSError as error:
         raise InputError(path, f"cannot be read ({one_line(error)})") from error
     try:
-        check_not_a_bomb(archive, path)
+        check_not_a_bomb(archive, path, parsed)
     except InputError:
         archive.close()
         raise
     return archive
 
 
-def check_not_a_bomb(archive: zipfile.ZipFile, path: Path) -> None:
+def check_not_a_bomb(
+    archive: zipfile.ZipFile, path: Path, parsed: Callable[[str], bool] = _every_member
+) -> None:
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise InputError(path, f"zip archive has {len(members)} files: refused as a zip bomb")
     total = 0
-    for member in members:
+    for member in (member for member in members if parsed(member.filename)):
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         # Size alone is no sign (a book may hold a big picture); text compresses ~10:1.

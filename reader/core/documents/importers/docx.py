@@ -2,12 +2,14 @@
 quotations, code and tables in document order, then the footnotes; and a clear refusal of the
 older binary Office files.
 
-The zip is checked for bombs before python-docx unpacks it (it loads every part into memory).
+The zip is checked for bombs before python-docx unpacks it, and python-docx is given only the
+parts it parses: it loads every part of a package into memory when it opens it.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import re
 import unicodedata
 import zipfile
@@ -63,11 +65,12 @@ class DocxImporter:
             return False
 
     def read(self, path: Path) -> RawDocument:
-        with open_zip(path, "DOCX") as archive:
+        with open_zip(path, "DOCX", parsed=_is_xml_part) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise InputError(path, "not a DOCX document (no word/document.xml inside)")
             footnotes = _footnotes(archive, path)
-        return _read_docx_safely(path, footnotes)
+            package = _xml_parts_only(archive, path)
+        return _read_docx_safely(path, package, footnotes)
 
 
 class LegacyOfficeImporter:
@@ -97,7 +100,30 @@ def _legacy_office_problem(data: bytes) -> str:
     return "an Office 97-2003 file but not a Word document (a spreadsheet? a presentation?)"
 
 
-def _read_docx_safely(path: Path, footnotes: list[str]) -> RawDocument:
+def _is_xml_part(name: str) -> bool:
+    """Whether python-docx parses the part: the XML ones (document, styles, numbering,
+    relationships...); pictures, fonts and embedded objects are never read for their text."""
+    return name.lower().endswith((".xml", ".rels"))
+
+
+def _xml_parts_only(archive: zipfile.ZipFile, path: Path) -> io.BytesIO:
+    """A copy of the package in memory whose other parts are empty. python-docx reads every
+    part a relationship names when it opens a package (its loading is not lazy): an empty part
+    keeps the relationships valid, where a missing one would be a broken package, and a picture
+    of hundreds of megabytes is never unpacked."""
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+        for member in archive.infolist():
+            if member.is_dir():
+                continue
+            parsed = _is_xml_part(member.filename)
+            data = read_member(archive, member.filename, path) if parsed else b""
+            copy.writestr(member.filename, data)
+    package.seek(0)
+    return package
+
+
+def _read_docx_safely(path: Path, package: io.BytesIO, footnotes: list[str]) -> RawDocument:
     """python-docx has no single error type for a damaged part: a broken XML part, a missing
     relationship target or an odd style surface as these."""
     from docx.exceptions import PythonDocxError
@@ -105,7 +131,7 @@ def _read_docx_safely(path: Path, footnotes: list[str]) -> RawDocument:
     from lxml.etree import LxmlError
 
     try:
-        return _read_docx(path, footnotes)
+        return _read_docx(package, footnotes)
     except (
         PackageNotFoundError,
         PythonDocxError,
@@ -125,10 +151,10 @@ def _read_docx_safely(path: Path, footnotes: list[str]) -> RawDocument:
         raise InputError(path, f"not a valid DOCX document ({one_line(error)})") from error
 
 
-def _read_docx(path: Path, footnotes: list[str]) -> RawDocument:
+def _read_docx(package: io.BytesIO, footnotes: list[str]) -> RawDocument:
     import docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(package)
     styles = _Styles()
     body = _Body(styles, code_by_font=not _mostly_monospaced(document.paragraphs, styles))
     body.add(_block_items(document, document.element.body))
