@@ -387,3 +387,22 @@ def test_legal_code_page_keeps_its_heading_articles_and_thirteen_tables() -> Non
     articles = [" ".join(p.text_content().split()) for p in page.find_class("pDieu")]
     texts = {block.text for block in raw.blocks}
     assert len(articles) > 100 and all(article in texts for article in articles)
+
+
+def test_many_code_blocks_in_one_parent_are_judged_once(monkeypatch) -> None:
+    """Whether a parent holds only code was asked again for each <code>: quadratic."""
+    from reader.core.documents.importers import htmlblocks
+
+    calls = 0
+    is_unseen = htmlblocks.is_unseen
+
+    def counted(element) -> bool:
+        nonlocal calls
+        calls += 1
+        return is_unseen(element)
+
+    monkeypatch.setattr(htmlblocks, "is_unseen", counted)
+    count = 2000
+    blocks = _blocks("<div>" + "".join(f"<code>x = {i}</code>" for i in range(count)) + "</div>")
+    assert blocks == [("code", f"x = {i}") for i in range(count)]
+    assert calls < 10 * count

@@ -298,12 +298,10 @@ def _holds(cell: etree._Element, tags: Collection[str]) -> bool:
     return any(local_name(node) in tags for node in cell.iterdescendants())
 
 
-def _is_code_block(element: etree._Element) -> bool:
-    """A <code> that is all of its block (not code quoted in a sentence, nor inside <pre>)."""
-    parent = element.getparent()
-    if parent is None or local_name(parent) not in _CODE_BLOCK_PARENTS:
-        return False
-    if (parent.text or "").strip():
+def _holds_only_code(parent: etree._Element) -> bool:
+    """All that `parent` shows is <code> elements: each is a block of code, not code quoted in
+    a sentence (nor inside <pre>)."""
+    if local_name(parent) not in _CODE_BLOCK_PARENTS or (parent.text or "").strip():
         return False
     return all(
         local_name(child) == "code" and not (child.tail or "").strip()
@@ -322,6 +320,8 @@ class _Walker:
         self.footnote_depth = 0
         self.footnote_elements: set[etree._Element] = set()
         self.root_parts: list[str] = []  # loose text directly in <body>
+        # Decided once per parent: asking for each of its <code> children is quadratic.
+        self.code_parents: dict[etree._Element, bool] = {}
 
     def walk(self, root: etree._Element) -> None:
         walker = etree.iterwalk(root, events=("start", "end"))
@@ -354,7 +354,7 @@ class _Walker:
             self.quote_depth += 1
         if tag == "br":
             self._parts().append("\n")
-        elif tag in _BLOCK_TAGS or (tag == "code" and _is_code_block(element)):
+        elif tag in _BLOCK_TAGS or (tag == "code" and self._is_code_block(element)):
             self._flush_open()
             self._flush_root()
             kind, level = self._kind(tag, element)
@@ -373,6 +373,14 @@ class _Walker:
             self.footnote_elements.discard(element)
             self.footnote_depth -= 1
         self._text(element.tail)
+
+    def _is_code_block(self, element: etree._Element) -> bool:
+        parent = element.getparent()
+        if parent is None:
+            return False
+        if parent not in self.code_parents:
+            self.code_parents[parent] = _holds_only_code(parent)
+        return self.code_parents[parent]
 
     def _anchor(self, element: etree._Element) -> None:
         element_id = element.get("id")
