@@ -406,3 +406,23 @@ def test_many_code_blocks_in_one_parent_are_judged_once(monkeypatch) -> None:
     blocks = _blocks("<div>" + "".join(f"<code>x = {i}</code>" for i in range(count)) + "</div>")
     assert blocks == [("code", f"x = {i}") for i in range(count)]
     assert calls < 10 * count
+
+
+def test_merged_table_cells_keep_the_values_under_their_columns() -> None:
+    """A colspan or rowspan cell's text is in the first slot it covers, "" in the others."""
+    assert _blocks(
+        "<table><tr><th rowspan='2'>STT</th><th colspan='2'>Giá (đồng)</th><th>Ghi chú</th></tr>"
+        "<tr><th>Mua</th><th>Bán</th><td rowspan=0>Tạm tính</td></tr>"
+        "<tr><td>1</td><td colspan='9'>Chưa có giá</td></tr>"
+        "<tr><td>2</td><td>100</td><td>120</td></tr></table>"
+    ) == [
+        (
+            "table",
+            (
+                ("STT", "Giá (đồng)", "", "Ghi chú"),
+                ("", "Mua", "Bán", "Tạm tính"),
+                ("1", "Chưa có giá", "", ""),
+                ("2", "100", "120", ""),
+            ),
+        )
+    ]

@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from reader.core.documents.importers.base import RawBlock
+from reader.core.documents.importers.tablegrid import Span, spread, without_blank_columns
 from reader.core.documents.model import BlockKind
 from reader.core.errors import InputError
 
@@ -124,6 +125,7 @@ MAX_LINED_PARAGRAPH_CHARS = 1000
 # times, or a small page of deep markup, must not fill the memory. Far above any real book.
 MAX_TEXT_CHARS = 64 * 2**20
 MAX_BLOCKS = 2**20
+_ALL_ROWS = 65534  # the largest rowspan browsers honour
 _CELL_TAGS = frozenset({"td", "th"})
 # Elements that make a cell hold page content (paragraphs, headings), not a datum.
 _CONTENT_TAGS = frozenset({"p", "div", "ul", "ol", "blockquote", "pre", "table"}) | frozenset(
@@ -277,6 +279,22 @@ def table_cells(table: etree._Element) -> list[list[etree._Element]]:
     return rows
 
 
+def _cell_span(cell: etree._Element) -> Span[str]:
+    return Span(visible_text(cell), _span(cell, "colspan"), _span(cell, "rowspan"))
+
+
+def _span(cell: etree._Element, attribute: str) -> int:
+    """A cell's colspan or rowspan as browsers read it: its leading digits, else 1; a rowspan
+    of 0 covers the rest of the table."""
+    digits = re.match(r"\s*(\d+)", cell.get(attribute) or "")
+    if digits is None:
+        return 1
+    span = int(digits.group(1))
+    if span == 0:
+        return _ALL_ROWS if attribute == "rowspan" else 1
+    return min(span, _ALL_ROWS)
+
+
 def _enclosing_table(element: etree._Element) -> etree._Element | None:
     return next((a for a in element.iterancestors() if local_name(a) == "table"), None)
 
@@ -401,7 +419,8 @@ class _Walker:
             self._anchor(element)
         for caption in table.iterchildren("{*}caption"):
             self.builder.emit(BlockKind.CAPTION, visible_text(caption), 0)
-        self.builder.emit_table([[visible_text(cell) for cell in row] for row in cells])
+        spans = [[_cell_span(cell) for cell in row] for row in cells]
+        self.builder.emit_table(without_blank_columns(spread(spans, ""), ""))
         return True
 
     def _kind(self, tag: str, element: etree._Element) -> tuple[BlockKind, int]:
