@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -382,8 +383,86 @@ def test_legal_code_page_keeps_its_heading_articles_and_thirteen_tables() -> Non
         BlockKind.HEADING,
         "Đề mục 19.2\nChuyển giao công nghệ",
     )
-    assert sum(block.kind is BlockKind.TABLE for block in raw.blocks) == 13
+    tables = [block for block in raw.blocks if block.kind is BlockKind.TABLE]
+    assert len(tables) == 13
+    assert all(len({len(row) for row in table.rows}) == 1 for table in tables)  # spans spread
     page = lxml_html.fromstring(decode_html(LEGAL_CODE_PAGE.read_bytes(), LEGAL_CODE_PAGE))
     articles = [" ".join(p.text_content().split()) for p in page.find_class("pDieu")]
     texts = {block.text for block in raw.blocks}
     assert len(articles) > 100 and all(article in texts for article in articles)
+
+
+def test_many_code_blocks_in_one_parent_are_judged_once(monkeypatch) -> None:
+    """Whether a parent holds only code was asked again for each <code>: quadratic."""
+    from reader.core.documents.importers import htmlblocks
+
+    calls = 0
+    is_unseen = htmlblocks.is_unseen
+
+    def counted(element) -> bool:
+        nonlocal calls
+        calls += 1
+        return is_unseen(element)
+
+    monkeypatch.setattr(htmlblocks, "is_unseen", counted)
+    count = 2000
+    blocks = _blocks("<div>" + "".join(f"<code>x = {i}</code>" for i in range(count)) + "</div>")
+    assert blocks == [("code", f"x = {i}") for i in range(count)]
+    assert calls < 10 * count
+
+
+def test_merged_table_cells_keep_the_values_under_their_columns() -> None:
+    """A colspan or rowspan cell's text is in the first slot it covers, "" in the others."""
+    assert _blocks(
+        "<table><tr><th rowspan='2'>STT</th><th colspan='2'>Giá (đồng)</th><th>Ghi chú</th></tr>"
+        "<tr><th>Mua</th><th>Bán</th><td rowspan=0>Tạm tính</td></tr>"
+        "<tr><td>1</td><td colspan='9'>Chưa có giá</td></tr>"
+        "<tr><td>2</td><td>100</td><td>120</td></tr></table>"
+    ) == [
+        (
+            "table",
+            (
+                ("STT", "Giá (đồng)", "", "Ghi chú"),
+                ("", "Mua", "Bán", "Tạm tính"),
+                ("1", "Chưa có giá", "", ""),
+                ("2", "100", "120", ""),
+            ),
+        )
+    ]
+
+
+def test_dropped_furniture_keeps_the_text_after_it_in_order() -> None:
+    from lxml import html as lxml_html
+
+    from reader.core.documents.importers.html import remove_page_furniture
+
+    root = lxml_html.fromstring(
+        "<html><body><div>Mở đầu <nav>menu</nav>một <nav>menu</nav>hai <b>đậm</b> "
+        "<nav>menu</nav>ba<nav>menu</nav>. Phần thân bài dài hơn mọi thanh điều hướng.</div>"
+        "</body></html>"
+    )
+    remove_page_furniture(root)
+    assert root.findall(".//nav") == []
+    assert root.text_content() == (
+        "Mở đầu một hai đậm ba. Phần thân bài dài hơn mọi thanh điều hướng."
+    )
+
+
+def test_many_adjacent_dropped_elements_are_removed_in_linear_time() -> None:
+    """Their tails were appended one by one to the same text: quadratic (28 s for 8,000)."""
+    from lxml import html as lxml_html
+
+    from reader.core.documents.importers.html import remove_page_furniture
+
+    count, tail = 8000, "chữ " * 50
+    root = lxml_html.fromstring(
+        "<html><body><div><p>"
+        + "bài " * (60 * count)
+        + "</p>"
+        + f"<nav>menu</nav>{tail}" * count
+        + "</div></body></html>"
+    )
+    started = time.perf_counter()
+    remove_page_furniture(root)
+    assert time.perf_counter() - started < 5
+    assert root.findall(".//nav") == [] and root.text_content().count("chữ") == 50 * count

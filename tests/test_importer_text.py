@@ -1,4 +1,5 @@
 import textwrap
+import time
 from itertools import pairwise
 
 import pytest
@@ -325,3 +326,37 @@ def test_a_number_broken_at_a_slash_is_joined_without_a_space() -> None:
     text = f"{line}\nNĐ-CP ngày 15/05/2018 của Chính phủ quy định chi tiết thi hành một số điều.\n"
     raw = parse_text(f"{text}\n{text}\n{text}")
     assert "số 76/2018/NĐ-CP ngày" in raw.blocks[0].text and len(raw.blocks) == 3
+
+
+def test_a_table_after_the_signature_is_not_split_at_the_signature_column() -> None:
+    """The signature's column was remembered to the end of the text: a later table with a
+    column at the same place had that column read as signature lines."""
+    signature = (
+        "Nơi nhận:                          TM. CHÍNH PHỦ\n"
+        "- Ban Bí thư Trung ương Đảng;       THỦ TƯỚNG\n"
+        "- Lưu: VT, KGVX (2).               Nguyễn Xuân Phúc\n"
+    )
+    prices = (
+        "STT   Mặt hàng                     Giá (đồng)\n"
+        "1     Gạo tẻ                       15.000\n"
+        "2     Thịt lợn                     120.000\n"
+    )
+    blocks = parse_text(f"{_DECREE_HEAD}\n{signature}\nPHỤ LỤC\n\n{prices}").blocks
+    assert blocks[-1].kind is BlockKind.TABLE
+    assert blocks[-1].rows == (
+        ("STT", "Mặt hàng", "Giá (đồng)"),
+        ("1", "Gạo tẻ", "15.000"),
+        ("2", "Thịt lợn", "120.000"),
+    )
+    texts = [block.text for block in blocks]
+    assert texts[-6:-2] == ["Lưu: VT, KGVX (2).", "TM. CHÍNH PHỦ", "THỦ TƯỚNG", "Nguyễn Xuân Phúc"]
+
+
+def test_two_very_long_lines_in_columns_are_compared_in_linear_time() -> None:
+    """Each column start of one line was compared with every one of the other (2 s for two
+    lines of 8,000 columns; 30,000 here)."""
+    count = 30_000
+    started = time.perf_counter()
+    (table,) = parse_text(f"{'ab  ' * count}\n{'cd  ' * count}\n").blocks
+    assert time.perf_counter() - started < 5
+    assert table.kind is BlockKind.TABLE and len(table.rows[1]) == count

@@ -105,6 +105,38 @@ def test_body_lines_are_not_letterhead_lines() -> None:
     assert not legal.is_header_line("Số lượng người lao động: 120 người, ngày làm việc 8 giờ.")
 
 
+def test_only_the_national_name_motto_and_number_are_lines_only_a_letterhead_has() -> None:
+    for line in (
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 145/2020/NĐ-CP",
+        "BỘ TÀI CHÍNH     Số: 12/BTC",
+    ):
+        assert legal.is_letterhead_line(line)
+    for line in ("Hà Nội, ngày 14 tháng 12 năm 2020", "---------------"):
+        assert legal.is_header_line(line) and not legal.is_letterhead_line(line)
+    assert not legal.is_letterhead_line("Số lượng người lao động: 120 người.")
+
+
+def test_the_subject_of_a_letter() -> None:
+    assert legal.is_letter_subject("V/v triển khai thực hiện Nghị định số 145/2020/NĐ-CP")
+    assert legal.is_letter_subject("  v/v: góp ý dự thảo")
+    assert not legal.is_letter_subject("Về việc triển khai thực hiện Nghị định")
+    assert not legal.is_letter_subject("V/vệ sinh")
+
+
+@pytest.mark.parametrize(
+    ("text", "capitals"),
+    [
+        ("CHÍNH PHỦ", True),
+        ("II. CÁC THÀNH PHẦN", True),
+        ("Chính phủ", False),
+        ("2020 - 2025", False),
+    ],
+)
+def test_capitals_are_text_with_letters_all_capitals(text: str, capitals: bool) -> None:
+    assert legal.is_capitals(text) is capitals
+
+
 def test_the_letterhead_runs_to_its_last_header_line() -> None:
     lines = [
         "QUỐC HỘI",

@@ -18,6 +18,8 @@ _MOTTO = re.compile(rf"^Độc\s+lập{_DASH}Tự\s+do{_DASH}Hạnh\s+phúc$", r
 # "Số: 145/2020/NĐ-CP", "Luật số: 45/2019/QH14", a draft's "Số:    /QĐ-UBND".
 _NUMBER_LINE = re.compile(r"^(?:\w+\s+)?số\s*:\s*[\w.\s-]*/\s*\S", re.I)
 _PLACE_AND_DATE = re.compile(r"^[^,]{2,40},\s*ngày\b.{0,20}\btháng\b.{0,20}\bnăm\b", re.I)
+# The subject of an official letter (công văn), under its number: "V/v triển khai ...".
+_LETTER_SUBJECT = re.compile(r"^V/v\b", re.I)
 _RULE = re.compile(r"^[-_=–—.*~\s]{3,}$")
 # Words one of the header lines has, or a rule: a quick "no" for the lines of the body.
 _HEADER_HINT = re.compile(r"cộng\s+h|độc\s+lập|số\s*:|,\s*ngày|^\s*[-_=–—.*~]{3}", re.I)
@@ -99,12 +101,13 @@ def heading_level(line: str) -> int | None:
             # A title starts with a capital: "Điều 4. của Luật ..." is a citation in prose.
             return None if line[number.end() :].lstrip()[:1].islower() else rank
     roman = _ROMAN_SECTION.match(line)
-    if roman and _is_capitals(roman.group("title")):
+    if roman and is_capitals(roman.group("title")):
         return 3
     return None
 
 
-def _is_capitals(text: str) -> bool:
+def is_capitals(text: str) -> bool:
+    """Text with letters, all of them capitals: `CHÍNH PHỦ`, `II. CÁC THÀNH PHẦN`."""
     return any(char.isalpha() for char in text) and text == text.upper()
 
 
@@ -127,7 +130,7 @@ def is_signature_line(line: str) -> bool:
     """`TM. ỦY BAN NHÂN DÂN`, `KT. BỘ TRƯỞNG`, `Q.`, `TL.`, `TUQ.` ... or `Nơi nhận:`."""
     line = line.strip()
     signature = _SIGNATURE.match(line)
-    return bool((signature and _is_capitals(signature.group("title"))) or _RECIPIENTS.match(line))
+    return bool((signature and is_capitals(signature.group("title"))) or _RECIPIENTS.match(line))
 
 
 def is_header_line(line: str) -> bool:
@@ -154,12 +157,18 @@ def _is_header_piece(text: str) -> bool:
     )
 
 
-def _is_strong_header_line(line: str) -> bool:
-    """Header lines that only a letterhead has (a rule or a date may be anywhere)."""
+def is_letterhead_line(line: str) -> bool:
+    """A header line that only a letterhead has: quốc hiệu, tiêu ngữ or number, alone or as
+    one of the line's columns (a rule or a date may be anywhere)."""
     return any(
         _NATIONAL_NAME.match(piece) or _MOTTO.match(piece) or _NUMBER_LINE.match(piece)
         for piece in _pieces(line)
     )
+
+
+def is_letter_subject(line: str) -> bool:
+    """`V/v triển khai thực hiện ...`: the subject of a letter, in its letterhead."""
+    return bool(_LETTER_SUBJECT.match(line.strip()))
 
 
 def letterhead_length(lines: Sequence[str]) -> int:
@@ -172,7 +181,7 @@ def letterhead_length(lines: Sequence[str]) -> int:
     for position, line in enumerate(lines[:_LETTERHEAD_WINDOW]):
         if is_header_line(line):
             end = position + 1
-            has_strong_line = has_strong_line or _is_strong_header_line(line)
+            has_strong_line = has_strong_line or is_letterhead_line(line)
         elif len(line.strip()) > _MAX_LETTERHEAD_LINE or line.rstrip().endswith("."):
             break
     return end if has_strong_line else 0

@@ -136,7 +136,7 @@ def _summary(lines: list[str]) -> str:
     for line in lines:
         if _ends_summary(line):
             break
-        if not _is_capitals(line):
+        if not legal.is_capitals(line):
             if not parts:
                 parts.append(line)
             break
@@ -155,14 +155,10 @@ def _ends_summary(line: str) -> bool:
     )
 
 
-def _is_capitals(text: str) -> bool:
-    return any(char.isalpha() for char in text) and text == text.upper()
-
-
 def _sentence_case(text: str) -> str:
     """`QUY ĐỊNH ... CỦA BỘ LUẬT LAO ĐỘNG` -> `Quy định ... của Bộ luật Lao động`; text that is
     not all capitals is kept as written."""
-    if not _is_capitals(text):
+    if not legal.is_capitals(text):
         return text
     lower = text.lower()
     lower = _PROPER_NAME.sub(lambda match: _PROPER_NAMES[match.group(0)], lower)

@@ -225,9 +225,7 @@ def remove_page_furniture(root) -> None:
             continue
         if _is_furniture(element) and _text_length(element) <= _MAX_FURNITURE_SHARE * page_text:
             doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            _drop(element)
+    _drop(doomed)
 
 
 def _text_length(element) -> int:
@@ -257,17 +255,34 @@ def _is_note(element) -> bool:
     return "note" in kinds.lower()
 
 
-def _drop(element) -> None:
-    """Remove an element but keep its tail text, which belongs to the parent."""
-    parent = element.getparent()
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+def _drop(elements: list) -> None:
+    """Remove the elements but keep their tails, text of their parents."""
+    doomed = set(elements)
+    parents = {element.getparent() for element in elements}
+    for parent in parents - doomed - {None}:
+        _drop_children(parent, doomed)
+
+
+def _drop_children(parent, doomed: set) -> None:
+    """Remove the doomed children of `parent`, each tail joined to the text before it (the
+    tail of the kept sibling before, or the parent's text) once per run of dropped siblings:
+    appended one by one, the text was copied again for each."""
+    receiver, pieces = None, [parent.text or ""]
+    for child in list(parent):
+        if child in doomed:
+            pieces.append(child.tail or "")
+            parent.remove(child)
         else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
+            _set_text(parent, receiver, "".join(pieces))
+            receiver, pieces = child, [child.tail or ""]
+    _set_text(parent, receiver, "".join(pieces))
+
+
+def _set_text(parent, receiver, text: str) -> None:
+    if receiver is None:
+        parent.text = text or None
+    else:
+        receiver.tail = text or None
 
 
 def _main_content(root, path: Path) -> list:

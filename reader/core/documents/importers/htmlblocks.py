@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from reader.core.documents.importers.base import RawBlock
+from reader.core.documents.importers.tablegrid import Span, spread, without_blank_columns
 from reader.core.documents.model import BlockKind
 from reader.core.errors import InputError
 
@@ -124,6 +125,7 @@ MAX_LINED_PARAGRAPH_CHARS = 1000
 # times, or a small page of deep markup, must not fill the memory. Far above any real book.
 MAX_TEXT_CHARS = 64 * 2**20
 MAX_BLOCKS = 2**20
+_ALL_ROWS = 65534  # the largest rowspan browsers honour
 _CELL_TAGS = frozenset({"td", "th"})
 # Elements that make a cell hold page content (paragraphs, headings), not a datum.
 _CONTENT_TAGS = frozenset({"p", "div", "ul", "ol", "blockquote", "pre", "table"}) | frozenset(
@@ -277,6 +279,22 @@ def table_cells(table: etree._Element) -> list[list[etree._Element]]:
     return rows
 
 
+def _cell_span(cell: etree._Element) -> Span[str]:
+    return Span(visible_text(cell), _span(cell, "colspan"), _span(cell, "rowspan"))
+
+
+def _span(cell: etree._Element, attribute: str) -> int:
+    """A cell's colspan or rowspan as browsers read it: its leading digits, else 1; a rowspan
+    of 0 covers the rest of the table."""
+    digits = re.match(r"\s*(\d+)", cell.get(attribute) or "")
+    if digits is None:
+        return 1
+    span = int(digits.group(1))
+    if span == 0:
+        return _ALL_ROWS if attribute == "rowspan" else 1
+    return min(span, _ALL_ROWS)
+
+
 def _enclosing_table(element: etree._Element) -> etree._Element | None:
     return next((a for a in element.iterancestors() if local_name(a) == "table"), None)
 
@@ -298,12 +316,10 @@ def _holds(cell: etree._Element, tags: Collection[str]) -> bool:
     return any(local_name(node) in tags for node in cell.iterdescendants())
 
 
-def _is_code_block(element: etree._Element) -> bool:
-    """A <code> that is all of its block (not code quoted in a sentence, nor inside <pre>)."""
-    parent = element.getparent()
-    if parent is None or local_name(parent) not in _CODE_BLOCK_PARENTS:
-        return False
-    if (parent.text or "").strip():
+def _holds_only_code(parent: etree._Element) -> bool:
+    """All that `parent` shows is <code> elements: each is a block of code, not code quoted in
+    a sentence (nor inside <pre>)."""
+    if local_name(parent) not in _CODE_BLOCK_PARENTS or (parent.text or "").strip():
         return False
     return all(
         local_name(child) == "code" and not (child.tail or "").strip()
@@ -322,6 +338,8 @@ class _Walker:
         self.footnote_depth = 0
         self.footnote_elements: set[etree._Element] = set()
         self.root_parts: list[str] = []  # loose text directly in <body>
+        # Decided once per parent: asking for each of its <code> children is quadratic.
+        self.code_parents: dict[etree._Element, bool] = {}
 
     def walk(self, root: etree._Element) -> None:
         walker = etree.iterwalk(root, events=("start", "end"))
@@ -354,7 +372,7 @@ class _Walker:
             self.quote_depth += 1
         if tag == "br":
             self._parts().append("\n")
-        elif tag in _BLOCK_TAGS or (tag == "code" and _is_code_block(element)):
+        elif tag in _BLOCK_TAGS or (tag == "code" and self._is_code_block(element)):
             self._flush_open()
             self._flush_root()
             kind, level = self._kind(tag, element)
@@ -373,6 +391,14 @@ class _Walker:
             self.footnote_elements.discard(element)
             self.footnote_depth -= 1
         self._text(element.tail)
+
+    def _is_code_block(self, element: etree._Element) -> bool:
+        parent = element.getparent()
+        if parent is None:
+            return False
+        if parent not in self.code_parents:
+            self.code_parents[parent] = _holds_only_code(parent)
+        return self.code_parents[parent]
 
     def _anchor(self, element: etree._Element) -> None:
         element_id = element.get("id")
@@ -393,7 +419,8 @@ class _Walker:
             self._anchor(element)
         for caption in table.iterchildren("{*}caption"):
             self.builder.emit(BlockKind.CAPTION, visible_text(caption), 0)
-        self.builder.emit_table([[visible_text(cell) for cell in row] for row in cells])
+        spans = [[_cell_span(cell) for cell in row] for row in cells]
+        self.builder.emit_table(without_blank_columns(spread(spans, ""), ""))
         return True
 
     def _kind(self, tag: str, element: etree._Element) -> tuple[BlockKind, int]:

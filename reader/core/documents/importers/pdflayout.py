@@ -26,6 +26,7 @@ SOFT_HYPHEN = "\u00ad"  # a word break the typesetter chose: never part of the w
 _PDFIUM_HYPHENS = ("\x02", "\ufffe")  # how PDFium reports a hyphen ending a line
 WORD_BREAKS = (SOFT_HYPHEN, *_PDFIUM_HYPHENS)  # a word goes on in the next line
 _LINE_END_HYPHENS = ("-", "\u2010", *_PDFIUM_HYPHENS)
+_MAX_WORD = 100  # letters looked at before a line-end hyphen: no word is longer
 # Bullets, numbers and letters opening a list item; a symbol font's bullet (Word's Symbol and
 # Wingdings) comes out of a PDF as a private-use character.
 _BULLET = re.compile(
@@ -546,17 +547,24 @@ class Hyphenation:
         )
 
     def join(self, texts: list[str]) -> str:
-        out = ""
+        # Pieces joined once at the end, and only the text just before a hyphen looked at:
+        # editing the whole paragraph at each hyphen was quadratic on a long one.
+        pieces: list[str] = []
         for text in (text.strip() for text in texts):
-            if not out:
-                out = text
-            elif out.endswith(SOFT_HYPHEN):
-                out = out[:-1] + text
-            elif out.endswith(_LINE_END_HYPHENS):
-                out = out[:-1] + self._hyphen(out, text) + text
+            if not pieces:
+                pieces.append(text)
+            elif pieces[-1].endswith(SOFT_HYPHEN):
+                pieces[-1] = pieces[-1][:-1]
+                pieces.append(text)
+            elif pieces[-1].endswith(_LINE_END_HYPHENS):
+                hyphen = self._hyphen(_last_characters(pieces, _MAX_WORD + 1), text)
+                pieces[-1] = pieces[-1][:-1]
+                pieces.append(hyphen + text)
             else:
-                out += " " + text
-        return out
+                pieces.append(" " + text)
+            while pieces and not pieces[-1]:
+                pieces.pop()  # so that the last piece ends as the text does
+        return "".join(pieces)
 
     def _hyphen(self, before: str, after: str) -> str:
         """ "" to join the halves of a word split at the line end, else the hyphen printed."""
@@ -570,6 +578,15 @@ class Hyphenation:
         if f"{head.group()}-{tail.group()}".lower() in self.words:
             return "-"
         return "" if joined.isascii() else "-"
+
+
+def _last_characters(pieces: list[str], count: int) -> str:
+    tail = ""
+    for piece in reversed(pieces):
+        tail = piece + tail
+        if len(tail) >= count:
+            break
+    return tail[-count:]
 
 
 def _blocks(

@@ -9,6 +9,7 @@ items, headings, a letterhead, signature lines, verse and tables drawn with pipe
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -106,6 +107,8 @@ def _lines(text: str) -> list[_Line]:
     for raw in [*text.split("\n"), ""]:
         line = _Line.of(raw)
         columns = _columns(raw, line)
+        if signature_start is not None and _ends_signature(line, signature_start):
+            signature_start = None  # else a later table with a column there would be split
         for start, column in columns[1:]:
             if legal.is_signature_line(column):
                 signature_start = start
@@ -129,6 +132,14 @@ def _columns(raw: str, line: _Line) -> list[tuple[int, str]]:
     """(start, text) of the columns of a line drawn in columns."""
     ends = [*line.column_starts[1:], len(raw)]
     return [(start, raw[start:end]) for start, end in zip(line.column_starts, ends, strict=True)]
+
+
+def _ends_signature(line: _Line, signature_start: int) -> bool:
+    """A blank line, or one neither beside the signature nor a recipient, ends the recipients
+    and so the signature's column."""
+    if not line.text:
+        return True
+    return not _has_column_at(line, signature_start) and not _BULLET.match(line.text)
 
 
 def _has_column_at(line: _Line, start: int) -> bool:
@@ -359,9 +370,14 @@ def _aligned(first: _Line, line: _Line) -> bool:
     first_starts, starts = first.column_starts, line.column_starts
     if len(first_starts) < 2 or len(starts) < 2:
         return False
-    return all(
-        any(abs(start - known) <= _COLUMN_SLACK for known in first_starts) for start in starts[1:]
-    )
+    return all(_near_one_of(first_starts, start) for start in starts[1:])
+
+
+def _near_one_of(ascending: tuple[int, ...], position: int) -> bool:
+    """Some start of `ascending` is within the slack of `position`: found by bisection, since
+    comparing every pair of starts of two long lines was quadratic."""
+    index = bisect_left(ascending, position - _COLUMN_SLACK)
+    return index < len(ascending) and ascending[index] <= position + _COLUMN_SLACK
 
 
 def _table_block(lines: list[_Line]) -> RawBlock:
