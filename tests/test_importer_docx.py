@@ -446,3 +446,18 @@ def test_a_bomb_in_a_part_python_docx_parses_is_still_refused(tmp_path: Path, ca
     plain = _docx_with_a_picture(tmp_path / "plain.docx", ["Một đoạn văn."])
     bomb = _with_member_of_zeros(plain, tmp_path / "bomb.docx", "word/styles.xml", 100 * 2**20)
     assert_refused(bomb, "zip bomb", capsys)
+
+
+def test_a_long_run_of_continued_lines_is_one_paragraph_and_ends_where_it_should(
+    tmp_path: Path,
+) -> None:
+    import docx
+
+    made = docx.Document()
+    made.add_paragraph("Bài thơ không có dấu chấm")
+    for index in range(2_000):
+        made.add_paragraph(f"dòng thơ thứ {index} vẫn chưa hết")
+    made.add_paragraph("")
+    made.add_paragraph("dòng sau khoảng trống.")
+    document = load_document(_saved(made, tmp_path / "tho.docx"))
+    assert [block.text.count("\n") for block in document.blocks] == [2_000, 0]

@@ -19,7 +19,9 @@ MAX_MEMBER_BYTES = 64 * 2**20  # a member we parse (chapter, document.xml): far 
 MAX_TOTAL_BYTES = 512 * 2**20
 MAX_MEMBERS = 20_000
 MAX_RATIO = 200  # deflate reaches ~10:1 on text; bombs go to 1000:1 and beyond
-_RATIO_APPLIES_FROM = 2**20  # tiny members can have any ratio harmlessly
+# Smaller members can have any ratio harmlessly (a Word file of repeated lines reaches 270:1 at
+# 2 MiB); every member is bounded by MAX_MEMBER_BYTES and the whole by MAX_TOTAL_BYTES anyway.
+_RATIO_APPLIES_FROM = 16 * 2**20
 # What zipfile raises on a damaged archive besides BadZipFile: odd version fields, undecodable
 # names flagged UTF-8, impossible offsets or sizes.
 ZIP_ERRORS = (

@@ -179,6 +179,8 @@ class _Body:
         self._lines_kind: BlockKind | None = None
         self._lines: list[str] = []
         self._paragraph_open = False  # the last block is a paragraph a next one may continue
+        # Its lines, joined once it closes: joining at each line made long runs quadratic.
+        self._open_lines: list[str] = []
 
     def add(self, items: Iterable) -> None:
         from docx.table import Table
@@ -206,13 +208,14 @@ class _Body:
             return
         block = _paragraph_block(paragraph, _tidy_lines(text), styles)
         if block is None:
-            self._paragraph_open = False  # an empty paragraph is a gap the author left
+            self._close_paragraph()  # an empty paragraph is a gap the author left
         elif not self._joined_to_last_paragraph(block):
             self._break()
             if block.kind is BlockKind.HEADING:
                 self.toc.append((block.level, " ".join(block.text.split()), len(self.blocks)))
             self.blocks.append(block)
             self._paragraph_open = block.kind is BlockKind.PARAGRAPH
+            self._open_lines = [block.text] if self._paragraph_open else []
 
     def _is_code(self, paragraph, style: _Style) -> bool:
         if _CODE_STYLES.intersection(style.names):
@@ -223,11 +226,15 @@ class _Body:
         """Whether `block` is the rest of the last paragraph's sentence, and joined to it."""
         if not (self._paragraph_open and block.kind is BlockKind.PARAGRAPH):
             return False
-        previous = self.blocks[-1].text
-        if not _continues_sentence(previous, block.text):
+        if not _continues_sentence(self._open_lines[-1], block.text):
             return False
-        self.blocks[-1] = RawBlock(BlockKind.PARAGRAPH, f"{previous}\n{block.text}")
+        self._open_lines.append(block.text)
         return True
+
+    def _close_paragraph(self) -> None:
+        if self._paragraph_open and len(self._open_lines) > 1:
+            self.blocks[-1] = RawBlock(BlockKind.PARAGRAPH, "\n".join(self._open_lines))
+        self._paragraph_open, self._open_lines = False, []
 
     def _add_table(self, table) -> None:
         self._break()
@@ -252,7 +259,7 @@ class _Body:
 
     def _break(self) -> None:
         """End the open listing, contents or paragraph: what comes next starts a block."""
-        self._paragraph_open = False
+        self._close_paragraph()
         if self._lines_kind is BlockKind.CODE:
             self.blocks.append(RawBlock(BlockKind.CODE, "\n".join(self._lines)))
         elif self._lines_kind is BlockKind.CONTENTS:
