@@ -461,3 +461,23 @@ def test_a_long_run_of_continued_lines_is_one_paragraph_and_ends_where_it_should
     made.add_paragraph("dòng sau khoảng trống.")
     document = load_document(_saved(made, tmp_path / "tho.docx"))
     assert [block.text.count("\n") for block in document.blocks] == [2_000, 0]
+
+
+def test_a_highly_compressible_document_is_not_taken_for_a_zip_bomb(tmp_path: Path) -> None:
+    import docx
+
+    made = docx.Document()
+    made.add_paragraph("Điều khoản này được lặp lại nhiều lần trong văn bản mẫu.")
+    plain = _saved(made, tmp_path / "mot.docx")
+    path = tmp_path / "lap-lai.docx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":  # the one paragraph, 20,000 times
+                start, end = data.index(b"<w:p>"), data.index(b"</w:p>") + len(b"</w:p>")
+                data = data[:start] + data[start:end] * 20_000 + data[end:]
+            out.writestr(item.filename, data)
+    with zipfile.ZipFile(path) as archive:
+        body = archive.getinfo("word/document.xml")
+    assert body.file_size > 2**20 and body.file_size / body.compress_size > 200
+    assert len(load_document(path).blocks) == 20_000
