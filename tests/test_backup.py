@@ -353,7 +353,17 @@ def test_cli_says_in_one_line_that_an_empty_library_was_moved_aside(capsys) -> N
     path.write_bytes(b"")
     assert main(["library", "list"]) == 0
     err = capsys.readouterr().err
-    assert err.startswith(f"bireader: warning: {path} was empty") and err.count("\n") == 1
+    assert err.startswith(f"bireader: warning: {path}: was empty") and err.count("\n") == 1
+
+
+def test_the_cli_escapes_a_library_path_in_a_warning(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("BIREADER_HOME", str(tmp_path / "home\x1b]0;owned\x07"))
+    path = paths.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    assert main(["library", "list"]) == 0
+    err = capsys.readouterr().err
+    assert "home\\x1b]0;owned\\x07" in err and "\x1b" not in err and err.count("\n") == 1
 
 
 def test_a_library_migrated_from_the_first_revision_restores(tmp_path) -> None:
