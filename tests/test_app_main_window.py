@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 import pytest
@@ -9,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from reader.app.document_view import SOURCE, TARGET
+from reader.core import library
 from reader.core.library import mark_opened
 from reader.core.storage import open_database
 from tests.app_support import (
@@ -623,7 +625,17 @@ def test_editing_a_translation_updates_its_notes_in_the_panel(
     )
 
 
-def test_renaming_in_the_library_stores_the_title_off_the_gui_thread(qtbot, window) -> None:
+def test_renaming_in_the_library_stores_the_title_off_the_gui_thread(
+    qtbot, window, monkeypatch
+) -> None:
+    on_gui_thread: list[bool] = []
+    rename = library.rename_document
+
+    def recording(*args, **kwargs):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return rename(*args, **kwargs)
+
+    monkeypatch.setattr(library, "rename_document", recording)
     open_and_wait(qtbot, window, SAMPLE)
     window.show_library()
     qtbot.waitUntil(lambda: len(window.library_view.rows) == 1, timeout=WAIT_MS)
@@ -632,3 +644,4 @@ def test_renaming_in_the_library_stores_the_title_off_the_gui_thread(qtbot, wind
     qtbot.waitUntil(
         lambda: window.library_view.rows[0].title == "Báo cáo tổng kết", timeout=WAIT_MS
     )
+    assert on_gui_thread == [False]

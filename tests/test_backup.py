@@ -353,7 +353,17 @@ def test_cli_says_in_one_line_that_an_empty_library_was_moved_aside(capsys) -> N
     path.write_bytes(b"")
     assert main(["library", "list"]) == 0
     err = capsys.readouterr().err
-    assert err.startswith(f"bireader: warning: {path} was empty") and err.count("\n") == 1
+    assert err.startswith(f"bireader: warning: {path}: was empty") and err.count("\n") == 1
+
+
+def test_the_cli_escapes_a_library_path_in_a_warning(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("BIREADER_HOME", str(tmp_path / "home\x1b]0;owned\x07"))
+    path = paths.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    assert main(["library", "list"]) == 0
+    err = capsys.readouterr().err
+    assert "home\\x1b]0;owned\\x07" in err and "\x1b" not in err and err.count("\n") == 1
 
 
 def test_a_library_migrated_from_the_first_revision_restores(tmp_path) -> None:
@@ -376,3 +386,25 @@ def test_statistics_gathered_by_analyze_do_not_make_a_backup_foreign(tmp_path) -
         assert connection.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
     restore_from(backup, database.path, known_revisions())
     assert len(_titles(database)) == 1
+
+
+def test_no_connection_is_left_open_when_the_copy_cannot_be_written(
+    database, tmp_path, monkeypatch
+) -> None:
+    opened: list[sqlite3.Connection] = []
+    connect = sqlite3.connect
+
+    def failing_for_the_copy(where, *args, **kwargs):
+        if isinstance(where, Path):  # the copy's partial file; the library is opened by URI
+            raise sqlite3.OperationalError("unable to open database file")
+        connection = connect(where, *args, **kwargs)
+        opened.append(connection)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", failing_for_the_copy)
+    with pytest.raises(InputError, match="cannot write a database there"):
+        backup_to(database.path, tmp_path / "copy.sqlite3")
+    assert opened
+    for connection in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            connection.execute("SELECT 1")

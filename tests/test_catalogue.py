@@ -15,6 +15,7 @@ from reader.core.translate.catalogue import (
     read_index,
     record_verified,
     refresh_catalogue,
+    user_catalogue_dir,
     user_index_path,
 )
 from tests.range_server import RangeServer
@@ -117,6 +118,21 @@ def test_refresh_fetches_and_stores_the_index() -> None:
         assert refresh_catalogue(server.url("/index.json"), timeout=5) == 1
     assert user_index_path().is_file()
     assert find_entry("vi_en").version == "3.0"
+
+
+def test_refresh_leaves_another_refresh_s_download_alone() -> None:
+    others = user_catalogue_dir() / ".index.json.download"  # the name every refresh once used
+    others.write_bytes(b"[]")
+    with RangeServer() as server:
+        server.behaviour.files["/index.json"] = json.dumps(
+            [index_entry("vi", "en", "3.0")]
+        ).encode()
+        assert refresh_catalogue(server.url("/index.json"), timeout=5) == 1
+    assert others.read_bytes() == b"[]"
+    assert sorted(path.name for path in user_catalogue_dir().iterdir()) == [
+        ".index.json.download",
+        "index.json",
+    ]
 
 
 def test_refresh_failure_keeps_the_previous_index() -> None:

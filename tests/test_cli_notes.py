@@ -153,3 +153,11 @@ def test_cli_process_exit_code_without_traceback(sample_copy, tmp_path):
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "--occurrence" in result.stderr
+
+
+def test_tags_with_escape_sequences_are_printed_escaped(capsys, document_id):
+    tag = "x\x1b]0;owned\x07"
+    run(capsys, "notes", "add", document_id, "--quote", "cản bộ", "--tag", tag)
+    for command in ("list", "tags"):
+        code, out, _ = run(capsys, "notes", command)
+        assert code == 0 and "x\\x1b]0;owned\\x07" in out and "\x1b" not in out

@@ -116,3 +116,14 @@ def test_install_a_language_downloads_it_with_a_progress_bar(
     assert code == 0 and "installed OCR data vie" in out
     assert "vie.traineddata" in err and "100%" in err
     assert find_data("vie").path.read_bytes() == body
+
+
+def test_data_paths_with_escape_sequences_are_printed_escaped(
+    capsys, tmp_path, monkeypatch, no_system_tessdata
+) -> None:
+    monkeypatch.setenv("BIREADER_HOME", str(tmp_path / "home\x1b]0;owned\x07"))
+    outputs = [run(capsys, "ocr", "install", str(VIE_DATA))[1]]
+    outputs += [run(capsys, "ocr", command)[1] for command in ("list", "available")]
+    outputs.append(run(capsys, "ocr", "remove", "vie")[1])
+    for out in outputs:
+        assert "home\\x1b]0;owned\\x07" in out and "\x1b" not in out

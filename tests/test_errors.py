@@ -6,11 +6,12 @@ from __future__ import annotations
 import errno
 import threading
 
-from reader.core.errors import collecting_warnings, os_error_message, warn
+import pytest
+
+from reader.core.errors import ReaderWarning, collecting_warnings, os_error_message, warn
 
 
 def test_warnings_reach_the_innermost_collector_only() -> None:
-    warn("outside.txt", "dropped: nobody collects")
     with collecting_warnings() as outer:
         warn("a.txt", "first")
         with collecting_warnings() as inner:
@@ -20,11 +21,17 @@ def test_warnings_reach_the_innermost_collector_only() -> None:
     assert inner == ["b.txt: second"]
 
 
+def test_where_nobody_collects_a_warning_is_a_reader_warning() -> None:
+    with pytest.warns(ReaderWarning, match=r"^outside\.txt: nobody collects$"):
+        warn("outside.txt", "nobody collects")
+
+
 def test_each_thread_collects_its_own() -> None:
     seen: list[str] = []
 
     def elsewhere() -> None:
-        warn("worker.txt", "not the caller's")
+        with pytest.warns(ReaderWarning):
+            warn("worker.txt", "not the caller's")
         with collecting_warnings() as own:
             warn("worker.txt", "its own")
         seen.extend(own)

@@ -10,13 +10,16 @@ import copy
 import functools
 import json
 import shutil
+import sqlite3
 import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import event
 
 from reader.core.errors import InputError
 from reader.core.library import add_document, get_document, list_documents
@@ -371,3 +374,36 @@ def test_fuzz_any_change_is_imported_soundly_or_refused_in_one_line(changes) -> 
                 assert text[note.anchor.doc_start : note.anchor.doc_end] == note.anchor.exact
         for format in ("md", "csv", "json"):
             export_annotations(database, format)
+
+
+def test_more_annotations_than_sqlite_binds_at_once_import(database, exported, tmp_path):
+    @event.listens_for(database.engine, "connect")
+    def _old_sqlite_limit(dbapi_connection, _record) -> None:
+        dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # old builds' limit
+
+    database.engine.dispose()
+    [item] = exported["first"]["items"]
+    items = [{**item, "id": f"urn:uuid:{uuid.uuid4()}"} for _ in range(1_200)]
+    exported["first"]["items"], exported["total"] = items, len(items)
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    assert import_w3c(database, path).imported == 1_200
+    assert import_w3c(database, path).skipped == 1_200
+
+
+def test_a_document_added_by_an_import_is_read_once(database, exported, tmp_path, monkeypatch):
+    from reader.core import library
+
+    reads: list[Path] = []
+
+    def counting(read):
+        return lambda path, *args, **kwargs: reads.append(Path(path)) or read(path, *args, **kwargs)
+
+    for module in (library, importer):
+        if hasattr(module, "load_document"):
+            monkeypatch.setattr(module, "load_document", counting(module.load_document))
+    added = tmp_path / "added.txt"
+    added.write_text(TEXT.replace("văn thư", "lưu trữ"), encoding="utf-8")
+    path = _write(tmp_path, exported, _point_at(added.as_uri()))
+    assert import_w3c(database, path, add_documents=True).documents_added == 1
+    assert reads == [added]

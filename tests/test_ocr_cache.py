@@ -31,3 +31,9 @@ def test_a_damaged_entry_is_a_miss_not_an_error() -> None:
     key = page_key("file", 0, "vie", "data")
     (cache_dir() / f"{key}.json").write_text('{"paragraphs": [{"text": 1', encoding="utf-8")
     assert cached_page(key) is None
+
+
+def test_an_entry_is_readable_by_the_user_only() -> None:
+    key = page_key("file", 1, "vie", "data")
+    store_page(key, PARAGRAPHS)
+    assert (cache_dir() / f"{key}.json").stat().st_mode & 0o077 == 0

@@ -133,3 +133,15 @@ def test_a_download_with_the_wrong_hash_installs_nothing(monkeypatch, no_system_
 def test_a_language_outside_the_catalogue_is_a_clear_error(no_system_tessdata) -> None:
     with pytest.raises(ReaderError, match="no OCR data 'xyz'"):
         download_data("xyz")
+
+
+@pytest.mark.parametrize("name", ["../../x", "../vie", "vie/../eng", "VIE", ""])
+def test_a_language_name_that_is_a_path_reaches_no_file(
+    vie_installed, no_system_tessdata, name: str
+) -> None:
+    outside = tessdata_dir().parent / "x.traineddata"
+    outside.write_bytes(VIE_DATA.read_bytes())
+    for use in (find_data, remove_data, download_data):
+        with pytest.raises(ReaderError, match="is not an OCR language name"):
+            use(name)
+    assert outside.exists() and find_data("vie") is not None

@@ -112,10 +112,6 @@ class OcrControl:
             lambda error: self._ocr_data_failed(owner, error),
         )
 
-    def _ocr_downloading(self, owner: object, done: int, total: int) -> None:
-        if owner == self._ocr_owner and not self._ocr_cancel.is_set():
-            self.ocr_status.show_download(done, total)
-
     def choose_ocr_data_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Install OCR data", "", OCR_DATA_FILTER)
         if path:

@@ -95,7 +95,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     """Our warnings are one line, as errors are; others keep Python's format."""
     stream = file or sys.stderr
     if issubclass(category, ReaderWarning):
-        print(f"bireader: warning: {message}", file=stream)
+        print(f"bireader: warning: {printable(str(message))}", file=stream)
     else:
         stream.write(warnings.formatwarning(message, category, filename, lineno, line))
 

@@ -124,8 +124,9 @@ def _list(args: argparse.Namespace) -> int:
     if not models:
         print("no models installed (see `bireader models available`)", file=sys.stderr)
     for model in models:
-        languages = f"{model.from_name} → {model.to_name}"
-        print(f"{model.code:<18} {languages:<34} {model.version:<8} {printable(str(model.path))}")
+        languages = printable(f"{model.from_name} → {model.to_name}")
+        code, version = printable(model.code), printable(model.version)
+        print(f"{code:<18} {languages:<34} {version:<8} {printable(str(model.path))}")
     return 0
 
 
@@ -146,7 +147,9 @@ def _install(args: argparse.Namespace) -> int:
         model = install_package_file(path)
     else:
         model = _download(requested)
-    print(f"installed {model.code} {model.version} ({model.from_name} → {model.to_name})")
+    print(
+        printable(f"installed {model.code} {model.version} ({model.from_name} → {model.to_name})")
+    )
     return 0
 
 
@@ -207,5 +210,5 @@ def _download(code: str) -> InstalledModel:
 
 def _remove(args: argparse.Namespace) -> int:
     model = remove_installed(args.code)
-    print(f"removed {model.code} {model.version} ({model.from_name} → {model.to_name})")
+    print(printable(f"removed {model.code} {model.version} ({model.from_name} → {model.to_name})"))
     return 0

@@ -113,7 +113,7 @@ def _line(note: Annotation) -> str:
     where = f"doc {note.document_id} ¶{anchor.block_index + 1} {anchor.start}-{anchor.end}"
     side = " [translation]" if note.side == "translation" else ""
     orphan = " ORPHAN" if note.status != "anchored" else ""
-    tags = "".join(f" #{tag}" for tag in note.tags)
+    tags = printable("".join(f" #{tag}" for tag in note.tags))
     quote = " ".join(note.quote.split())
     quote = quote if len(quote) <= 60 else quote[:59] + "…"
     text = f"{note.uuid}  {where}{side}{orphan}  {note.colour}{tags}  “{printable(quote)}”"
@@ -154,7 +154,7 @@ def _delete(args: argparse.Namespace) -> int:
 
 def _tags(args: argparse.Namespace) -> int:
     for tag in list_tags(open_database(), args.document):
-        print(tag)
+        print(printable(tag))
     return 0
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.cli.output import printable
 from reader.core.ocr.options import OcrOptions, OcrProgress, ocr_options
 
 if TYPE_CHECKING:
@@ -71,8 +72,8 @@ def _available(args: argparse.Namespace) -> int:
         return 0
     print(f"{'LANG':<6} {'NAME':<12} {'SIZE':>9}  INSTALLED")
     for row in rows:
-        size = human_size(row["size"])
-        print(f"{row['language']:<6} {row['name']:<12} {size:>9}  {row['installed'] or '-'}")
+        size, installed = human_size(row["size"]), printable(row["installed"] or "-")
+        print(f"{row['language']:<6} {row['name']:<12} {size:>9}  {installed}")
     return 0
 
 
@@ -87,7 +88,7 @@ def _list(args: argparse.Namespace) -> int:
         print("no OCR data installed (see `bireader ocr available`)", file=sys.stderr)
     for data in found:
         origin = " (system)" if data.system else ""
-        print(f"{data.language:<8} {data.path}{origin}")
+        print(f"{data.language:<8} {printable(str(data.path))}{origin}")
     return 0
 
 
@@ -104,7 +105,7 @@ def _install(args: argparse.Namespace) -> int:
             data = download_data(args.data, progress=bar)
         finally:
             bar.close()
-    print(f"installed OCR data {data.language} ({data.path})")
+    print(f"installed OCR data {data.language} ({printable(str(data.path))})")
     return 0
 
 
@@ -112,7 +113,7 @@ def _remove(args: argparse.Namespace) -> int:
     from reader.core.ocr.data import remove_data
 
     data = remove_data(args.language)
-    print(f"removed OCR data {data.language} ({data.path})")
+    print(f"removed OCR data {data.language} ({printable(str(data.path))})")
     return 0
 
 

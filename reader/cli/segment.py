@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from reader.cli.ocr import ocr_page_bar
 from reader.cli.options import AUTO, source_language
-from reader.cli.output import report_warnings
+from reader.cli.output import printable, report_warnings
 from reader.core.documents import Document, load_document
 from reader.core.documents.model import Block, BlockKind, Sentence
 
@@ -42,7 +42,7 @@ def _segment(args: argparse.Namespace) -> int:
         print(json.dumps(document_json(document), ensure_ascii=False, indent=2))
     else:
         for _block, sentence in document.iter_sentences():
-            print(" ".join(sentence.text.split()))  # one sentence, one line
+            print(printable(" ".join(sentence.text.split())))  # one sentence, one line
     return 0
 
 

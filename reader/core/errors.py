@@ -3,11 +3,13 @@
 Warnings are the lighter kind: the input was used, but something in it was not right (a byte
 that is not UTF-8). Whoever reads a file collects them around the reading (`collecting_warnings`)
 and hands them on with the result; code deep inside the reading reports them with `warn`, so
-no parser in between has to pass a list along."""
+no parser in between has to pass a list along. Where nobody collects (opening the library),
+`warn` raises a Python warning, a `ReaderWarning`, that the CLI prints as one line."""
 
 from __future__ import annotations
 
 import errno
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -67,10 +69,14 @@ def collecting_warnings() -> Iterator[list[str]]:
 
 
 def warn(path: str | Path, problem: str) -> None:
-    """Report a problem in an input that was used anyway; dropped where nobody collects."""
+    """Report a problem in an input that was used anyway: to the innermost collector, or as a
+    `ReaderWarning` where nobody collects."""
+    message = f"{path}: {problem}"
     collected = _collected_warnings.get()
-    if collected is not None:
-        collected.append(f"{path}: {problem}")
+    if collected is None:
+        warnings.warn(ReaderWarning(message), stacklevel=2)
+    else:
+        collected.append(message)
 
 
 class ReaderWarning(UserWarning):

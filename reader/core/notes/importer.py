@@ -25,11 +25,17 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from reader.core.documents import Document, load_document
+from reader.core.documents import Document
 from reader.core.documents.files import SizeLimit, read_document_bytes
 from reader.core.errors import InputError
-from reader.core.library import add_document, find_document_by_path, get_document
+from reader.core.library import (
+    find_document_by_path,
+    get_document,
+    read_document,
+    store_document,
+)
 from reader.core.notes.anchoring import Anchor, DocumentText
 from reader.core.notes.models import AnnotationRow
 from reader.core.notes.reanchor import ANCHORED, ORPHAN, anchor_of, reanchor_rows
@@ -54,6 +60,8 @@ from reader.core.storage.models import DocumentRow, utc_now
 _HASH_IRI_PREFIX = "urn:bireader:document:"
 MAX_FILE_BYTES = 128 * 1024 * 1024  # 100,000 annotations with notes take about 70 MB
 MAX_NUMBER_DIGITS = 100  # the schema bounds the values; this only spares int() 5,000 digits
+# SQLite allows 32766 bound parameters nowadays, 999 in old builds: stay well below.
+_LOOKUP_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -89,13 +97,7 @@ def import_w3c(
     documents, added = _resolve_documents(database, path, parsed, document_id, add_documents)
     imported = orphans = skipped = 0
     with database.session() as session:
-        existing = set(
-            session.scalars(
-                select(AnnotationRow.uuid).where(
-                    AnnotationRow.uuid.in_([p.annotation.uuid for p in parsed])
-                )
-            )
-        )
+        existing = _existing_uuids(session, [item.annotation.uuid for item in parsed])
         rows_by_document: dict[int, list[tuple[AnnotationRow, str]]] = {}
         for item in parsed:
             if item.annotation.uuid in existing:
@@ -308,24 +310,38 @@ def _resolve_documents(
         document = get_document(database, document_id)
         return {key: (document_id, document) for key in keys}, 0
     found: dict[tuple[str, str], int] = {}
-    to_add: dict[tuple[str, str], Path] = {}
+    to_add: dict[tuple[str, str], Document] = {}
     for key, item in keys.items():
         source, content_hash = key
         known = _by_hash(database, content_hash) or _by_source(database, source)
         if known is not None:
             found[key] = known
             continue
-        to_add[key] = _file_to_add(path, item, add_documents)
-    for key, file in to_add.items():
-        found[key] = add_document(database, file).document_id
+        to_add[key] = _document_to_add(database, path, item, add_documents)
+    for key, document in to_add.items():
+        found[key] = store_document(database, document).document_id
     documents = {doc_id: get_document(database, doc_id) for doc_id in set(found.values())}
     return {key: (doc_id, documents[doc_id]) for key, doc_id in found.items()}, len(to_add)
 
 
-def _file_to_add(path: Path, item: _Parsed, add_documents: bool) -> Path:
-    """The local file of a document missing from the library, checked to load. An import
-    reads no file it names unless asked: a crafted `file:///etc/passwd` must not end up in the
-    library."""
+def _existing_uuids(session: Session, uuids: list[str]) -> set[str]:
+    """Those of `uuids` already in the library, asked in chunks: one `IN (...)` of them all
+    would pass more bound parameters than SQLite allows."""
+    existing: set[str] = set()
+    for start in range(0, len(uuids), _LOOKUP_CHUNK):
+        chunk = uuids[start : start + _LOOKUP_CHUNK]
+        existing.update(
+            session.scalars(select(AnnotationRow.uuid).where(AnnotationRow.uuid.in_(chunk)))
+        )
+    return existing
+
+
+def _document_to_add(
+    database: Database, path: Path, item: _Parsed, add_documents: bool
+) -> Document:
+    """The local file of a document missing from the library, read (a bad file fails here,
+    before anything is written). An import reads no file it names unless asked: a crafted
+    `file:///etc/passwd` must not end up in the library."""
     where = f"the document {item.title!r} ({item.source or 'no source'}) is not in the library"
     file = _file_of(item.source)
     if not add_documents:
@@ -333,8 +349,7 @@ def _file_to_add(path: Path, item: _Parsed, add_documents: bool) -> Path:
         raise InputError(path, f"{where}: add it first, or import with --document ID{hint}")
     if file is None or not file.is_file():
         raise InputError(path, f"{where} and its file is not there: add it first")
-    load_document(file)  # a bad file fails here, before anything is written
-    return file
+    return read_document(database, file)
 
 
 def _by_hash(database: Database, content_hash: str) -> int | None:

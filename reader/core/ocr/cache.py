@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import secrets
 from pathlib import Path
 
+from reader.core.errors import InputError
+from reader.core.files import write_text
 from reader.core.ocr.engine import OcrParagraph
 from reader.core.paths import data_dir
 
@@ -50,13 +50,11 @@ def cached_page(key: str) -> list[OcrParagraph] | None:
 
 
 def store_page(key: str, paragraphs: list[OcrParagraph]) -> None:
-    """Write atomically (a reader never sees half an entry); a failure only costs a later OCR."""
+    """Written whole (a reader never sees half an entry) and private to the user (the text of
+    the user's scans); a failure only costs a later OCR."""
     path = cache_dir() / f"{key}.json"
-    temporary = path.with_name(f".{key}.{secrets.token_hex(4)}.tmp")
     body = {"paragraphs": [paragraph.to_json() for paragraph in paragraphs]}
     try:
-        temporary.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        log.warning("cannot cache OCR of a page in %s: %s", path, error)
+        write_text(path, json.dumps(body, ensure_ascii=False))
+    except InputError as error:
+        log.warning("cannot cache OCR of a page: %s", error)

@@ -96,6 +96,7 @@ def catalogue_entry(language: str) -> OcrDataEntry | None:
 
 def find_data(language: str) -> OcrData | None:
     """Our installed data for the language, else a system Tesseract's, else None."""
+    _check_language_name(language)
     installed = tessdata_dir() / f"{language}{SUFFIX}"
     if installed.is_file():
         return OcrData(language, installed, system=False)
@@ -138,6 +139,12 @@ def language_of_file(path: Path) -> str:
     return language
 
 
+def _check_language_name(language: str) -> None:
+    """A name becomes a file name: `../x` would reach outside the data folder."""
+    if not LANGUAGE_NAME.fullmatch(language):
+        raise ReaderError(f"'{language}' is not an OCR language name (like vie, eng, chi_sim)")
+
+
 def install_file(path: Path) -> OcrData:
     """Install a `.traineddata` file after checking Tesseract loads it; nothing changes if not."""
     path = Path(path)
@@ -167,6 +174,7 @@ def download_data(
     cancelled: CancelCheck | None = None,
 ) -> OcrData:
     """Download the catalogue's data for the language (checked: size, sha256), then install it."""
+    _check_language_name(language)
     downloads = downloads_dir()  # an unusable data folder is the first thing to say
     entry = catalogue_entry(language)
     if entry is None:
@@ -189,6 +197,7 @@ def download_data(
 
 def remove_data(language: str) -> OcrData:
     """Delete our installed data for the language (a system Tesseract's is not ours to touch)."""
+    _check_language_name(language)
     with _lock(f"remove {language}"):
         target = tessdata_dir() / f"{language}{SUFFIX}"
         if not target.is_file():

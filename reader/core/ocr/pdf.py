@@ -9,14 +9,13 @@ OCR; OCR'd pages give Tesseract's paragraphs.
 from __future__ import annotations
 
 import itertools
-import logging
 import math
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.documents.importers.base import RawBlock, RawDocument
-from reader.core.errors import InputError
+from reader.core.errors import InputError, warn
 from reader.core.ocr.data import find_data
 from reader.core.ocr.engine import MAX_PAGE_PIXELS
 from reader.core.ocr.options import current_options
@@ -27,7 +26,6 @@ MIN_RENDER_DPI, MAX_RENDER_DPI = 200, 400
 _FORM_DEPTH = 8  # objects inside forms inside forms...: the text of a page may be nested
 
 TextLayerReader = Callable[[Path], RawDocument]
-log = logging.getLogger(__name__)
 
 
 def read_with_ocr(path: Path, read_text_layer: TextLayerReader) -> RawDocument:
@@ -56,11 +54,9 @@ def _text_pages_without_ocr_data(path: Path, has_text_pages: bool) -> bool:
     language = current_options().language
     if not has_text_pages or find_data(language) is not None:
         return False
-    log.warning(
-        "%s: scanned pages skipped: no OCR data for '%s' (`bireader ocr install %s`)",
+    warn(
         path,
-        language,
-        language,
+        f"scanned pages skipped: no OCR data for '{language}' (`bireader ocr install {language}`)",
     )
     return True
 

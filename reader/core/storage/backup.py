@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -256,19 +256,22 @@ def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
 
 def _copy(source: Path, destination: Path) -> None:
     try:
-        source_connection = sqlite3.connect(_read_only_uri(source), uri=True)
-        destination_connection = sqlite3.connect(destination)
+        with (
+            closing(sqlite3.connect(_read_only_uri(source), uri=True)) as source_connection,
+            closing(sqlite3.connect(destination)) as destination_connection,
+        ):
+            _backup(source_connection, destination_connection, destination)
     except sqlite3.Error as error:
         raise InputError(destination, f"cannot write a database there ({error})") from error
+
+
+def _backup(source: sqlite3.Connection, destination: sqlite3.Connection, path: Path) -> None:
     try:
-        source_connection.backup(destination_connection)
+        source.backup(destination)
     except sqlite3.Error as error:
         if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_FULL:
-            raise InputError(destination, "disk is full") from error
-        raise InputError(destination, f"copy failed ({error})") from error
-    finally:
-        destination_connection.close()
-        source_connection.close()
+            raise InputError(path, "disk is full") from error
+        raise InputError(path, f"copy failed ({error})") from error
 
 
 def _read_only_uri(path: Path) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reader.core import paths
-from reader.core.errors import ReaderError, ReaderWarning, os_problem
+from reader.core.errors import ReaderError, os_problem, warn
 from reader.core.files import remove_stale_partials
 from reader.core.storage.backup import backup_before_migration
 
@@ -100,12 +99,10 @@ def _set_aside_if_empty(path: Path) -> None:
     for sidecar in ("-wal", "-shm"):
         with suppress(FileNotFoundError):
             os.rename(f"{path}{sidecar}", f"{aside}{sidecar}")
-    warnings.warn(
-        ReaderWarning(
-            f"{path} was empty (0 bytes): moved aside as {aside.name}, and a new library "
-            "was started; `bireader restore FILE` brings back a backup"
-        ),
-        stacklevel=3,
+    warn(
+        path,
+        f"was empty (0 bytes): moved aside as {aside.name}, and a new library was started; "
+        "`bireader restore FILE` brings back a backup",
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import urllib.error
 import urllib.request
@@ -21,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.core.errors import InputError, ReaderError
-from reader.core.files import write_text
+from reader.core.files import write_text, writing
 from reader.core.paths import data_dir, resources_dir
 from reader.core.translate.argos_env import argos_package_module
 from reader.core.translate.packages import (
@@ -217,15 +216,12 @@ def refresh_catalogue(url: str | None = None, timeout: float = REFRESH_TIMEOUT_S
         ) from error
     if len(body) > MAX_INDEX_BYTES:
         raise ReaderError(f"{url}: the model index is larger than {MAX_INDEX_BYTES} bytes")
-    temporary = user_catalogue_dir() / ".index.json.download"
-    temporary.write_bytes(body)
-    try:
-        count = len(read_index(temporary))
-    except InputError as error:
-        temporary.unlink()
-        raise ReaderError(f"{url}: {error.problem}") from error
-    if count == 0:
-        temporary.unlink()
-        raise ReaderError(f"{url}: the model index lists no usable translation package")
-    os.replace(temporary, user_index_path())
+    with writing(user_index_path()) as temporary:  # a name of its own: others may refresh too
+        temporary.write_bytes(body)
+        try:
+            count = len(read_index(temporary))
+        except InputError as error:
+            raise ReaderError(f"{url}: {error.problem}") from error
+        if count == 0:
+            raise ReaderError(f"{url}: the model index lists no usable translation package")
     return count
