@@ -174,8 +174,8 @@ def download_data(
     cancelled: CancelCheck | None = None,
 ) -> OcrData:
     """Download the catalogue's data for the language (checked: size, sha256), then install it."""
-    _check_language_name(language)
     downloads = downloads_dir()  # an unusable data folder is the first thing to say
+    _check_language_name(language)
     entry = catalogue_entry(language)
     if entry is None:
         known = ", ".join(e.language for e in CATALOGUE)
@@ -197,9 +197,10 @@ def download_data(
 
 def remove_data(language: str) -> OcrData:
     """Delete our installed data for the language (a system Tesseract's is not ours to touch)."""
+    folder = tessdata_dir()  # an unusable data folder is the first thing to say
     _check_language_name(language)
     with _lock(f"remove {language}"):
-        target = tessdata_dir() / f"{language}{SUFFIX}"
+        target = folder / f"{language}{SUFFIX}"
         if not target.is_file():
             raise ReaderError(f"OCR data '{language}' is not installed")
         target.unlink()
