@@ -43,9 +43,10 @@ def scan_of_pages(directory: Path, count: int) -> Path:
 def offer_shown(qtbot, window, path: Path):
     window.open_path(path)
     qtbot.waitUntil(
-        lambda: window.ocr_offer is not None and window.ocr_offer.isVisible(), timeout=WAIT_MS
+        lambda: window.ocr.offer_dialog is not None and window.ocr.offer_dialog.isVisible(),
+        timeout=WAIT_MS,
     )
-    return window.ocr_offer
+    return window.ocr.offer_dialog
 
 
 def text_of(opened) -> str:
@@ -72,7 +73,7 @@ def test_a_scan_without_ocr_data_offers_it_and_opens_once_a_file_is_installed(
     assert opened.args[0].document.ocr
     assert "bình đẳng trước pháp luật" in text_of(opened.args[0])
     assert not offer.isVisible()
-    assert window.ocr_status.isHidden()
+    assert window.ocr.status.isHidden()
 
 
 def test_a_file_that_is_not_ocr_data_is_one_line_in_the_offer_and_installs_nothing(
@@ -82,7 +83,7 @@ def test_a_file_that_is_not_ocr_data_is_one_line_in_the_offer_and_installs_nothi
     offer = offer_shown(qtbot, window, scan)
     fake = tmp_path / "vie.traineddata"
     fake.write_bytes(b"not tesseract data " * 8000)
-    window.install_ocr_data_file(fake)
+    window.ocr.install_data_file(fake)
     qtbot.waitUntil(lambda: offer.error.isVisible(), timeout=WAIT_MS)
     assert "\n" not in offer.error.text() and "vie.traineddata" in offer.error.text()
     assert find_data("vie") is None
@@ -129,7 +130,7 @@ def test_a_failed_download_says_why_and_can_be_tried_again(
         qtbot.waitUntil(lambda: offer.error.isVisible(), timeout=WAIT_MS)
     assert "\n" not in offer.error.text()
     assert offer.download_button.isEnabled() and find_data("vie") is None
-    assert window.ocr_status.isHidden()
+    assert window.ocr.status.isHidden()
 
 
 def test_cancel_stops_a_download_in_progress(
@@ -150,7 +151,7 @@ def test_cancel_stops_a_download_in_progress(
         window = make_window(qtbot)
         offer = offer_shown(qtbot, window, scan)
         offer.download_button.click()
-        status = window.ocr_status
+        status = window.ocr.status
         qtbot.waitUntil(lambda: "0.1 of 0.5 MB" in status.label.text(), timeout=WAIT_MS)
         status.cancel_button.click()
         qtbot.waitUntil(lambda: offer.error.isVisible(), timeout=WAIT_MS)
@@ -163,12 +164,12 @@ def test_reading_a_scan_shows_each_page_in_the_status_bar(qtbot, tmp_path: Path)
     window = make_window(qtbot)
     shown: list[str] = []
     # Connected after the window's own slot: the label already says the page being read.
-    window._page_relay.changed.connect(lambda *_: shown.append(window.ocr_status.label.text()))
+    window.ocr.page_relay.changed.connect(lambda *_: shown.append(window.ocr.status.label.text()))
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as opened:
         window.open_path(scan_of_pages(tmp_path, 4))
     reading = [f"Reading page {page} of 4 (OCR)…" for page in (2, 3, 4)]
     assert shown == [*reading, "Read 4 pages (OCR); preparing the text…"]
-    assert window.ocr_status.isHidden()
+    assert window.ocr.status.isHidden()
     text = text_of(opened.args[0])
     assert "bình đẳng" in text and "Chị Dậu" in text
 
@@ -184,15 +185,15 @@ def test_cancel_stops_reading_between_pages(qtbot, tmp_path: Path) -> None:
     def first_page_read(_owner, done: int, _total: int) -> None:
         pages_read.append(done)
         if done == 1:
-            window.ocr_status.cancel_button.click()
+            window.ocr.status.cancel_button.click()
 
-    window._page_relay.changed.connect(first_page_read)
+    window.ocr.page_relay.changed.connect(first_page_read)
     window.open_path(scan_of_pages(tmp_path, page_count))
     qtbot.waitUntil(lambda: "OCR cancelled" in window.statusBar().currentMessage(), timeout=WAIT_MS)
     assert max(pages_read) < page_count  # the worker may read a page before it sees the cancel
     assert not opened and window.opened is None
-    assert window.ocr_status.isHidden()
-    assert window.ocr_offer is None  # a cancel is not missing data
+    assert window.ocr.status.isHidden()
+    assert window.ocr.offer_dialog is None  # a cancel is not missing data
 
 
 def smudged(page, stains: int = 60, seed: int = 1):

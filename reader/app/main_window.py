@@ -32,7 +32,7 @@ from reader.app.settings import AppSettings
 from reader.app.side_panels import SearchPanel, TocPanel
 from reader.app.window_actions import HIGHLIGHT_COLOURS, WindowActions
 from reader.app.window_models import ModelInstaller, ProgressRelay
-from reader.app.window_ocr import OcrControl
+from reader.app.window_ocr import OcrController
 from reader.app.window_opening import APP_TITLE, DocumentOpening
 from reader.app.window_translation import EarlyStart, TranslationControl
 from reader.app.workers import AppContext, OpenedDocument, TranslationRunner, Workers, error_message
@@ -46,9 +46,7 @@ SEARCH_LIMIT = 50
 DOCK_WIDTH = 240  # px, the side panels' first width
 
 
-class MainWindow(
-    WindowActions, DocumentOpening, TranslationControl, ModelInstaller, OcrControl, QMainWindow
-):
+class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstaller, QMainWindow):
     document_opened = Signal(object)  # OpenedDocument
     open_failed = Signal(str)
     visible_translation_ready = Signal()  # the screen's blocks are translated (or cannot be)
@@ -101,7 +99,7 @@ class MainWindow(
         self.popup = TranslationPopup(self)
         self._build_docks()
         self._build_status_bar()
-        self._build_ocr_status()
+        self.ocr = OcrController(self, self.workers)
         self._build_actions()
         self._build_menus()
         self._connect_views()
@@ -513,7 +511,7 @@ class MainWindow(
         self.settings.sync()
         self.popup.hide()
         self._drop_early_translation()
-        self._stop_ocr()
+        self.ocr.stop()
         self.workers.wait()
         self.context.close()
         super().closeEvent(event)

@@ -3,6 +3,7 @@ entry, the bundled sample; showing the opened document, and going back to the li
 
 from __future__ import annotations
 
+import functools
 import gc
 from pathlib import Path
 
@@ -52,7 +53,7 @@ class DocumentOpening:
         generation, relay = self._open_generation, self._early_start
         self._drop_early_translation()
 
-        ocr = self._ocr_options(generation)
+        ocr = self.ocr.options(generation)
 
         def open_it() -> OpenedDocument:
             from reader.core.ocr.options import ocr_options
@@ -69,39 +70,18 @@ class DocumentOpening:
                 )
 
         def opened(document: OpenedDocument) -> None:
-            self._ocr_done(generation)
+            self.ocr.done(generation)
             self._show_document(document)
 
         def failed(error: BaseException) -> None:
-            self._ocr_done(generation)
+            self.ocr.done(generation)
             if generation == self._open_generation:
                 self._drop_early_translation()
-            if not self._ocr_stopped(path, error, source_language, target_language):
+            reopen = functools.partial(self.open_path, path, source_language, target_language)
+            if not self.ocr.stopped(path, error, reopen):
                 self._open_failed(error)
 
         self.workers.submit(open_it, opened, failed)
-
-    def _ocr_stopped(
-        self,
-        path: Path,
-        error: BaseException,
-        source_language: str | None,
-        target_language: str | None,
-    ) -> bool:
-        """Whether opening `path` stopped for OCR: cancelled (said in the status bar), or for
-        want of OCR data (offered, to open it again once installed)."""
-        from reader.core.ocr.data import OcrDataMissing
-        from reader.core.ocr.options import OcrCancelled
-
-        if isinstance(error, OcrCancelled):
-            self.statusBar().showMessage(error_message(error), 10_000)
-            return True
-        if isinstance(error, OcrDataMissing):
-            self.offer_ocr_data(
-                path, error.language, lambda: self.open_path(path, source_language, target_language)
-            )
-            return True
-        return False
 
     def open_library_entry(self, document_id: int) -> None:
         self.statusBar().showMessage("Opening…")
