@@ -40,7 +40,7 @@ from reader.app.pane_view import PaneView
 from reader.app.theme import PaneColors, highlight_colour, pane_colors, tint_colour
 from reader.app.view_find import FindBar, FindMixin, Match
 from reader.app.view_interaction import SentenceInteraction
-from reader.app.view_layout import ROW_GAP_LINES, RowLayout, format_range
+from reader.app.view_layout import ROW_GAP_LINES, RowLayout, TableRowHeights, format_range
 from reader.app.view_painting import RowPainting
 
 if TYPE_CHECKING:  # importing reader.core.documents loads the segmenter (numpy): not at start-up
@@ -63,8 +63,7 @@ class DocumentView(RowLayout, RowPainting, SentenceInteraction, FindMixin, QWidg
         self.text: AlignedText | None = None
         self.geometry_rows = RowGeometry()
         self._layouts: list[OrderedDict[int, QTextLayout]] = [OrderedDict(), OrderedDict()]
-        # (side, block) -> (width, text, row heights): what the other side of a table needs
-        self._table_heights: dict[tuple[int, int], tuple[float, str, list[float]]] = {}
+        self.table_rows = TableRowHeights()
         self._widths = [0.0, 0.0]
         self._measured_widths = [-1.0, -1.0]
         self._dirty_sides: set[int] = {SOURCE, TARGET}

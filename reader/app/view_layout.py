@@ -73,7 +73,7 @@ class RowLayout:
     def _invalidate_layouts(self) -> None:
         for cache in self._layouts:
             cache.clear()
-        self._table_heights.clear()
+        self.table_rows.clear()
         self._dirty_sides = {SOURCE, TARGET}
 
     def ensure_layout(self) -> None:
@@ -254,12 +254,9 @@ class RowLayout:
             return None
         block = self.text.block(block_index)
         width = max(40.0, self._widths[other] - self._indent(block))
-        key = (other, block_index)
-        known = self._table_heights.get(key)
-        if known is None or known[:2] != (width, text):
-            heights = table_row_heights(text, self.font_for(block), width, gap=self._line_height)
-            known = self._table_heights[key] = (width, text, heights)
-        return known[2]
+        return self.table_rows.heights(
+            (other, block_index), text, self.font_for(block), width, gap=self._line_height
+        )
 
     def _static_formats(self, side: int, block_index: int) -> list[QTextLayout.FormatRange]:
         """Source: words OCR was unsure of get a wavy underline. Target: edited sentences get
@@ -309,6 +306,27 @@ class RowLayout:
 # so that offsets into the block's text stay offsets into the layout's.
 _AS_LINE_BREAK = str.maketrans({"\n": "\u2028"})
 _CELLS_AS_LINE_BREAKS = str.maketrans({"\n": "\u2028", "\t": "\u2028"})
+
+
+class TableRowHeights:
+    """The natural row heights of each side of each table, kept per width and text: laying out
+    one side of a table needs the other side's (so that both sides' rows start level), and the
+    other side's layout may not be at hand."""
+
+    def __init__(self) -> None:
+        # (side, block) -> (width, text, row heights)
+        self._known: dict[tuple[int, int], tuple[float, str, list[float]]] = {}
+
+    def clear(self) -> None:
+        self._known.clear()
+
+    def heights(
+        self, key: tuple[int, int], text: str, font: QFont, width: float, *, gap: float
+    ) -> list[float]:
+        known = self._known.get(key)
+        if known is None or known[:2] != (width, text):
+            known = self._known[key] = (width, text, table_row_heights(text, font, width, gap=gap))
+        return known[2]
 
 
 def build_layout(
