@@ -156,21 +156,23 @@ def _install(args: argparse.Namespace) -> int:
 class ProgressBar:
     """A tqdm bar on stderr, drawn from the first progress report (it knows where we resume)."""
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, unit: str = "B"):
         self.label = label
+        self.unit = unit  # "B": bytes, shown in KiB, MiB...; else counted as they are
         self.bar = None
 
     def __call__(self, done: int, total: int | None) -> None:
         from tqdm import tqdm  # only the CLI draws bars
 
         if self.bar is None:
+            in_bytes = self.unit == "B"
             self.bar = tqdm(
                 total=total,
                 initial=done,
                 desc=self.label,
-                unit="B",
-                unit_scale=True,
-                unit_divisor=1024,
+                unit=self.unit,
+                unit_scale=in_bytes,
+                unit_divisor=1024 if in_bytes else 1000,
             )
             return
         self.bar.total = total

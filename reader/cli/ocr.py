@@ -120,19 +120,15 @@ def _remove(args: argparse.Namespace) -> int:
 @contextmanager
 def ocr_page_bar() -> Iterator[None]:
     """Around a command that opens documents: a bar of pages on stderr while a scan is OCR'd."""
-    bar = None
+    from reader.cli.models import ProgressBar  # tqdm is imported once a page is OCR'd
+
+    bar = ProgressBar("OCR", unit="page")
 
     def show(progress: OcrProgress) -> None:
-        nonlocal bar
-        if bar is None:
-            from tqdm import tqdm  # only once a page is OCR'd
-
-            bar = tqdm(total=progress.total, desc="OCR", unit="page", file=sys.stderr)
-        bar.update(1)
+        bar(progress.done, progress.total)
 
     try:
         with ocr_options(OcrOptions(progress=show)):
             yield
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
