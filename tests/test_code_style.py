@@ -1,4 +1,4 @@
-"""The style gate CI runs: `ruff check` and `ruff format --check` over the code (a dev dependency)."""
+"""The style gate CI runs: `ruff check` and `ruff format --check` (ruff is a dev dependency)."""
 
 import subprocess
 import sys
