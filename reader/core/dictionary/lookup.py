@@ -1,0 +1,153 @@
+"""Looking a word up as a reader points at it, and showing what the dictionaries say.
+
+A Vietnamese word is often several syllables written apart ("bảo vệ", "Ban Bí thư"), so
+pointing at one syllable looks up the longest run of syllables around it, within its sentence
+and not across punctuation, that some dictionary has as a headword; a single syllable is the
+last resort. The same works for English and its compounds ("take off").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reader.core.dictionary.installed import Article, Dictionary, DictionaryInfo
+from reader.core.dictionary.normalise import headword_key
+
+MAX_SYLLABLES = 8  # longer headwords are idioms too rare to be worth the queries
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# Article field types shown as (sanitised) markup; every other text type is plain text.
+MARKUP_TYPES = frozenset("hgx")
+_ALLOWED_TAGS = frozenset(
+    "a b i u em strong small big sub sup br p div span font ol ul li dl dt dd table tr td th "
+    "tbody thead blockquote pre code hr h1 h2 h3 h4 h5 h6".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One dictionary's article for what was looked up."""
+
+    dictionary: DictionaryInfo
+    article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The headword found around a pointed-at character, where it is and what it means."""
+
+    start: int
+    end: int
+    text: str  # as written in the sentence
+    found: tuple[Found, ...]
+
+
+def lookup(text: str, dictionaries: Sequence[Dictionary]) -> list[Found]:
+    """The articles for `text` as a whole, in the dictionaries' order."""
+    key = headword_key(text)
+    return [
+        Found(dictionary.info, article)
+        for dictionary in dictionaries
+        for article in dictionary.lookup(key)
+    ]
+
+
+def lookup_at(sentence: str, offset: int, dictionaries: Sequence[Dictionary]) -> Match | None:
+    """The longest headword of the sentence that covers the character at `offset`."""
+    words = [match.span() for match in _WORD.finditer(sentence)]
+    pointed = _word_at(words, offset)
+    if pointed is None:
+        return None
+    first, last = _run_around(sentence, words, pointed)
+    for length in range(min(MAX_SYLLABLES, last - first + 1), 0, -1):
+        for start in range(max(first, pointed - length + 1), min(pointed, last - length + 1) + 1):
+            begin, end = words[start][0], words[start + length - 1][1]
+            key = headword_key(sentence[begin:end])
+            if any(dictionary.contains(key) for dictionary in dictionaries):
+                written = sentence[begin:end]
+                return Match(begin, end, written, tuple(lookup(written, dictionaries)))
+    return None
+
+
+def _word_at(words: list[tuple[int, int]], offset: int) -> int | None:
+    """The word the character at `offset` belongs to (or that ends right before it: a click
+    just after a word's last letter)."""
+    for number, (start, end) in enumerate(words):
+        if start <= offset < end or offset == end:
+            return number
+    return None
+
+
+def _run_around(sentence: str, words: list[tuple[int, int]], pointed: int) -> tuple[int, int]:
+    """The first and last words around `pointed` separated by nothing but spaces."""
+    first = pointed
+    while first > 0 and sentence[words[first - 1][1] : words[first][0]].isspace():
+        first -= 1
+    last = pointed
+    while last + 1 < len(words) and sentence[words[last][1] : words[last + 1][0]].isspace():
+        last += 1
+    return first, last
+
+
+def article_text(article: Article) -> str:
+    """The article as plain text (the command line)."""
+    parts = []
+    for field in article.fields:
+        if field.type in MARKUP_TYPES:
+            parts.append(_markup_text(field.text))
+        elif field.type.islower():
+            parts.append(field.text.strip())
+    return "\n".join(part for part in parts if part)
+
+
+def article_html(article: Article) -> str:
+    """The article as HTML safe to show (the window): markup fields sanitised to a short list
+    of formatting tags, everything else escaped."""
+    parts = []
+    for field in article.fields:
+        if field.type in MARKUP_TYPES:
+            parts.append(sanitised_html(field.text))
+        elif field.type.islower():
+            parts.append(html.escape(field.text.strip()).replace("\n", "<br>"))
+    return "<br>".join(part for part in parts if part)
+
+
+def sanitised_html(markup: str) -> str:
+    """Formatting kept; scripts, styles, forms, frames, event handlers, links to anything but
+    web pages, and every unknown tag (its text kept) removed."""
+    from lxml_html_clean import Cleaner
+
+    if not markup.strip():
+        return ""
+    cleaner = Cleaner(
+        scripts=True,
+        javascript=True,
+        comments=True,
+        style=True,
+        inline_style=True,
+        links=True,
+        meta=True,
+        page_structure=True,
+        processing_instructions=True,
+        embedded=True,
+        frames=True,
+        forms=True,
+        annoying_tags=True,
+        allow_tags=_ALLOWED_TAGS,
+        remove_unknown_tags=False,
+        safe_attrs_only=True,
+        safe_attrs=frozenset({"href", "color", "colspan", "rowspan"}),
+        host_whitelist=(),
+    )
+    return cleaner.clean_html(f"<div>{markup}</div>")
+
+
+def _markup_text(markup: str) -> str:
+    import lxml.html
+
+    if not markup.strip():
+        return ""
+    with_breaks = re.sub(r"(?i)<br\s*/?>", "\n", markup)
+    return lxml.html.fragment_fromstring(with_breaks, create_parent="div").text_content().strip()
