@@ -14,8 +14,8 @@ import stat
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -52,29 +52,36 @@ class _Member:
 
 def gather_files(source: Path, staging: Path, stem: str) -> StarDictFiles:
     """Copy one dictionary's files from `source` into `staging` as `<stem><suffix>`."""
-    members = _members(source)
-    chosen = _one_dictionary(members, source)
     copied = {}
-    for role, member in chosen.items():
-        suffix = next(s for s in ROLES[role] if member.name.endswith(s))
-        target = staging / f"{stem}{suffix}"
-        _copy(member, target, source)
-        copied[role] = target
+    with _members(source) as members:
+        for role, member in _one_dictionary(members, source).items():
+            suffix = next(s for s in ROLES[role] if member.name.lower().endswith(s))
+            target = staging / f"{stem}{suffix}"
+            _copy(member, target, source)
+            copied[role] = target
     return StarDictFiles(copied["ifo"], copied["idx"], copied["articles"], copied.get("syn"))
 
 
-def _members(source: Path) -> list[_Member]:
+@contextmanager
+def _members(source: Path) -> Iterator[list[_Member]]:
+    """The files `source` holds, readable while the block runs (an archive stays open)."""
     if source.is_dir():
-        return _folder_members(source)
+        yield _folder_members(source)
+        return
     if not source.is_file():
         raise InputError(source, "no such file or folder")
     name = source.name.lower()
     if name.endswith(".ifo"):
-        return _folder_members(source.parent, stem=source.name[: -len(".ifo")])
+        yield _folder_members(source.parent, stem=source.name[: -len(".ifo")])
+        return
     if name.endswith(".zip"):
-        return _zip_members(source)
+        with _opened(zipfile.ZipFile, source, "zip") as archive:
+            yield _zip_members(archive, source)
+        return
     if name.endswith(TAR_SUFFIXES):
-        return _tar_members(source)
+        with _opened(tarfile.open, source, "tar") as archive:
+            yield _tar_members(archive, source)
+        return
     raise InputError(
         source,
         "is not a StarDict dictionary: give its .ifo file, its folder, or a .tar.gz, "
@@ -93,11 +100,17 @@ def _folder_members(folder: Path, stem: str | None = None) -> list[_Member]:
     return members
 
 
-def _zip_members(source: Path) -> list[_Member]:
+@contextmanager
+def _opened(opener: Callable, source: Path, kind: str) -> Iterator:
     try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise InputError(source, f"is not a readable zip archive ({error})") from error
+        archive = opener(source)
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as error:
+        raise InputError(source, f"is not a readable {kind} archive ({error})") from error
+    with archive:
+        yield archive
+
+
+def _zip_members(archive: zipfile.ZipFile, source: Path) -> list[_Member]:
     infos = archive.infolist()
     _check_count(infos, source)
     members = []
@@ -116,11 +129,10 @@ def _zip_members(source: Path) -> list[_Member]:
     return members
 
 
-def _tar_members(source: Path) -> list[_Member]:
+def _tar_members(archive: tarfile.TarFile, source: Path) -> list[_Member]:
     try:
-        archive = tarfile.open(source)
-        infos = archive.getmembers()
-    except (tarfile.TarError, OSError, EOFError) as error:
+        infos = archive.getmembers()  # reads the whole archive once: a damaged one fails here
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise InputError(source, f"is not a readable tar archive ({error})") from error
     _check_count(infos, source)
     members = []
@@ -137,7 +149,7 @@ def _tar_members(source: Path) -> list[_Member]:
 def _check_name(name: str, source: Path) -> None:
     if "\\" in name or "\0" in name or name.startswith("/") or ":" in name:
         raise InputError(source, f"member {name!r} has an absolute path or a forbidden character")
-    if any(part in ("..",) for part in PurePosixPath(name).parts):
+    if ".." in PurePosixPath(name).parts:
         raise InputError(source, f"member {name!r} escapes its folder")
 
 

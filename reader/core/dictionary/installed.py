@@ -22,8 +22,8 @@ from pathlib import Path
 
 from reader.core import paths
 from reader.core.dictionary.archives import StarDictFiles, gather_files
-from reader.core.dictionary.normalise import headword_key
 from reader.core.dictionary.index import INDEX_NAME, HeadwordIndex, build_index
+from reader.core.dictionary.normalise import headword_key
 from reader.core.dictionary.stardict import Articles, Field, Ifo, read_ifo, split_fields
 from reader.core.errors import InputError, ReaderError, os_problem
 

@@ -21,8 +21,8 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # Article field types shown as (sanitised) markup; every other text type is plain text.
 MARKUP_TYPES = frozenset("hgx")
 _ALLOWED_TAGS = frozenset(
-    "a b i u em strong small big sub sup br p div span font ol ul li dl dt dd table tr td th "
-    "tbody thead blockquote pre code hr h1 h2 h3 h4 h5 h6".split()
+    """a b i u em strong small big sub sup br p div span font ol ul li dl dt dd table tbody
+    thead tr td th blockquote pre code hr h1 h2 h3 h4 h5 h6""".split()  # noqa: SIM905
 )
 
 

@@ -279,5 +279,5 @@ def _random_access_field(extra: bytes, path: Path) -> tuple[int, tuple[int, ...]
 
 
 def _skip_zero_terminated(file) -> None:
-    while (byte := file.read(1)) not in (b"\0", b""):
+    while file.read(1) not in (b"\0", b""):
         pass
