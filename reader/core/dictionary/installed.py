@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -147,7 +148,12 @@ def _plain_idx(idx: Path) -> Path:
 
 
 def _folder_name(ifo: Ifo, source: Path) -> str:
-    name = re.sub(r"[^\w.-]+", "-", ifo.bookname or source.stem, flags=re.ASCII).strip(".-")
+    """A name easy to type in `dict remove`: the book's name in ASCII ("Việt–Anh" → viet-anh)."""
+    spelt = (ifo.bookname or source.stem).replace("đ", "d").replace("Đ", "D")
+    letters = "".join(
+        c for c in unicodedata.normalize("NFD", spelt) if not unicodedata.combining(c)
+    )
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", letters).strip(".-")
     return name.lower()[:64] or "dictionary"
 
 

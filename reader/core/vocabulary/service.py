@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -50,7 +50,7 @@ class VocabularyEntry:
             row.document_id,
             row.source,
             row.language,
-            row.created_at,
+            _as_utc(row.created_at),
         )
 
     def to_json(self) -> dict:
@@ -208,6 +208,11 @@ def remove_word(database: Database, entry_id: int) -> tuple[VocabularyEntry, Cha
         entry = VocabularyEntry.of(row)
         session.delete(row)
         return entry, VOCABULARY_CHANGED
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _row(session, entry_id: int) -> VocabularyRow:
