@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from reader.core.dictionary.installed import Article, install_dictionary, open_dictionaries
-from reader.core.dictionary.lookup import article_html, article_text, lookup, lookup_at
+from reader.core.dictionary.lookup import (
+    article_html,
+    article_text,
+    longest_at,
+    lookup,
+    lookup_at,
+)
 from reader.core.dictionary.stardict import Field
 from tests.test_dictionary_installed import OVDP
 
@@ -22,6 +28,9 @@ ARTICLES = {
     "nội bộ": "internal",
     "uỷ ban": "committee",
     "thư": "letter",
+    "của": "of; property",
+    "của công": "public property",
+    "công tác": "work, task",
 }
 SENTENCE = "Ban Bí thư chỉ đạo công tác bảo vệ chính trị nội bộ, bảo vệ Đảng; ủy ban họp."
 
@@ -60,6 +69,13 @@ def _at(sentence: str, word: str, dictionaries, nth: int = 0) -> str | None:
 )
 def test_the_longest_headword_around_the_syllable(dictionaries, word, nth, expected):
     assert _at(SENTENCE, word, dictionaries, nth) == expected
+
+
+def test_overlapping_headwords_are_read_as_the_sentence_cuts_them(dictionaries):
+    sentence = "Tầm quan trọng của công tác bảo vệ."
+    assert _at(sentence, "của", dictionaries) == "của"  # not "của công": "của | công tác"
+    assert _at(sentence, "công", dictionaries) == "công tác"
+    assert longest_at(sentence, sentence.index("của"), dictionaries) == "của công"
 
 
 def test_the_match_says_where_it_is_and_what_it_means(dictionaries):

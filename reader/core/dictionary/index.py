@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from reader.core.dictionary.normalise import headword_key
@@ -109,14 +109,16 @@ class HeadwordIndex:
             ).fetchall()
         return list(dict.fromkeys(rows))
 
-    def contains(self, key: str) -> bool:
+    def present(self, keys: Collection[str]) -> set[str]:
+        """Which of `keys` are headwords: one query for all the spans around a pointed word."""
+        if not keys:
+            return set()
+        marks = ", ".join("?" * len(keys))
         with self._lock:
-            return (
-                self._connection.execute(
-                    "SELECT 1 FROM headwords WHERE key = ? LIMIT 1", (key,)
-                ).fetchone()
-                is not None
-            )
+            rows = self._connection.execute(
+                f"SELECT DISTINCT key FROM headwords WHERE key IN ({marks})", tuple(keys)
+            ).fetchall()
+        return {row[0] for row in rows}
 
     def sample(self, count: int) -> list[str]:
         """Some headwords, spread over the dictionary (for guessing its language)."""

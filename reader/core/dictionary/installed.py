@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -80,8 +80,9 @@ class Dictionary:
             for headword, offset, size in self.index.find(key)
         ]
 
-    def contains(self, key: str) -> bool:
-        return self.index.contains(key)
+    def present(self, keys: Collection[str]) -> set[str]:
+        """Which of these comparison keys are headwords here."""
+        return self.index.present(keys)
 
     def close(self) -> None:
         self.index.close()

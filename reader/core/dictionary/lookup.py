@@ -1,9 +1,17 @@
 """Looking a word up as a reader points at it, and showing what the dictionaries say.
 
 A Vietnamese word is often several syllables written apart ("bảo vệ", "Ban Bí thư"), so
-pointing at one syllable looks up the longest run of syllables around it, within its sentence
-and not across punctuation, that some dictionary has as a headword; a single syllable is the
-last resort. The same works for English and its compounds ("take off").
+pointing at one syllable looks for the longest headword around it, within its sentence and not
+across punctuation; a single syllable is the last resort. The same works for English and its
+compounds ("take off").
+
+"Longest" alone misreads where two words overlap: in "của công tác" the longest headword
+around "của" is "của công" (public property), though the sentence says "của | công tác". So
+the words around the pointed syllable are first cut into headwords from right to left, each
+the longest that ends there (backward maximum matching, the usual dictionary-only segmenter
+for Vietnamese and Chinese: it reads "nước | độc lập", "cuộc | đấu tranh", "bước sang | năm
+mới" right, where left to right reads "nước độc", "cuộc đấu", "sang năm"); the headword that
+covers the pointed syllable is the answer. `bench/dictionary_lookup.py` measures both readings.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from reader.core.dictionary.installed import Article, Dictionary, DictionaryInfo
 from reader.core.dictionary.normalise import headword_key
 
 MAX_SYLLABLES = 8  # longer headwords are idioms too rare to be worth the queries
+WINDOW = 10  # words on each side of the pointed one that the segmentation reads
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # Article field types shown as (sanitised) markup; every other text type is plain text.
 MARKUP_TYPES = frozenset("hgx")
@@ -55,19 +64,84 @@ def lookup(text: str, dictionaries: Sequence[Dictionary]) -> list[Found]:
 
 
 def lookup_at(sentence: str, offset: int, dictionaries: Sequence[Dictionary]) -> Match | None:
-    """The longest headword of the sentence that covers the character at `offset`."""
-    words = [match.span() for match in _WORD.finditer(sentence)]
-    pointed = _word_at(words, offset)
-    if pointed is None:
+    """The headword of the sentence that covers the character at `offset` (see the module's
+    docstring for which, when several do)."""
+    run = _Run.around(sentence, offset)
+    if run is None:
         return None
-    first, last = _run_around(sentence, words, pointed)
-    for length in range(min(MAX_SYLLABLES, last - first + 1), 0, -1):
-        for start in range(max(first, pointed - length + 1), min(pointed, last - length + 1) + 1):
-            begin, end = words[start][0], words[start + length - 1][1]
-            key = headword_key(sentence[begin:end])
-            if any(dictionary.contains(key) for dictionary in dictionaries):
-                written = sentence[begin:end]
-                return Match(begin, end, written, tuple(lookup(written, dictionaries)))
+    found = _segment_backward(run.keys, _present_spans(run.keys, dictionaries), run.pointed)
+    if found is None:
+        return None
+    begin, end = run.words[found[0]][0], run.words[found[1]][1]
+    written = sentence[begin:end]
+    return Match(begin, end, written, tuple(lookup(written, dictionaries)))
+
+
+def longest_at(sentence: str, offset: int, dictionaries: Sequence[Dictionary]) -> str | None:
+    """The longest headword covering `offset`, overlaps notwithstanding: the plain rule
+    `lookup_at` refines, kept for the benchmark's comparison."""
+    run = _Run.around(sentence, offset)
+    if run is None:
+        return None
+    present = _present_spans(run.keys, dictionaries)
+    covering = [(start, end) for start, end in present if start <= run.pointed <= end]
+    if not covering:
+        return None
+    start, end = min(covering, key=lambda span: (span[0] - span[1], span[0]))
+    return sentence[run.words[start][0] : run.words[end][1]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """The words around the pointed one that nothing but spaces separate (at most `WINDOW` on
+    each side: a long enumeration without commas need not be cut whole)."""
+
+    words: list[tuple[int, int]]  # (start, end) in the sentence
+    keys: list[str]  # each word's headword key
+    pointed: int  # index into `words`
+
+    @classmethod
+    def around(cls, sentence: str, offset: int) -> _Run | None:
+        words = [match.span() for match in _WORD.finditer(sentence)]
+        pointed = _word_at(words, offset)
+        if pointed is None:
+            return None
+        first, last = _run_around(sentence, words, pointed)
+        first, last = max(first, pointed - WINDOW), min(last, pointed + WINDOW)
+        words = words[first : last + 1]
+        keys = [headword_key(sentence[start:end]) for start, end in words]
+        return cls(words, keys, pointed - first)
+
+
+def _present_spans(keys: list[str], dictionaries: Sequence[Dictionary]) -> set[tuple[int, int]]:
+    """(first word, last word) of every span of the run, up to `MAX_SYLLABLES`, that is a
+    headword: one query per dictionary."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for start in range(len(keys)):
+        for end in range(start, min(start + MAX_SYLLABLES, len(keys))):
+            spans.setdefault(" ".join(keys[start : end + 1]), []).append((start, end))
+    known = set().union(*(dictionary.present(spans) for dictionary in dictionaries))
+    return {span for key in known for span in spans[key]}
+
+
+def _segment_backward(
+    keys: list[str], present: set[tuple[int, int]], pointed: int
+) -> tuple[int, int] | None:
+    """The span covering `pointed` when the run is cut from its end into the longest headwords
+    (an unknown syllable stands alone)."""
+    end = len(keys) - 1
+    while end >= pointed:
+        start = next(
+            (
+                start
+                for start in range(max(0, end - MAX_SYLLABLES + 1), end)
+                if (start, end) in present
+            ),
+            end,
+        )
+        if start <= pointed:
+            return (start, end) if (start, end) in present else None
+        end = start - 1
     return None
 
 
