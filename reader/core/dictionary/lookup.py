@@ -77,6 +77,13 @@ def lookup_at(sentence: str, offset: int, dictionaries: Sequence[Dictionary]) ->
     return Match(begin, end, written, tuple(lookup(written, dictionaries)))
 
 
+def word_at(sentence: str, offset: int) -> str:
+    """The word the character at `offset` belongs to ("" between words)."""
+    words = [match.span() for match in _WORD.finditer(sentence)]
+    pointed = _word_at(words, offset)
+    return "" if pointed is None else sentence[slice(*words[pointed])]
+
+
 def longest_at(sentence: str, offset: int, dictionaries: Sequence[Dictionary]) -> str | None:
     """The longest headword covering `offset`, overlaps notwithstanding: the plain rule
     `lookup_at` refines, kept for the benchmark's comparison."""
