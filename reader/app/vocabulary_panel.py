@@ -55,7 +55,9 @@ class VocabularyPanel(QDockWidget):
         self.table = QTableWidget(0, len(COLUMNS), objectName="vocabularyTable")
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
+        # One line a word (a definition runs long): the whole text is in the tooltip and the editor.
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemChanged.connect(self._edited)
@@ -103,7 +105,6 @@ class VocabularyPanel(QDockWidget):
                     self.table.setItem(row, column, _cell(entry, name, column))
         finally:
             self._filling = False
-        self.table.resizeRowsToContents()
         self.count_label.setText(f"{len(entries)} word{'s' if len(entries) != 1 else ''}")
         self.loaded.emit()
 
@@ -162,8 +163,10 @@ class VocabularyPanel(QDockWidget):
 
 
 def _cell(entry: VocabularyEntry, name: str, column: int) -> QTableWidgetItem:
-    item = QTableWidgetItem(getattr(entry, name))
-    item.setToolTip(getattr(entry, name))
+    text = getattr(entry, name)
+    item = QTableWidgetItem(text)
+    item.setToolTip(text)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     if column == 0:
         item.setData(ID_ROLE, entry.id)
     if column >= EDITABLE_COLUMNS:
