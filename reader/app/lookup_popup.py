@@ -84,26 +84,35 @@ class LookupResult:
 
 class DictionaryShelf:
     """The installed dictionaries, opened once per language and shared by the workers (their
-    index connections are locked); `reload` after an install or a removal."""
+    index connections are locked); opened again when `bireader dict` installs or removes one
+    while the window is open."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_language: dict[str, list[Dictionary]] = {}
+        self._state: tuple = ()
 
     def of(self, language: str) -> list[Dictionary]:
-        from reader.core.dictionary.installed import open_dictionaries
+        from reader.core.dictionary.installed import installed_state, open_dictionaries
 
         with self._lock:
+            state = installed_state()
+            if state != self._state:
+                self._close_all()
+                self._state = state
             if language not in self._by_language:
                 self._by_language[language] = open_dictionaries(language)
             return self._by_language[language]
 
-    def reload(self) -> None:
+    def close(self) -> None:
         with self._lock:
-            for dictionaries in self._by_language.values():
-                for dictionary in dictionaries:
-                    dictionary.close()
-            self._by_language.clear()
+            self._close_all()
+
+    def _close_all(self) -> None:
+        for dictionaries in self._by_language.values():
+            for dictionary in dictionaries:
+                dictionary.close()
+        self._by_language.clear()
 
 
 def look_up(shelf: DictionaryShelf, request: LookupRequest) -> LookupResult:
@@ -254,7 +263,7 @@ class LookupController(QObject):
         self.vocabulary_changed.emit(changes)
 
     def close(self) -> None:
-        self.shelf.reload()
+        self.shelf.close()
 
 
 def _sentence(text, side: Side, block_index: int, sentence_index: int) -> tuple[str, int]:

@@ -16,8 +16,10 @@ import re
 import shutil
 import tempfile
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Collection, Iterator
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from reader.core.dictionary.archives import StarDictFiles, gather_files
 from reader.core.dictionary.index import INDEX_NAME, HeadwordIndex, build_index
 from reader.core.dictionary.normalise import headword_key
 from reader.core.dictionary.stardict import Articles, Field, Ifo, read_ifo, split_fields
-from reader.core.errors import InputError, ReaderError, os_problem
+from reader.core.errors import InputError, ReaderError, os_problem, warn
 
 STEM = "dictionary"
 ABOUT_NAME = "about.json"
@@ -115,7 +117,7 @@ def _prepare(
     target_language: str | None,
 ) -> DictionaryInfo:
     ifo = read_ifo(files.ifo)
-    idx = _plain_idx(files.idx)
+    idx = _plain_idx(files.idx, ifo)
     articles = Articles(files.articles)
     build_index(staging, ifo, idx, files.syn, articles.size())
     index = HeadwordIndex(staging / INDEX_NAME)
@@ -137,13 +139,17 @@ def _prepare(
     return info
 
 
-def _plain_idx(idx: Path) -> Path:
-    """Some dictionaries ship their index gzipped (`.idx.gz`): stored inflated."""
+def _plain_idx(idx: Path, ifo: Ifo) -> Path:
+    """Some dictionaries ship their index gzipped (`.idx.gz`): stored inflated, never beyond
+    the size the `.ifo` declares (a gzip bomb stops there, and the size check then fails)."""
     if idx.suffix != ".gz":
         return idx
     plain = idx.with_suffix("")
-    with gzip.open(idx) as packed, plain.open("wb") as unpacked:
-        shutil.copyfileobj(packed, unpacked)
+    try:
+        with gzip.open(idx) as packed, plain.open("wb") as unpacked:
+            unpacked.write(packed.read(ifo.idxfilesize + 1))
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputError(idx, f"the gzipped index is damaged ({error})") from error
     idx.unlink()
     return plain
 
@@ -220,12 +226,26 @@ def open_dictionary(name: str) -> Dictionary:
 
 
 def open_dictionaries(source_language: str | None = None) -> list[Dictionary]:
-    """Every installed dictionary from `source_language` (all of them for None)."""
-    return [
-        Dictionary(folder)
-        for folder, info in _installed()
-        if source_language in (None, info.source_language)
-    ]
+    """Every installed dictionary from `source_language` (all of them for None); one whose
+    files were damaged since is left out with a warning, not the others with it."""
+    opened = []
+    for folder, info in _installed():
+        if source_language in (None, info.source_language):
+            try:
+                opened.append(Dictionary(folder))
+            except InputError as error:
+                warn(folder, f"left out of look-ups: {error.problem}")
+    return opened
+
+
+def installed_state() -> tuple[tuple[str, int], ...]:
+    """What changes when a dictionary is installed, replaced or removed (for a long-lived
+    reader to know when to open them again)."""
+    state = []
+    for folder in sorted(dictionaries_dir().iterdir()):
+        with suppress(OSError):
+            state.append((folder.name, (folder / ABOUT_NAME).stat().st_mtime_ns))
+    return tuple(state)
 
 
 def remove_dictionary(name: str) -> DictionaryInfo:

@@ -200,11 +200,17 @@ class Articles:
         return self._chunks.uncompressed_size()
 
 
-@dataclass(frozen=True)
 class _DictzipChunks:
-    path: Path
-    chunk_length: int  # uncompressed bytes per chunk
-    starts: tuple[int, ...]  # file offset of each compressed chunk, and of the end
+    """A dictzip file's chunks: each inflated on its own, the last few kept (a look-up and its
+    neighbours mostly fall in the same chunks)."""
+
+    CACHED_CHUNKS = 16
+
+    def __init__(self, path: Path, chunk_length: int, starts: tuple[int, ...]):
+        self.path = path
+        self.chunk_length = chunk_length  # uncompressed bytes per chunk
+        self.starts = starts  # file offset of each compressed chunk, and of the end
+        self._chunk = lru_cache(maxsize=self.CACHED_CHUNKS)(self._inflate)
 
     def read(self, offset: int, size: int) -> bytes:
         first = offset // self.chunk_length
@@ -213,23 +219,24 @@ class _DictzipChunks:
         start = offset - first * self.chunk_length
         return data[start : start + size]
 
-    def _chunk(self, number: int) -> bytes:
-        return _inflate_chunk(self.path, self.starts[number], self.starts[number + 1])
-
     def uncompressed_size(self) -> int:
         chunks = len(self.starts) - 1
         return (chunks - 1) * self.chunk_length + len(self._chunk(chunks - 1)) if chunks else 0
 
+    def cache_info(self):
+        return self._chunk.cache_info()
 
-@lru_cache(maxsize=64)  # a look-up and its neighbours mostly fall in the same few chunks
-def _inflate_chunk(path: Path, start: int, end: int) -> bytes:
-    with path.open("rb") as file:
-        file.seek(start)
-        compressed = file.read(end - start)
-    try:
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(compressed)
-    except zlib.error as error:
-        raise InputError(path, f"damaged dictzip chunk at byte {start} ({error})") from error
+    def _inflate(self, number: int) -> bytes:
+        start, end = self.starts[number], self.starts[number + 1]
+        with self.path.open("rb") as file:
+            file.seek(start)
+            compressed = file.read(end - start)
+        try:
+            return zlib.decompressobj(-zlib.MAX_WBITS).decompress(compressed)
+        except zlib.error as error:
+            raise InputError(
+                self.path, f"damaged dictzip chunk at byte {start} ({error})"
+            ) from error
 
 
 _FTEXT, _FHCRC, _FEXTRA, _FNAME, _FCOMMENT = 1, 2, 4, 8, 16
