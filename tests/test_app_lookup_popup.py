@@ -128,3 +128,18 @@ def test_ctrl_double_click_on_the_translation_looks_up_plain_double_click_edits(
     assert activated.args[0] == TARGET
     with qtbot.waitSignal(view.edit_requested):
         qtbot.mouseDClick(view.target_pane.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_the_shelf_reopens_dictionaries_installed_meanwhile(tmp_path: Path):
+    from reader.app.lookup_popup import DictionaryShelf
+    from reader.core.dictionary.normalise import headword_key
+
+    shelf = DictionaryShelf()
+    write_stardict(tmp_path / "v1", {"nước": "water"}, bookname="Mine")
+    install_dictionary(tmp_path / "v1", "vi", "en")
+    assert shelf.of("vi")[0].lookup(headword_key("nước"))[0].fields[0].text == "water"
+    write_stardict(tmp_path / "v2", {"nước": "water; country, nation"}, bookname="Mine")
+    install_dictionary(tmp_path / "v2", "vi", "en")
+    (dictionary,) = shelf.of("vi")
+    assert dictionary.lookup(headword_key("nước"))[0].fields[0].text == "water; country, nation"
+    shelf.close()

@@ -208,6 +208,18 @@ def test_reinstalling_replaces_and_removing_removes(tmp_path: Path):
         open_dictionary("../packages")
 
 
+def test_a_dictionary_damaged_after_install_is_left_out_with_a_warning(tmp_path: Path):
+    write_stardict(tmp_path / "a", VI_EN, bookname="One")
+    write_stardict(tmp_path / "b", VI_EN, bookname="Two")
+    install_dictionary(tmp_path / "a", "vi", "en")
+    broken = install_dictionary(tmp_path / "b", "vi", "en")
+    (dictionaries_dir() / broken.name / "index.sqlite3").unlink()
+    with pytest.warns(UserWarning, match="left out of look-ups"):
+        opened = open_dictionaries("vi")
+    assert [d.info.title for d in opened] == ["One"]
+    opened[0].close()
+
+
 def test_a_symlinked_file_in_a_folder_is_not_followed(tmp_path: Path):
     write_stardict(tmp_path / "d", VI_EN)
     secret = tmp_path / "secret"
