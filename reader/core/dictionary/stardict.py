@@ -204,7 +204,7 @@ class _DictzipChunks:
     """A dictzip file's chunks: each inflated on its own, the last few kept (a look-up and its
     neighbours mostly fall in the same chunks)."""
 
-    CACHED_CHUNKS = 16
+    CACHED_CHUNKS = 64  # 64 x 58 KB (dictzip's default chunk): under 4 MB a dictionary
 
     def __init__(self, path: Path, chunk_length: int, starts: tuple[int, ...]):
         self.path = path
