@@ -1,4 +1,4 @@
-"""`bireader dict install|list|remove` and `bireader lookup`: output, JSON, exit codes."""
+"""`bireader dict install|list|remove`: output, JSON, exit codes."""
 
 from __future__ import annotations
 
@@ -35,30 +35,15 @@ def test_install_list_lookup_remove(capsys, dictionary_file: Path):
         "vi",
         "en",
     )
-    code, out, _ = run(capsys, "lookup", "HÒA BÌNH", "--from", "vi", "--json")
-    assert code == 0
-    assert json.loads(out) == [
-        {"dictionary": "mini-viet-anh", "headword": "hoà bình", "definition": "peace"}
-    ]
     code, out, _ = run(capsys, "lookup", "ban bí thư")
-    assert code == 0 and "Ban Bí thư (mini-viet-anh)" in out and "<b>Secretariat</b>" in out
+    assert code == 0 and "Ban Bí thư (mini-viet-anh)" in out
     code, out, _ = run(capsys, "dict", "remove", "mini-viet-anh")
     assert code == 0
     code, out, err = run(capsys, "dict", "list")
     assert (code, out) == (0, "") and "no dictionaries installed" in err
 
 
-def test_a_word_not_in_the_dictionaries_exits_1(capsys, dictionary_file: Path):
-    run(capsys, "dict", "install", str(dictionary_file), "--from", "vi", "--to", "en")
-    code, out, _ = run(capsys, "lookup", "xyzzy")
-    assert code == 1 and "not in the dictionaries" in out
-    code, out, _ = run(capsys, "lookup", "xyzzy", "--json")
-    assert (code, json.loads(out)) == (1, [])
-
-
 def test_problems_are_one_line_and_exit_2(capsys, tmp_path: Path, dictionary_file: Path):
-    code, _, err = run(capsys, "lookup", "bảo vệ")
-    assert code == 2 and "no dictionary is installed" in err
     code, _, err = run(capsys, "dict", "remove", "nothing")
     assert code == 2 and "no dictionary named 'nothing'" in err
     (dictionary_file.parent / "test.idx").write_bytes(b"broken")

@@ -65,8 +65,8 @@ def _list(args: argparse.Namespace) -> int:
     if not entries:
         print("the vocabulary is empty (see `bireader vocab add --help`)", file=sys.stderr)
     for entry in entries:
-        definition = entry.definition.split("\n", 1)[0]
-        print(printable(f"{entry.id:>5}  {entry.word:<24} {definition[:60]}"))
+        definition = " ".join(entry.definition.split())  # one line a word
+        print(printable(f"{entry.id:>5}  {entry.word:<24} {definition[:70]}"))
     return 0
 
 
