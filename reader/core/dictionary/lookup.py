@@ -65,11 +65,13 @@ def lookup(text: str, dictionaries: Sequence[Dictionary]) -> list[Found]:
 
 def lookup_at(sentence: str, offset: int, dictionaries: Sequence[Dictionary]) -> Match | None:
     """The headword of the sentence that covers the character at `offset` (see the module's
-    docstring for which, when several do)."""
+    docstring for which, when several do). Should the cut leave the pointed syllable alone and
+    unknown, the longest headword covering it is taken after all."""
     run = _Run.around(sentence, offset)
     if run is None:
         return None
-    found = _segment_backward(run.keys, _present_spans(run.keys, dictionaries), run.pointed)
+    present = _present_spans(run.keys, dictionaries)
+    found = _segment_backward(run.keys, present, run.pointed) or _longest(present, run.pointed)
     if found is None:
         return None
     begin, end = run.words[found[0]][0], run.words[found[1]][1]
@@ -90,12 +92,14 @@ def longest_at(sentence: str, offset: int, dictionaries: Sequence[Dictionary]) -
     run = _Run.around(sentence, offset)
     if run is None:
         return None
-    present = _present_spans(run.keys, dictionaries)
-    covering = [(start, end) for start, end in present if start <= run.pointed <= end]
-    if not covering:
-        return None
-    start, end = min(covering, key=lambda span: (span[0] - span[1], span[0]))
-    return sentence[run.words[start][0] : run.words[end][1]]
+    found = _longest(_present_spans(run.keys, dictionaries), run.pointed)
+    return None if found is None else sentence[run.words[found[0]][0] : run.words[found[1]][1]]
+
+
+def _longest(present: set[tuple[int, int]], pointed: int) -> tuple[int, int] | None:
+    """The longest span covering `pointed` (the leftmost of equally long ones)."""
+    covering = [(start, end) for start, end in present if start <= pointed <= end]
+    return min(covering, key=lambda span: (span[0] - span[1], span[0]), default=None)
 
 
 @dataclass(frozen=True, slots=True)
