@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from reader.app.vocabulary_panel import VocabularyPanel
 from reader.app.workers import Workers
@@ -39,6 +40,20 @@ def test_editing_a_cell_saves_it(qtbot, panel, database):
     with qtbot.waitSignal(panel.loaded, timeout=5000):
         panel.table.item(1, 1).setText("internal, in-house")
     assert [e.definition for e in list_words(database)] == ["to protect", "internal, in-house"]
+
+
+def test_a_definition_is_edited_with_its_lines(qtbot, panel, database):
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    panel.show()
+    panel.table.editItem(panel.table.item(0, 1))
+    editor = panel.table.findChild(QPlainTextEdit)
+    assert editor.toPlainText() == "to protect"
+    editor.setPlainText("to protect\nto defend")
+    with qtbot.waitSignal(panel.loaded, timeout=5000):
+        qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert list_words(database)[0].definition == "to protect\nto defend"
 
 
 def test_deleting_the_selected_rows(qtbot, panel, database):

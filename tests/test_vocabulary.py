@@ -75,6 +75,15 @@ def test_the_sentences_translation_comes_from_the_cache(database, document_id, d
     assert entry.translation == translated and translated
 
 
+def test_the_same_word_in_the_same_sentence_is_kept_once(database):
+    first, _ = add_word(database, "bảo vệ", sentence="Công tác bảo vệ.")
+    again, changes = add_word(database, "Bảo  vệ", sentence="Công tác bảo vệ.")
+    assert (again, bool(changes)) == (first, False)
+    elsewhere, changes = add_word(database, "bảo vệ", sentence="Bảo vệ Tổ quốc.")
+    assert elsewhere.id != first.id and changes.vocabulary
+    assert len(list_words(database)) == 2
+
+
 def test_edit_and_remove(database, document_id):
     entry, _ = add_word(database, "  nội bộ ", sentence="s", document_id=document_id)
     assert entry.word == "nội bộ"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -60,6 +62,7 @@ class VocabularyPanel(QDockWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegate(MultiLineDelegate(self.table))
         self.table.itemChanged.connect(self._edited)
         self.count_label = QLabel(objectName="vocabularyCount")
         self.delete_button = QPushButton("Delete", objectName="deleteWord")
@@ -160,6 +163,38 @@ class VocabularyPanel(QDockWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.failed.emit(error_message(error))
+
+
+class MultiLineDelegate(QStyledItemDelegate):
+    """Cells edit in a plain-text box, not a line edit, so a definition keeps its lines;
+    Ctrl+Enter (or leaving the cell) saves, Escape cancels."""
+
+    def createEditor(self, parent: QWidget, option, index) -> QPlainTextEdit:
+        editor = QPlainTextEdit(parent)
+        editor.setTabChangesFocus(True)
+        return editor
+
+    def setEditorData(self, editor: QPlainTextEdit, index) -> None:
+        editor.setPlainText(index.data(Qt.ItemDataRole.EditRole) or "")
+
+    def setModelData(self, editor: QPlainTextEdit, model, index) -> None:
+        model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(self, editor: QPlainTextEdit, option, index) -> None:
+        rect = option.rect
+        rect.setHeight(max(rect.height(), 5 * option.fontMetrics.height()))
+        editor.setGeometry(rect)
+
+    def eventFilter(self, editor, event) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor)
+            return True
+        return super().eventFilter(editor, event)
 
 
 def _cell(entry: VocabularyEntry, name: str, column: int) -> QTableWidgetItem:

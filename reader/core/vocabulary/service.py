@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from reader.core.changes import Changes
+from reader.core.changes import NO_CHANGES, Changes
 from reader.core.dictionary.normalise import headword_key
 from reader.core.documents import Document
 from reader.core.errors import ReaderError
@@ -92,10 +92,15 @@ def add_word(
     document_id: int | None = None,
     language: str = "",
 ) -> tuple[VocabularyEntry, Changes]:
+    """Save a word; the same word (as headwords compare) in the same sentence is kept once:
+    its entry is returned unchanged, with no changes."""
     word = word.strip()
     if not word:
         raise ReaderError("an empty word cannot be saved")
     with database.session() as session:
+        saved = _same_word(session, word, sentence)
+        if saved is not None:
+            return VocabularyEntry.of(saved), NO_CHANGES
         source = ""
         if document_id is not None:
             document = session.get(DocumentRow, document_id)
@@ -112,6 +117,12 @@ def add_word(
         session.add(row)
         session.flush()
         return VocabularyEntry.of(row), VOCABULARY_CHANGED
+
+
+def _same_word(session, word: str, sentence: str) -> VocabularyRow | None:
+    key = headword_key(word)
+    rows = session.scalars(select(VocabularyRow).where(VocabularyRow.sentence == sentence))
+    return next((row for row in rows if headword_key(row.word) == key), None)
 
 
 def add_from_document(
