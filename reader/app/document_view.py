@@ -57,6 +57,8 @@ class DocumentView(RowLayout, RowPainting, SentenceInteraction, FindMixin, QWidg
     edit_requested = Signal(int, int)
     context_menu_requested = Signal(int, QPoint)  # side, global position
     layout_changed = Signal()
+    # A word double-clicked (Ctrl+double-click on the translation): side, block, character.
+    word_activated = Signal(int, int, int)  # hook: dictionary
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

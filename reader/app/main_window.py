@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from reader.app.dialogs import ExportDialog, NoteDialog, TranslationPopup
 from reader.app.document_view import SOURCE, TARGET, DocumentView
 from reader.app.library_view import LibraryView
+from reader.app.lookup_popup import attach_to_window  # hook: dictionary
 from reader.app.settings import AppSettings
 from reader.app.side_panels import SearchPanel, TocPanel
 from reader.app.window_actions import HIGHLIGHT_COLOURS, WindowActions
@@ -104,6 +105,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self._build_menus()
         self._connect_views()
         self._restore_preferences()
+        self.lookup = attach_to_window(self)  # hook: dictionary
 
     # --- construction --------------------------------------------------------------------------
 

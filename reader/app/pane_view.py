@@ -116,6 +116,10 @@ class PaneView(QAbstractScrollArea):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         hit = self.owner.hit_test(self, event.position())
+        looks_up = self.side == SOURCE or event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if hit is not None and hit.sentence is not None and looks_up:  # hook: dictionary
+            self.owner.word_activated.emit(self.side, hit.block, hit.position)
+            return
         if hit is not None and hit.sentence is not None and self.side == TARGET:
             self.owner.request_edit(hit.block, hit.sentence)
             return

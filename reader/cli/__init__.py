@@ -28,6 +28,9 @@ COMMAND_MODULES = (
     "search",
     "backup",
     "export",
+    "dict",  # hook: dictionary
+    "lookup",  # hook: dictionary
+    "vocab",  # hook: dictionary
 )
 
 EXIT_INPUT_ERROR = 2

@@ -1,0 +1,1 @@
+"""Offline dictionaries in StarDict format: reading, installing, and Vietnamese-aware look-up."""

@@ -1,0 +1,1 @@
+"""The reader's vocabulary list: saved words with their context, exported to Anki or CSV."""
