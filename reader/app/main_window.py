@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from reader.app.dialogs import ExportDialog, NoteDialog, TranslationPopup
-from reader.app.document_view import SOURCE, TARGET, DocumentView
 from reader.app.library_view import LibraryView
+from reader.app.reading.view import DocumentView
 from reader.app.settings import AppSettings
 from reader.app.side_panels import SearchPanel, TocPanel
 from reader.app.window_actions import HIGHLIGHT_COLOURS, WindowActions
@@ -36,6 +36,9 @@ from reader.app.window_ocr import OcrController
 from reader.app.window_opening import APP_TITLE, DocumentOpening
 from reader.app.window_translation import EarlyStart, TranslationControl
 from reader.app.workers import AppContext, OpenedDocument, TranslationRunner, Workers, error_message
+from reader.core.side import Side
+
+SOURCE, TARGET = Side.ORIGINAL, Side.TRANSLATION  # reading-compose: the panes' sides
 
 if TYPE_CHECKING:  # the notes panel imports the core (SQLAlchemy...): not at start-up
     from reader.app.notes_panel import NotesPanel

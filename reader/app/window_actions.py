@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from reader.app import theme
 from reader.app.dialogs import PreferencesDialog
-from reader.app.document_view import SOURCE, TARGET
 from reader.app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE
 from reader.app.window_opening import APP_TITLE
+from reader.core.side import Side
+
+SOURCE, TARGET = Side.ORIGINAL, Side.TRANSLATION  # reading-compose: the panes' sides
 
 # The annotation palette, keys 1-5 (the same names as reader.core.notes.service.COLOURS,
 # which is not imported at start-up).

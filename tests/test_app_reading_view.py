@@ -10,11 +10,11 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QHelpEvent, QTextCharFormat
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from reader.app.aligned_text import PLACEHOLDER, SOURCE, TARGET, AlignedText, RowGeometry
-from reader.app.document_view import DocumentView
-from reader.app.pane_view import OCR_HINT
-from reader.app.view_layout import build_table_layout, table_row_tops
+from reader.app.reading.aligned_text import PLACEHOLDER, AlignedText, RowGeometry
+from reader.app.reading.layout import build_table_layout, table_row_tops
+from reader.app.reading.view import OCR_HINT, DocumentView
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
+from reader.core.side import Side
 from reader.core.translate.service import TranslatedSentence
 
 
@@ -78,8 +78,8 @@ def test_counterpart_ranges_cover_each_translated_sentence() -> None:
     assert target is not None
     for sentence, (start, end) in zip(document.blocks[0].sentences, target.ranges, strict=True):
         assert target.text[start:end] == sentence.text.upper() + "!"
-    assert text.sentence_at(TARGET, 0, target.ranges[1][0] + 2) == 1
-    assert text.sentence_at(SOURCE, 0, document.blocks[0].sentences[2].start) == 2
+    assert text.sentence_at(Side.TRANSLATION, 0, target.ranges[1][0] + 2) == 1
+    assert text.sentence_at(Side.ORIGINAL, 0, document.blocks[0].sentences[2].start) == 2
 
 
 def test_partly_translated_block_shows_placeholder_for_missing_sentences() -> None:
@@ -121,29 +121,34 @@ def test_blocks_start_level_whatever_the_lengths(view: DocumentView) -> None:
     view.set_document(document, translated(document, lambda s: "Short." if s == LONG else LONG * 2))
     rows = view.geometry_rows
     heights = rows.side_heights
-    assert heights[SOURCE][0] > heights[TARGET][0] and heights[TARGET][1] > heights[SOURCE][1]
+    assert (
+        heights[Side.ORIGINAL.index][0] > heights[Side.TRANSLATION.index][0]
+        and heights[Side.TRANSLATION.index][1] > heights[Side.ORIGINAL.index][1]
+    )
     for row in range(3):
-        source_y = view.text_origin(SOURCE, row).y()
-        target_y = view.text_origin(TARGET, row).y()
+        source_y = view.text_origin(Side.ORIGINAL, row).y()
+        target_y = view.text_origin(Side.TRANSLATION, row).y()
         assert source_y == target_y
-        assert rows.height(row) >= max(heights[SOURCE][row], heights[TARGET][row])
+        assert rows.height(row) >= max(
+            heights[Side.ORIGINAL.index][row], heights[Side.TRANSLATION.index][row]
+        )
     # The sentence rectangles on screen start on the same line too.
-    assert view.sentence_rect(SOURCE, 1, 0).top() == pytest.approx(
-        view.sentence_rect(TARGET, 1, 0).top()
+    assert view.sentence_rect(Side.ORIGINAL, 1, 0).top() == pytest.approx(
+        view.sentence_rect(Side.TRANSLATION, 1, 0).top()
     )
 
 
 def test_hover_highlights_the_sentence_and_its_counterpart(qtbot, view: DocumentView) -> None:
     document = make_document([["Câu thứ nhất.", "Câu thứ hai ở đây."], [SHORT]])
     view.set_document(document, translated(document))
-    rect = view.sentence_rect(TARGET, 0, 1)
+    rect = view.sentence_rect(Side.TRANSLATION, 0, 1)
     qtbot.mouseMove(view.target_pane.viewport(), rect.center().toPoint())
     qtbot.waitUntil(lambda: view.hover == (0, 1))
     # The source side paints a highlight over exactly the same sentence.
-    selections = view._selections(SOURCE, 0)
+    selections = view.painter.selections(Side.ORIGINAL, 0)
     start, end = document.blocks[0].sentences[1].start, document.blocks[0].sentences[1].end
     assert [(item.start, item.start + item.length) for item in selections] == [(start, end)]
-    rect = view.sentence_rect(SOURCE, 1, 0)
+    rect = view.sentence_rect(Side.ORIGINAL, 1, 0)
     qtbot.mouseMove(view.source_pane.viewport(), rect.center().toPoint())
     qtbot.waitUntil(lambda: view.hover == (1, 0))
 
@@ -152,7 +157,8 @@ def test_hover_over_empty_space_clears_the_highlight(view: DocumentView) -> None
     document = make_document([[SHORT]])
     view.set_document(document, translated(document))
     far_right = QPointF(
-        view.source_pane.viewport().width() - 3, view.sentence_rect(SOURCE, 0, 0).center().y()
+        view.source_pane.viewport().width() - 3,
+        view.sentence_rect(Side.ORIGINAL, 0, 0).center().y(),
     )
     assert view.hit_test(view.source_pane, far_right) is None
     assert view.hit_test(view.source_pane, QPointF(10, 480)) is None
@@ -165,11 +171,14 @@ def test_click_sets_the_current_sentence_on_both_sides(qtbot, view: DocumentView
         qtbot.mouseClick(
             view.source_pane.viewport(),
             Qt.MouseButton.LeftButton,
-            pos=view.sentence_rect(SOURCE, 0, 1).center().toPoint(),
+            pos=view.sentence_rect(Side.ORIGINAL, 0, 1).center().toPoint(),
         )
     assert changed.args == [0, 1]
     target_start, target_end = view.text.target(0).ranges[1]
-    highlighted = [(item.start, item.start + item.length) for item in view._selections(TARGET, 0)]
+    highlighted = [
+        (item.start, item.start + item.length)
+        for item in view.painter.selections(Side.TRANSLATION, 0)
+    ]
     assert (target_start, target_end) in highlighted
 
 
@@ -223,9 +232,14 @@ def test_translations_arriving_keep_the_rows_level(view: DocumentView) -> None:
     assert not view.visible_translated()
     view.add_translations(translated(document, lambda s: s * 4)[:20])
     for row in range(30):
-        assert view.text_origin(SOURCE, row).y() == view.text_origin(TARGET, row).y()
-    assert view.geometry_rows.side_heights[TARGET][0] > view.geometry_rows.side_heights[SOURCE][0]
-    assert view.geometry_rows.side_heights[TARGET][29] == 0  # still a placeholder
+        assert (
+            view.text_origin(Side.ORIGINAL, row).y() == view.text_origin(Side.TRANSLATION, row).y()
+        )
+    assert (
+        view.geometry_rows.side_heights[Side.TRANSLATION.index][0]
+        > view.geometry_rows.side_heights[Side.ORIGINAL.index][0]
+    )
+    assert view.geometry_rows.side_heights[Side.TRANSLATION.index][29] == 0  # still a placeholder
     view.add_translations(translated(document))
     assert view.visible_translated()
 
@@ -252,7 +266,7 @@ def test_zoom_changes_heights_but_keeps_rows_level(view: DocumentView) -> None:
     before = view.geometry_rows.total
     view.set_base_font("", 20)
     assert view.geometry_rows.total > before
-    assert view.text_origin(SOURCE, 9).y() == view.text_origin(TARGET, 9).y()
+    assert view.text_origin(Side.ORIGINAL, 9).y() == view.text_origin(Side.TRANSLATION, 9).y()
 
 
 def test_measuring_the_rest_of_a_long_document_can_wait(qtbot, view: DocumentView) -> None:
@@ -274,7 +288,7 @@ def test_double_click_on_a_translation_asks_to_edit_it(qtbot, view: DocumentView
         qtbot.mouseDClick(
             view.target_pane.viewport(),
             Qt.MouseButton.LeftButton,
-            pos=view.sentence_rect(TARGET, 0, 1).center().toPoint(),
+            pos=view.sentence_rect(Side.TRANSLATION, 0, 1).center().toPoint(),
         )
     assert requested.args == [0, 1]
 
@@ -319,16 +333,18 @@ def test_highlights_are_painted_on_their_side_and_tint_the_other(view: DocumentV
         }
     )
     second = target.ranges[1][0]
-    assert view.highlight_ranges(SOURCE, 0) == [
+    assert view.highlight_ranges(Side.ORIGINAL, 0) == [
         (4, 7, "yellow", True),
         (*ranges_of(document, 0)[1], "green", False),
     ]
-    assert view.highlight_ranges(TARGET, 0) == [
+    assert view.highlight_ranges(Side.TRANSLATION, 0) == [
         (*target.ranges[0], "yellow", False),
         (second + 3, second + 6, "green", True),
     ]
     # They are part of what each row paints.
-    painted = {(item.start, item.start + item.length) for item in view._selections(SOURCE, 0)}
+    painted = {
+        (item.start, item.start + item.length) for item in view.painter.selections(Side.ORIGINAL, 0)
+    }
     assert (4, 7) in painted
 
 
@@ -337,19 +353,19 @@ def test_translation_highlights_wait_for_their_sentence(view: DocumentView) -> N
     only_first = [s for s in translated(document) if s.sentence_index == 0]
     view.set_document(document, only_first)
     view.set_highlights({0: [FakeHighlight("translation", "blue", 0, 4, (1,))]})
-    assert view.highlight_ranges(TARGET, 0) == []  # the sentence is still a placeholder
+    assert view.highlight_ranges(Side.TRANSLATION, 0) == []  # the sentence is still a placeholder
     view.add_translations(translated(document))
     start = view.text.target(0).ranges[1][0]
-    assert view.highlight_ranges(TARGET, 0) == [(start, start + 4, "blue", True)]
+    assert view.highlight_ranges(Side.TRANSLATION, 0) == [(start, start + 4, "blue", True)]
 
 
 def test_selection_on_the_translation_gives_its_text(view: DocumentView) -> None:
     document = make_document([["Một hai ba.", "Bốn năm."]])
     view.set_document(document, translated(document))
-    view.select(TARGET, (0, 3), (0, 9))
-    assert view.selection() == (TARGET, (0, 3), (0, 9))
+    view.select(Side.TRANSLATION, (0, 3), (0, 9))
+    assert view.selection() == (Side.TRANSLATION, (0, 3), (0, 9))
     assert view.selected_text() == view.text.target(0).text[3:9]
-    assert view.selected_text(SOURCE) == ""  # e.g. "translate selection" ignores it
+    assert view.selected_text(Side.ORIGINAL) == ""  # e.g. "translate selection" ignores it
 
 
 def test_an_annotation_span_over_two_blocks_is_selected_on_both(view: DocumentView) -> None:
@@ -369,9 +385,9 @@ def test_list_items_get_a_bullet_outside_their_text(qtbot, view: DocumentView) -
     background = image.pixelColor(2, 2)
 
     def ink_left_of_text(row: int) -> bool:
-        origin = view.text_origin(SOURCE, row)
+        origin = view.text_origin(Side.ORIGINAL, row)
         top = round(origin.y() - view.source_pane.scroll)
-        height = round(view.geometry_rows.side_heights[SOURCE][row])
+        height = round(view.geometry_rows.side_heights[Side.ORIGINAL.index][row])
         return any(
             image.pixelColor(x, y) != background
             for x in range(2, int(origin.x()) - 1)
@@ -418,7 +434,7 @@ def test_a_table_is_laid_out_as_a_grid_and_each_cell_answers_the_pointer(
     view.set_document(document)
     view.add_translations(translated(document))
     view.ensure_layout()
-    for side in (SOURCE, TARGET):
+    for side in (Side.ORIGINAL, Side.TRANSLATION):
         layout = view.layout_for(side, 1)
         lines = [layout.lineAt(i) for i in range(layout.lineCount())]
         first_row = [line for line in lines if line.y() == lines[0].y()]
@@ -427,7 +443,7 @@ def test_a_table_is_laid_out_as_a_grid_and_each_cell_answers_the_pointer(
         assert second_row_y > max(line.y() for line in first_row)
         for sentence in document.blocks[1].sentences:
             rect = view.sentence_rect(side, 1, sentence.index)
-            hit = view.hit_test(view.panes[side], rect.center())
+            hit = view.hit_test(view.panes[side.index], rect.center())
             assert (hit.block, hit.sentence) == (1, sentence.index)
 
 
@@ -438,7 +454,7 @@ def test_a_tables_rows_start_level_on_both_sides(view: DocumentView) -> None:
     view.add_translations(translated(document, translate=lambda text: f"{text} {long}"))
     view.ensure_layout()
     tops = []
-    for side in (SOURCE, TARGET):
+    for side in (Side.ORIGINAL, Side.TRANSLATION):
         layout = view.layout_for(side, 1)
         text = view.text.text(side, 1)
         tops.append(table_row_tops(layout, text))
@@ -473,17 +489,17 @@ def test_words_ocr_was_unsure_of_are_underlined_and_explained_on_the_source_only
     document = replace(document, blocks=(ocr_block, document.blocks[1]), ocr=True)
     view.set_document(document, translated(document))
 
-    marks = view.layout_for(SOURCE, 0).formats()
+    marks = view.layout_for(Side.ORIGINAL, 0).formats()
     assert [(mark.start, mark.start + mark.length) for mark in marks] == list(unsure)
     wave = QTextCharFormat.UnderlineStyle.WaveUnderline
     assert all(mark.format.underlineStyle() == wave for mark in marks)
-    assert not view.layout_for(SOURCE, 1).formats()  # a block the file held as text
-    assert not view.layout_for(TARGET, 0).formats()  # the translation is not OCR's
-    assert view.ocr_unsure_at(SOURCE, 0, unsure[0][0] + 1)
-    assert not view.ocr_unsure_at(SOURCE, 0, unsure[0][0] - 2)
-    assert not view.ocr_unsure_at(TARGET, 0, unsure[0][0] + 1)
+    assert not view.layout_for(Side.ORIGINAL, 1).formats()  # a block the file held as text
+    assert not view.layout_for(Side.TRANSLATION, 0).formats()  # the translation is not OCR's
+    assert view.ocr_unsure_at(Side.ORIGINAL, 0, unsure[0][0] + 1)
+    assert not view.ocr_unsure_at(Side.ORIGINAL, 0, unsure[0][0] - 2)
+    assert not view.ocr_unsure_at(Side.TRANSLATION, 0, unsure[0][0] + 1)
     # Hovering an unsure word says why it is underlined; elsewhere, nothing.
-    layout, origin = view.layout_for(SOURCE, 0), view.text_origin(SOURCE, 0)
+    layout, origin = view.layout_for(Side.ORIGINAL, 0), view.text_origin(Side.ORIGINAL, 0)
     line = layout.lineForTextPosition(unsure[0][0] + 1)
     for position, hint in ((unsure[0][0] + 1, OCR_HINT), (1, "")):
         x = origin.x() + line.cursorToX(position)[0] + 2
