@@ -10,45 +10,18 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QHelpEvent, QTextCharFormat
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from reader.app.reading.aligned_text import PLACEHOLDER, AlignedText, RowGeometry
-from reader.app.reading.layout import build_table_layout, table_row_tops
+from reader.app.reading.layout import table_row_tops
 from reader.app.reading.view import OCR_HINT, DocumentView
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
 from reader.core.side import Side
-from reader.core.translate.service import TranslatedSentence
-
-
-def make_document(blocks: list[list[str]]) -> Document:
-    """A document whose blocks are the given sentences joined by one space."""
-    built = []
-    for block_index, sentences in enumerate(blocks):
-        text = " ".join(sentences)
-        spans, position = [], 0
-        for sentence_index, sentence in enumerate(sentences):
-            spans.append(Sentence(sentence_index, position, position + len(sentence), sentence))
-            position += len(sentence) + 1
-        built.append(Block(block_index, BlockKind.PARAGRAPH, text, tuple(spans)))
-    return Document("Test", "vi", tuple(built), content_hash="h" * 64)
-
-
-def translated(document: Document, translate=lambda text: f"EN[{text}]", edited=()) -> list:
-    return [
-        TranslatedSentence(
-            block.index,
-            sentence.index,
-            sentence.text,
-            translate(sentence.text),
-            cached=False,
-            edited=(block.index, sentence.index) in edited,
-        )
-        for block, sentence in document.iter_sentences()
-    ]
-
-
-SHORT = "Một câu ngắn."
-LONG = (
-    "Đây là một câu rất dài về công tác bảo vệ chính trị nội bộ của Đảng năm 2023, " * 6
-).strip() + "."
+from tests.reading_support import (
+    LONG,
+    SHORT,
+    make_document,
+    many_blocks,
+    table_document,
+    translated,
+)
 
 
 @pytest.fixture
@@ -59,57 +32,6 @@ def view(qtbot) -> DocumentView:
     widget.show()
     qtbot.waitExposed(widget)
     return widget
-
-
-def many_blocks(count: int) -> Document:
-    return make_document(
-        [[f"Đoạn {i} câu một.", f"Đoạn {i} câu hai dài hơn một chút."] for i in range(count)]
-    )
-
-
-# --- AlignedText (no widgets) ------------------------------------------------------------------
-
-
-def test_counterpart_ranges_cover_each_translated_sentence() -> None:
-    document = make_document([["Câu một.", "Câu hai dài hơn.", "Ba."]])
-    text = AlignedText(document)
-    text.add(translated(document, lambda s: s.upper() + "!"))
-    target = text.target(0)
-    assert target is not None
-    for sentence, (start, end) in zip(document.blocks[0].sentences, target.ranges, strict=True):
-        assert target.text[start:end] == sentence.text.upper() + "!"
-    assert text.sentence_at(Side.TRANSLATION, 0, target.ranges[1][0] + 2) == 1
-    assert text.sentence_at(Side.ORIGINAL, 0, document.blocks[0].sentences[2].start) == 2
-
-
-def test_partly_translated_block_shows_placeholder_for_missing_sentences() -> None:
-    document = make_document([["Một.", "Hai.", "Ba."]])
-    text = AlignedText(document)
-    assert text.target(0) is None  # nothing yet: the pane paints a skeleton
-    text.add([TranslatedSentence(0, 1, "Hai.", "Two.", cached=False, edited=False)])
-    target = text.target(0)
-    assert target.text == f"{PLACEHOLDER} Two. {PLACEHOLDER}"
-    assert target.states == ("missing", "machine", "missing")
-    assert not text.is_translated(0)
-
-
-def test_machine_translation_never_replaces_an_edit() -> None:
-    document = make_document([["Một."]])
-    text = AlignedText(document)
-    text.add([TranslatedSentence(0, 0, "Một.", "Mine.", cached=True, edited=True)])
-    changed = text.add([TranslatedSentence(0, 0, "Một.", "Machine.", cached=False, edited=False)])
-    assert changed == set()
-    assert text.target(0).text == "Mine."
-
-
-def test_row_geometry_finds_rows_by_position() -> None:
-    rows = RowGeometry()
-    rows.reset(3)
-    rows.gap = 10
-    rows.side_heights = [[20.0, 50.0, 5.0], [40.0, 10.0, 5.0]]
-    rows.rebuild()
-    assert rows.tops == [0.0, 50.0, 110.0, 125.0]
-    assert [rows.row_at(y) for y in (0, 49.9, 50, 124, 500)] == [0, 0, 1, 2, 2]
 
 
 # --- the widget --------------------------------------------------------------------------------
@@ -401,32 +323,6 @@ def ranges_of(document: Document, block_index: int) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in document.blocks[block_index].sentences]
 
 
-def table_document() -> Document:
-    """A paragraph, then a 2×2 table whose cells hold one or two sentences."""
-    from reader.core.documents.importers import RawBlock, RawDocument
-    from reader.core.documents.loader import build_document
-
-    rows = (("Số thứ tự", "Nội dung công việc. Ghi chú thêm."), ("1", "Báo cáo tháng."))
-    raw = RawDocument(
-        [RawBlock(BlockKind.PARAGRAPH, SHORT), RawBlock(BlockKind.TABLE, "", rows=rows)]
-    )
-    return build_document(raw, path=None, format="html", language="vi")
-
-
-def test_a_table_translation_keeps_its_cells_and_rows() -> None:
-    document = table_document()
-    text = AlignedText(document)
-    text.add(translated(document))
-    target = text.target(1)
-    assert target is not None
-    assert target.text.split("\n") == [
-        "EN[Số thứ tự]\tEN[Nội dung công việc.] EN[Ghi chú thêm.]",
-        "EN[1]\tEN[Báo cáo tháng.]",
-    ]
-    for (start, end), sentence in zip(target.ranges, document.blocks[1].sentences, strict=True):
-        assert target.text[start:end] == f"EN[{sentence.text}]"
-
-
 def test_a_table_is_laid_out_as_a_grid_and_each_cell_answers_the_pointer(
     view: DocumentView,
 ) -> None:
@@ -459,21 +355,6 @@ def test_a_tables_rows_start_level_on_both_sides(view: DocumentView) -> None:
         text = view.text.text(side, 1)
         tops.append(table_row_tops(layout, text))
     assert len(tops[0]) == 1 and tops[0] == pytest.approx(tops[1], abs=1.0)
-
-
-def test_table_columns_are_wide_enough_for_their_words() -> None:
-    from PySide6.QtGui import QFont, QFontMetricsF
-
-    font = QFont()
-    text = "STT\tCỡ chữ\tKiểu chữ\tVí dụ minh họa\n1\tIn hoa\t13-14\tĐứng, đậm"
-    layout = build_table_layout(text, font, 400.0, gap=10.0)
-    metrics = QFontMetricsF(font)
-    for index in range(layout.lineCount()):
-        line = layout.lineAt(index)
-        shown = text[line.textStart() : line.textStart() + line.textLength()].strip()
-        for word in shown.split():
-            assert metrics.horizontalAdvance(word) <= line.width()
-        assert not shown or shown.split()[0] in text.replace("\t", " ").split()  # words whole
 
 
 # --- OCR: words read with low confidence ---------------------------------------------------------

@@ -139,6 +139,9 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         view.visible_blocks_changed.connect(self._prioritise)
         view.edit_requested.connect(self.edit_translation)
         view.context_menu_requested.connect(self._context_menu)
+        view.translate_selection_requested.connect(
+            self.translate_selection
+        )  # hook: reading-compose
         view.missing_panel.download_clicked.connect(self.download_model)
         view.missing_panel.install_clicked.connect(self.choose_model_file)
         self.library_view.open_requested.connect(self.open_library_entry)
@@ -149,6 +152,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
     def _restore_preferences(self) -> None:
         settings = self.settings
         self.document_view.set_base_font(settings.font_family, settings.font_size)
+        self.document_view.set_reading_layout(settings.reading_layout)  # hook: reading-compose
         self.sync_action.setChecked(settings.synced_scrolling)
         self.document_view.set_synced(settings.synced_scrolling)
         self.theme_actions[settings.theme].setChecked(True)

@@ -3,6 +3,9 @@ and the layout applies (no Qt here)."""
 
 from __future__ import annotations
 
+import contextlib
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 LINE_SPACING_RANGE = (1.0, 2.5)  # times the font's line height
@@ -29,6 +32,23 @@ class ReadingLayout:
 
     def with_values(self, **values: object) -> ReadingLayout:
         return replace(self, **values).clamped()
+
+    def as_values(self) -> dict[str, float | int]:
+        return {name: getattr(self, name) for name in self.field_names()}
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object]) -> ReadingLayout:
+        """From stored values (an INI file gives strings); a missing or unreadable value keeps
+        its default, and each is brought into its range."""
+        default = cls()
+        parsed = {}
+        for name in cls.field_names():
+            kind = type(getattr(default, name))
+            with contextlib.suppress(TypeError, ValueError):
+                value = float(values.get(name))  # type: ignore[arg-type]
+                if math.isfinite(value):
+                    parsed[name] = kind(value)
+        return replace(default, **parsed).clamped()
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
