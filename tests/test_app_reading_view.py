@@ -7,12 +7,14 @@ from dataclasses import dataclass, replace
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent, QTextCharFormat
+from PySide6.QtGui import QFontMetricsF, QHelpEvent, QMouseEvent, QTextCharFormat
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from reader.app.reading.layout import table_row_tops
+from reader.app.reading.reading_layout import ReadingLayout
 from reader.app.reading.view import OCR_HINT, DocumentView
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
+from reader.core.notes.service import Highlight
 from reader.core.side import Side
 from tests.reading_support import (
     LONG,
@@ -389,3 +391,132 @@ def test_words_ocr_was_unsure_of_are_underlined_and_explained_on_the_source_only
         event = QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
         QApplication.sendEvent(viewport, event)
         qtbot.waitUntil(lambda hint=hint: QToolTip.text() == hint)
+
+
+# --- zoom and layout preferences keep the place --------------------------------------------------
+
+
+def current_sentence_y(view: DocumentView) -> float:
+    rect = view.sentence_rect(Side.ORIGINAL, *view.current)
+    assert rect is not None and 0 <= rect.top() < view.source_pane.viewport().height()
+    return rect.top()
+
+
+def test_zoom_keeps_the_current_sentence_where_it_was_on_screen(qtbot, view: DocumentView) -> None:
+    document = many_blocks(300)
+    view.set_document(document, translated(document))
+    view.scroll_to_block(100)
+    view.set_current(106, 1)  # about the middle of the screen
+    qtbot.wait(50)
+    y = current_sentence_y(view)
+    assert y > 100  # a drift would show: the rows above it grow with the font
+    size = view.base_font.pointSizeF()
+    for step in (1, 2, 3, 2):  # Ctrl+= three times, then Ctrl+-
+        view.set_base_font("", size + step)
+        assert current_sentence_y(view) == pytest.approx(y, abs=3)
+        assert view.target_pane.scroll == view.source_pane.scroll  # still synced
+    qtbot.waitUntil(lambda: view.fully_measured, timeout=5000)
+    assert current_sentence_y(view) == pytest.approx(y, abs=3)  # refining heights keeps it too
+
+
+def test_without_a_current_sentence_zoom_keeps_the_top_row(view: DocumentView) -> None:
+    document = many_blocks(300)
+    view.set_document(document, translated(document))
+    view.scroll_to_block(150)
+    view.set_base_font("", view.base_font.pointSizeF() + 3)
+    assert view.top_block() == 150
+
+
+def test_reading_layout_sets_margins_line_width_and_spacing(view: DocumentView) -> None:
+    document = make_document([[LONG], [SHORT], [LONG]])
+    view.set_document(document, translated(document))
+    plain_height = view.geometry_rows.total
+    view.set_reading_layout(ReadingLayout(margin=60, max_line_width=30))
+    layout = view.layout_for(Side.ORIGINAL, 0)
+    char_width = QFontMetricsF(view.base_font).averageCharWidth()
+    assert all(layout.lineAt(i).width() <= 30 * char_width + 1 for i in range(layout.lineCount()))
+    origin = view.text_origin(Side.ORIGINAL, 0)
+    right_gap = view.source_pane.viewport().width() - (origin.x() + layout.lineAt(0).width())
+    assert origin.x() > 60 and right_gap == pytest.approx(origin.x(), abs=2)  # centred column
+    view.set_reading_layout(ReadingLayout(line_spacing=2.0, paragraph_spacing=2.0))
+    assert view.geometry_rows.total > plain_height
+    gaps = view.text_origin(Side.ORIGINAL, 1).y() - view.geometry_rows.top(1)
+    assert gaps == pytest.approx(view.geometry_rows.gap / 2) and view.geometry_rows.gap > 20
+    view.set_reading_layout(ReadingLayout())
+    assert view.geometry_rows.total == pytest.approx(plain_height, abs=1)
+
+
+# --- notes in the text, and the offer to translate a selection -----------------------------------
+
+
+def noted(start: int, end: int, note: str, colour: str = "yellow") -> Highlight:
+    return Highlight("u" + note[:4], "original", colour, 0, start, end, (0,), None, note)
+
+
+def test_a_highlight_with_a_note_is_marked_and_shows_the_note_on_hover(
+    qtbot, view: DocumentView
+) -> None:
+    document = make_document([["Một hai ba bốn năm sáu bảy tám chín mười."]])
+    view.set_document(document, translated(document))
+    view.set_highlights({0: [noted(0, 7, "**Chú ý**: xem _Điều 5_."), noted(11, 18, "")]})
+    underline = {
+        (item.start, item.format.underlineStyle())
+        for item in view.painter.selections(Side.ORIGINAL, 0)
+        if item.format.background().style() != Qt.BrushStyle.NoBrush
+    }
+    dotted = QTextCharFormat.UnderlineStyle.DotLine
+    assert (0, dotted) in underline and (11, dotted) not in underline
+    layout, origin = view.layout_for(Side.ORIGINAL, 0), view.text_origin(Side.ORIGINAL, 0)
+    line = layout.lineAt(0)
+    viewport = view.source_pane.viewport()
+    for position, expected in ((2, "Chú ý"), (14, "")):
+        x = origin.x() + line.cursorToX(position)[0] + 2
+        point = QPoint(round(x), round(origin.y() - view.source_pane.scroll + line.height() / 2))
+        QApplication.sendEvent(
+            viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
+        )
+        if expected:
+            qtbot.waitUntil(lambda expected=expected: expected in QToolTip.text())
+            shown = QToolTip.text()
+            assert "**" not in shown and "Điều 5" in shown  # the Markdown, rendered
+        else:
+            qtbot.waitUntil(lambda: QToolTip.text() == "")
+
+
+def drag_over(qtbot, pane, start: QPointF, end: QPointF) -> None:
+    viewport = pane.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start.toPoint())
+    QApplication.sendEvent(
+        viewport,
+        QMouseEvent(
+            QEvent.Type.MouseMove,
+            end,
+            viewport.mapToGlobal(end),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end.toPoint())
+
+
+def test_selecting_the_original_offers_its_translation(qtbot, view: DocumentView) -> None:
+    document = make_document([["Một hai ba bốn năm.", "Sáu bảy tám."]])
+    view.set_document(document, translated(document))
+    first = view.sentence_rect(Side.ORIGINAL, 0, 0)
+    drag_over(qtbot, view.source_pane, first.topLeft() + QPointF(1, 4), first.center())
+    assert view.selected_text(Side.ORIGINAL)
+    chip = view.chip
+    assert chip.isVisible() and chip.parentWidget() is view.source_pane.viewport()
+    assert chip.geometry().top() >= first.bottom()  # below the selection, not over it
+    with qtbot.waitSignal(view.translate_selection_requested):
+        qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+    assert not chip.isVisible()
+    # A click without a drag selects nothing and offers nothing; nor does the translation side.
+    qtbot.mouseClick(
+        view.source_pane.viewport(), Qt.MouseButton.LeftButton, pos=first.center().toPoint()
+    )
+    assert not chip.isVisible()
+    target = view.sentence_rect(Side.TRANSLATION, 0, 0)
+    drag_over(qtbot, view.target_pane, target.topLeft() + QPointF(1, 4), target.center())
+    assert view.selected_text(Side.TRANSLATION) and not chip.isVisible()

@@ -9,9 +9,10 @@ came from, so a match is highlighted on the right span of the text as shown.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
@@ -22,6 +23,7 @@ _STRAIGHT_QUOTES = str.maketrans(
     {quote: '"' for quote in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"}
     | {quote: "'" for quote in "\u2018\u2019\u201a\u201b\u2032\u2039\u203a"}
 )
+FOLD_BUDGET_S = 0.005  # per event-loop turn spent folding the document before a search
 # Combining marks that `fold` leaves alone because they stand on their own in decomposed text.
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -137,13 +139,35 @@ class FindController(QObject):
         self.matches: list[Match] = []
         self.index = -1
         self.by_block: dict[tuple[Side, int], list[tuple[int, int]]] = {}
-        self._folded_originals: dict[int, FoldedText] = {}  # the original never changes
+        # Folded text by (side, block), with the text it was folded from (translations change).
+        self._folded: dict[tuple[Side, int], tuple[str, FoldedText]] = {}
+        self._unfolded: list[tuple[Side, int]] = []
+        self._aligned: AlignedText | None = None
+        self._fold_timer = QTimer(self, interval=0)
+        self._fold_timer.timeout.connect(self._fold_step)
 
     def reset(self) -> None:
         """A new document: forget the matches and the folded text."""
         self.text = ""
-        self._folded_originals.clear()
+        self._folded.clear()
+        self._fold_timer.stop()
         self._forget_matches()
+
+    def prepare(self, aligned: AlignedText | None) -> None:
+        """Fold the document a few ms at a time while the event loop is idle (the find bar was
+        opened): folding a long document at the first key would freeze the window."""
+        self._aligned = aligned
+        if aligned is not None:
+            blocks = range(len(aligned.document.blocks))
+            self._unfolded = [(side, block) for block in blocks for side in Side]
+            self._fold_timer.start()
+
+    def _fold_step(self) -> None:
+        deadline = time.perf_counter() + FOLD_BUDGET_S
+        while self._unfolded and time.perf_counter() < deadline:
+            self._folded_text(self._aligned, *self._unfolded.pop())
+        if not self._unfolded:
+            self._fold_timer.stop()
 
     def clear(self) -> None:
         self.text = ""
@@ -182,23 +206,22 @@ class FindController(QObject):
         if not needle or aligned is None:
             return
         for block in aligned.document.blocks:
-            for side in (Side.ORIGINAL, Side.TRANSLATION):
-                folded = self._folded(aligned, side, block.index)
+            for side in Side:
+                folded = self._folded_text(aligned, side, block.index)
                 for start, end in folded.find_all(needle) if folded else ():
                     self.matches.append(Match(block.index, side, start, end))
                     self.by_block.setdefault((side, block.index), []).append((start, end))
         if keep_position and current is not None and current in self.matches:
             self.index = self.matches.index(current)
 
-    def _folded(self, aligned: AlignedText, side: Side, block_index: int) -> FoldedText | None:
-        if side == Side.ORIGINAL:
-            folded = self._folded_originals.get(block_index)
-            if folded is None:
-                text = aligned.text(side, block_index) or ""
-                folded = self._folded_originals[block_index] = FoldedText.of(text)
-            return folded
-        text = aligned.text(side, block_index)
-        return FoldedText.of(text) if text else None
+    def _folded_text(self, aligned: AlignedText, side: Side, block: int) -> FoldedText | None:
+        text = aligned.text(side, block)
+        if not text:
+            return None
+        known = self._folded.get((side, block))
+        if known is None or known[0] != text:
+            known = self._folded[(side, block)] = (text, FoldedText.of(text))
+        return known[1]
 
     def status(self) -> str:
         if not self.matches:

@@ -496,6 +496,7 @@ class DocumentView(QWidget):
     # --- find ----------------------------------------------------------------------------------
 
     def open_find(self) -> None:
+        self.finder.prepare(self.text)
         self.find_bar.open_bar()
 
     def find(self, text: str, backward: bool = False) -> bool:
