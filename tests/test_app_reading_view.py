@@ -520,3 +520,19 @@ def test_selecting_the_original_offers_its_translation(qtbot, view: DocumentView
     target = view.sentence_rect(Side.TRANSLATION, 0, 0)
     drag_over(qtbot, view.target_pane, target.topLeft() + QPointF(1, 4), target.center())
     assert view.selected_text(Side.TRANSLATION) and not chip.isVisible()
+
+
+def test_layout_changes_keep_the_current_sentence_in_place(qtbot, view: DocumentView) -> None:
+    document = make_document([[LONG, SHORT] if i % 3 else [SHORT] for i in range(200)])
+    view.set_document(document, translated(document))
+    view.scroll_to_block(90)
+    view.set_current(94, 0)
+    y = current_sentence_y(view)
+    for layout in (
+        ReadingLayout(line_spacing=1.6),
+        ReadingLayout(line_spacing=1.6, margin=60),
+        ReadingLayout(line_spacing=1.6, margin=60, max_line_width=40),
+        ReadingLayout(paragraph_spacing=2.0),
+    ):
+        view.set_reading_layout(layout)
+        assert current_sentence_y(view) == pytest.approx(y, abs=3)

@@ -48,6 +48,8 @@ class ReadingLayoutPage(QWidget):
         self._quiet = False
         self.set_layout(layout or ReadingLayout())
         for box in (self.line_spacing, self.paragraph_spacing, self.margin, self.max_line_width):
+            # Typing "60" must not lay the document out for a margin of 6 first.
+            box.setKeyboardTracking(False)
             box.valueChanged.connect(self._emit_changed)
 
     def value(self) -> ReadingLayout:

@@ -20,7 +20,7 @@ import bisect
 import contextlib
 import math
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -59,7 +59,16 @@ if TYPE_CHECKING:  # importing reader.core.documents loads the segmenter (numpy)
     from reader.core.documents.model import Document
 
 VISIBLE_DEBOUNCE_MS = 80
+PLACE_TRIES = 4
 OCR_HINT = "OCR: low confidence"
+
+
+class ReadingPlace(NamedTuple):
+    """What the reader looks at and how far down the original pane's screen it is."""
+
+    block: int
+    sentence: int | None  # the current sentence when on screen, else the top row
+    y: float  # of its top, in the viewport
 
 
 class DocumentView(QWidget):
@@ -266,8 +275,7 @@ class DocumentView(QWidget):
         for pane in self.panes:
             pane.viewport().update()
 
-    def _reading_place(self) -> tuple[int, int | None, float] | None:
-        """(block, sentence or None, its top's y in the original pane's viewport)."""
+    def _reading_place(self) -> ReadingPlace | None:
         if self.text is None or self.geometry_rows.count == 0:
             return None
         pane = self.source_pane
@@ -275,29 +283,35 @@ class DocumentView(QWidget):
         if current is not None:
             top, bottom = sentence_span(self.layout_engine, Side.ORIGINAL, *current)
             if bottom > pane.scroll and top < pane.scroll + pane.viewport().height():
-                return (*current, top - pane.scroll)
+                return ReadingPlace(*current, top - pane.scroll)
         row = self.top_block_at(pane.scroll)
-        return row, None, self.geometry_rows.top(row) - pane.scroll
+        return ReadingPlace(row, None, self.geometry_rows.top(row) - pane.scroll)
 
-    def _restore_place(self, place: tuple[int, int | None, float] | None) -> None:
+    def _restore_place(self, place: ReadingPlace | None) -> None:
         if place is None or self.text is None:
             return
-        block_index, sentence_index, y = place
         self.layout_engine.ensure_layout()
-        if sentence_index is None:
-            top = self.geometry_rows.top(block_index)
-        else:
-            top = sentence_span(self.layout_engine, Side.ORIGINAL, block_index, sentence_index)[0]
-        self._set_scroll(self.source_pane, round(top - y))
+        # Rows coming on screen are measured exactly, which can move the place again: repeat.
+        for _ in range(PLACE_TRIES):
+            top = self._place_top(place)
+            self.source_pane.verticalScrollBar().setValue(round(top - place.y))
+            if not self._measure_on_screen(self.source_pane):
+                return
 
-    def _set_scroll(self, pane: PaneView, value: int) -> None:
-        """Scroll a pane (and, when synced, the other with it), measuring what comes on screen."""
-        pane.verticalScrollBar().setValue(value)
+    def _place_top(self, place: ReadingPlace) -> float:
+        if place.sentence is None:
+            return self.geometry_rows.top(place.block)
+        return sentence_span(self.layout_engine, Side.ORIGINAL, place.block, place.sentence)[0]
+
+    def _measure_on_screen(self, pane: PaneView) -> bool:
+        """Measure the rows on a pane's screen still estimated; True if any was."""
         rows = self.geometry_rows
         first = rows.row_at(pane.scroll)
         last = rows.row_at(pane.scroll + pane.viewport().height())
-        if self.layout_engine.measure_exactly(range(first, last + 1)):
-            self.layout_engine.rebuild_geometry(repaint=False)
+        if not self.layout_engine.measure_exactly(range(first, last + 1)):
+            return False
+        self.layout_engine.rebuild_geometry(repaint=False)
+        return True
 
     @property
     def colours(self):
