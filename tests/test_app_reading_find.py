@@ -100,3 +100,15 @@ def test_a_new_search_starts_from_the_screen(view: DocumentView) -> None:
     assert view.find("doan")  # "Đoạn" in every block
     assert view.finder.current.block >= 60
     assert view.top_block() <= view.finder.current.block <= view.visible_blocks()[-1]
+
+
+def test_an_open_search_finds_its_matches_in_the_next_document(view: DocumentView) -> None:
+    first = make_document([["Đảng ta."]])
+    view.set_document(first, translated(first))
+    assert view.find("dang") and view.match_count == 2
+    second = make_document([["Không có."], ["Đang học, đang làm."]])
+    view.set_document(second)
+    assert [(m.block, m.side) for m in view.finder.matches] == [(1, Side.ORIGINAL)] * 2
+    view.clear_find()
+    view.set_document(first)
+    assert view.match_count == 0

@@ -7,7 +7,14 @@ from dataclasses import dataclass, replace
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QFontMetricsF, QHelpEvent, QMouseEvent, QTextCharFormat
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QHelpEvent,
+    QMouseEvent,
+    QPalette,
+    QTextCharFormat,
+)
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from reader.app.reading.layout import table_row_tops
@@ -536,3 +543,22 @@ def test_layout_changes_keep_the_current_sentence_in_place(qtbot, view: Document
     ):
         view.set_reading_layout(layout)
         assert current_sentence_y(view) == pytest.approx(y, abs=3)
+
+
+def test_a_new_palette_recolours_the_text_already_laid_out(view: DocumentView) -> None:
+    document = make_document([["Một hai ba.", "Bốn năm."]])
+    view.set_document(document, translated(document, edited={(0, 1)}))
+
+    def edited_underline() -> str:
+        (mark,) = view.layout_for(Side.TRANSLATION, 0).formats()
+        return mark.format.underlineColor().name()
+
+    light = edited_underline()
+    palette = view.palette()
+    for role, colour in (
+        (QPalette.ColorRole.Base, "#202020"),
+        (QPalette.ColorRole.Text, "#eeeeee"),
+    ):
+        palette.setColor(role, QColor(colour))
+    view.setPalette(palette)  # a switch to the dark theme while reading
+    assert view.layout_engine.colours.dark and edited_underline() != light

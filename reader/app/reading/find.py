@@ -147,8 +147,7 @@ class FindController(QObject):
         self._fold_timer.timeout.connect(self._fold_step)
 
     def reset(self) -> None:
-        """A new document: forget the matches and the folded text."""
-        self.text = ""
+        """A new document: forget the matches and the folded text (the find text stays)."""
         self._folded.clear()
         self._fold_timer.stop()
         self._forget_matches()

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QKeyEvent,
     QPainter,
@@ -198,6 +199,8 @@ class DocumentView(QWidget):
         self.finder.reset()
         self.chip.hide()
         self.layout_engine.set_text(text)
+        if self.finder.text:  # the find bar is still open: its matches in this document
+            self.finder.recompute(text, keep_position=False)
         for pane in self.panes:
             pane.verticalScrollBar().setValue(0)
         self._update_headers()
@@ -313,11 +316,7 @@ class DocumentView(QWidget):
         self.layout_engine.rebuild_geometry(repaint=False)
         return True
 
-    @property
-    def colours(self):
-        return self.layout_engine.colours
-
-    def _muted_text(self):
+    def _muted_text(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.PlaceholderText)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
