@@ -20,9 +20,11 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from reader.app.reading.layout import table_row_tops
 from reader.app.reading.reading_layout import ReadingLayout
 from reader.app.reading.view import OCR_HINT, DocumentView
+from reader.app.settings import DEFAULT_FONT_SIZE
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
 from reader.core.notes.service import Highlight
 from reader.core.side import Side
+from tests.app_support import WAIT_MS, long_document, make_window, open_and_wait, wait_translated
 from tests.reading_support import (
     LONG,
     SHORT,
@@ -562,3 +564,30 @@ def test_a_new_palette_recolours_the_text_already_laid_out(view: DocumentView) -
         palette.setColor(role, QColor(colour))
     view.setPalette(palette)  # a switch to the dark theme while reading
     assert view.layout_engine.colours.dark and edited_underline() != light
+
+
+# --- in the window: the keys and the chip reach the view ----------------------------------------
+
+
+def test_in_the_window_zoom_keys_keep_the_place_and_the_chip_translates(
+    qtbot, installed_vi_en, tmp_path
+) -> None:
+    window = make_window(qtbot)
+    open_and_wait(qtbot, window, long_document(tmp_path, 120))
+    wait_translated(qtbot, window)
+    view = window.document_view
+    window.activateWindow()
+    view.scroll_to_block(40)
+    view.set_current(44, 1)
+    y = current_sentence_y(view)
+    view.source_pane.setFocus()
+    control = Qt.KeyboardModifier.ControlModifier
+    for key in (Qt.Key.Key_Equal,) * 3 + (Qt.Key.Key_Minus,):
+        qtbot.keyClick(view.source_pane, key, control)
+        assert current_sentence_y(view) == pytest.approx(y, abs=3)
+    assert window.settings.font_size == DEFAULT_FONT_SIZE + 2
+    first = view.sentence_rect(Side.ORIGINAL, 44, 1)
+    drag_over(qtbot, view.source_pane, first.topLeft() + QPointF(1, 4), first.center())
+    assert view.chip.isVisible()
+    qtbot.mouseClick(view.chip, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.popup.isVisible(), timeout=WAIT_MS)
