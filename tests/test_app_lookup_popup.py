@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from reader.app.document_view import SOURCE, TARGET, DocumentView
 from reader.app.lookup_popup import LookupController
+from reader.app.reading.view import DocumentView
 from reader.app.workers import Workers
 from reader.core.dictionary.installed import install_dictionary
 from reader.core.side import Side
 from reader.core.vocabulary.service import list_words
+from tests.reading_support import make_document, translated
 from tests.stardict_builder import write_stardict
-from tests.test_app_document_view import make_document, translated
+
+SOURCE, TARGET = Side.ORIGINAL, Side.TRANSLATION
 
 SENTENCE = "Ban Bí thư chỉ đạo công tác bảo vệ chính trị nội bộ."
 VI_EN = {

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from reader.app.document_view import SOURCE, TARGET
 from reader.core import library
 from reader.core.library import mark_opened
+from reader.core.side import Side
 from reader.core.storage import open_database
 from tests.app_support import (
     WAIT_MS,
@@ -360,14 +360,18 @@ def test_key_1_highlights_the_original_selection_on_both_panes_and_undo_removes_
     block = opened.document.blocks[3]
     assert (annotation.side, annotation.colour) == ("original", "yellow")
     assert annotation.anchor.exact == block.text[:15]
-    assert view.highlight_ranges(SOURCE, 3) == [(0, 15, "yellow", True)]
+    assert view.highlight_ranges(Side.ORIGINAL, 3) == [(0, 15, "yellow", True)]
     # The translation of the sentence holding it gets a light tint of the same colour.
-    assert view.highlight_ranges(TARGET, 3) == [(*view.text.target(3).ranges[0], "yellow", False)]
+    assert view.highlight_ranges(Side.TRANSLATION, 3) == [
+        (*view.text.target(3).ranges[0], "yellow", False)
+    ]
     qtbot.waitUntil(lambda: window.notes_panel.list.count() == 1, timeout=WAIT_MS)
     with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
         qtbot.keyClick(view.source_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert annotations_of(opened.document_id) == []
-    assert view.highlight_ranges(SOURCE, 3) == view.highlight_ranges(TARGET, 3) == []
+    assert (
+        view.highlight_ranges(Side.ORIGINAL, 3) == view.highlight_ranges(Side.TRANSLATION, 3) == []
+    )
     qtbot.waitUntil(lambda: window.notes_panel.list.count() == 0, timeout=WAIT_MS)
 
 
@@ -379,7 +383,7 @@ def test_a_translation_selection_is_highlighted_with_its_origin(
     wait_highlights(qtbot, window)
     view = window.document_view
     first, last = view.text.target(4).ranges[1]  # the second sentence of the caption
-    view.select(TARGET, (4, first + 1), (4, min(last, first + 9)))
+    view.select(Side.TRANSLATION, (4, first + 1), (4, min(last, first + 9)))
     selected = view.selected_text()
     with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
         window.highlight_selection("blue")
@@ -387,10 +391,12 @@ def test_a_translation_selection_is_highlighted_with_its_origin(
     assert annotation.side == "translation" and annotation.quote == selected
     assert annotation.translation.sentence_index == 1
     assert annotation.translation.origin == opened.route.key
-    assert (first + 1, first + 1 + len(selected), "blue", True) in view.highlight_ranges(TARGET, 4)
+    assert (first + 1, first + 1 + len(selected), "blue", True) in view.highlight_ranges(
+        Side.TRANSLATION, 4
+    )
     # The original sentence it translates gets the light tint.
     source = opened.document.blocks[4].sentences[1]
-    assert view.highlight_ranges(SOURCE, 4) == [(source.start, source.end, "blue", False)]
+    assert view.highlight_ranges(Side.ORIGINAL, 4) == [(source.start, source.end, "blue", False)]
 
 
 def test_nothing_selected_highlights_nothing(qtbot, window, installed_vi_en) -> None:
@@ -415,7 +421,7 @@ def test_activating_a_note_scrolls_to_it_and_selects_it(qtbot, window, tmp_path)
     assert view.top_block() < 5
     panel.list.itemActivated.emit(panel.list.item(0))
     assert 150 in view.visible_blocks(view.source_pane)
-    assert view.selection() == (SOURCE, (150, 4), (150, 10))
+    assert view.selection() == (Side.ORIGINAL, (150, 4), (150, 10))
     assert view.selected_text() == opened.document.blocks[150].text[4:10]
 
 
@@ -431,7 +437,7 @@ def test_orphans_are_listed_after_reimporting_a_changed_file(qtbot, window, tmp_
     window.document_view.select_source((4, start), (4, start + len(quote)))
     with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
         window.highlight_selection("pink")
-    assert window.document_view.highlight_ranges(SOURCE, 4)
+    assert window.document_view.highlight_ranges(Side.ORIGINAL, 4)
     path.write_text(path.read_text(encoding="utf-8").replace(quote, "X"), encoding="utf-8")
     open_and_wait(qtbot, window, path)
     wait_highlights(qtbot, window)
@@ -439,7 +445,7 @@ def test_orphans_are_listed_after_reimporting_a_changed_file(qtbot, window, tmp_
     qtbot.waitUntil(lambda: not panel.loading and panel.list.count() == 1, timeout=WAIT_MS)
     line = panel.list.item(0).text()
     assert line.startswith("⚠ orphan") and quote in line
-    assert window.document_view.highlight_ranges(SOURCE, 4) == []  # an orphan is not painted
+    assert window.document_view.highlight_ranges(Side.ORIGINAL, 4) == []  # an orphan is not painted
 
 
 def test_library_search_finds_folded_text_and_opens_the_hit(qtbot, window, tmp_path) -> None:
@@ -465,7 +471,7 @@ def test_library_search_finds_folded_text_and_opens_the_hit(qtbot, window, tmp_p
     assert window.opened.document_id == sample.document_id
     assert hit.block_index in view.visible_blocks(view.source_pane)
     side, (block, _start), _end = view.selection()
-    assert (side, block) == (SOURCE, hit.block_index) and view.selected_text() == "Việt"
+    assert (side, block) == (Side.ORIGINAL, hit.block_index) and view.selected_text() == "Việt"
 
 
 def test_contents_panel_lists_headings_and_scrolls_to_them(qtbot, window, tmp_path) -> None:
@@ -559,7 +565,7 @@ def test_add_note_saves_markdown_and_tags_on_the_selection(qtbot, window) -> Non
         ("2023", "bvctnb"),
         "purple",
     )
-    assert window.document_view.highlight_ranges(SOURCE, 3) == [(0, 15, "purple", True)]
+    assert window.document_view.highlight_ranges(Side.ORIGINAL, 3) == [(0, 15, "purple", True)]
 
 
 def test_a_note_found_by_the_library_search_selects_what_it_annotates(qtbot, window) -> None:
@@ -576,7 +582,7 @@ def test_a_note_found_by_the_library_search_selects_what_it_annotates(qtbot, win
     window.open_search_hit(hit)
     view = window.document_view
     qtbot.waitUntil(lambda: view.selection() is not None, timeout=WAIT_MS)
-    assert view.selection() == (SOURCE, (5, 10), (5, 25))
+    assert view.selection() == (Side.ORIGINAL, (5, 10), (5, 25))
 
 
 def test_a_selection_over_two_blocks_is_one_annotation_painted_on_both(qtbot, window) -> None:
@@ -589,8 +595,8 @@ def test_a_selection_over_two_blocks_is_one_annotation_painted_on_both(qtbot, wi
         window.highlight_selection("green")
     (annotation,) = annotations_of(opened.document_id)
     assert annotation.anchor.exact == blocks[3].text[5:] + "\n\n" + blocks[4].text[:10]
-    assert view.highlight_ranges(SOURCE, 3) == [(5, len(blocks[3].text), "green", True)]
-    assert view.highlight_ranges(SOURCE, 4) == [(0, 10, "green", True)]
+    assert view.highlight_ranges(Side.ORIGINAL, 3) == [(5, len(blocks[3].text), "green", True)]
+    assert view.highlight_ranges(Side.ORIGINAL, 4) == [(0, 10, "green", True)]
 
 
 def test_editing_a_translation_updates_its_notes_in_the_panel(

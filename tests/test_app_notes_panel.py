@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QUndoStack
 
-from reader.app.document_view import TARGET, DocumentView
 from reader.app.notes_panel import NotesPanel
+from reader.app.reading.view import DocumentView
 from reader.core.library import add_document, get_document
 from reader.core.notes.service import (
     annotate_quote,
@@ -15,6 +15,7 @@ from reader.core.notes.service import (
     list_annotations,
 )
 from reader.core.notes.translations import SentenceTranslation
+from reader.core.side import Side
 from reader.core.translate.service import TranslatedSentence, TranslationService
 
 
@@ -146,7 +147,7 @@ def test_the_window_paints_a_translation_highlight_on_its_words_or_not_at_all(
     def shown(translation: str, edited: bool) -> list[tuple[int, int, str, bool]]:
         source = document.blocks[3].sentences[0].text
         view.add_translations([TranslatedSentence(3, 0, source, translation, True, edited)])
-        return view.highlight_ranges(TARGET, 3)
+        return view.highlight_ranges(Side.TRANSLATION, 3)
 
     view.set_document(document)
     view.set_highlights(highlights(document, list_annotations(database, document_id)))

@@ -14,10 +14,10 @@ import pytest
 from PIL import ImageDraw, ImageFilter
 from PySide6.QtWidgets import QFileDialog
 
-from reader.app.aligned_text import SOURCE
-from reader.app.missing_model_panel import format_size
+from reader.app.reading.missing_model_panel import format_size
 from reader.core.ocr import data as ocr_data
 from reader.core.ocr.data import find_data
+from reader.core.side import Side
 from tests.app_support import WAIT_MS, make_window
 from tests.ocr_support import KNOWN_TEXT, OTHER_TEXT, VIE_DATA, as_scanned, text_page
 from tests.range_server import RangeServer
@@ -228,7 +228,7 @@ def test_low_confidence_marks_survive_reopening_the_shown_scan_from_the_library(
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as again:
         window.open_library_entry(document_id)
     assert unsure_words(again.args[0].document) == marked
-    assert window.document_view.ocr_unsure_at(SOURCE, *first_unsure_position(again.args[0]))
+    assert window.document_view.ocr_unsure_at(Side.ORIGINAL, *first_unsure_position(again.args[0]))
     # From the library with nothing shown, they are not known (the library keeps no marks).
     window.show_library()
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as cold:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.app.document_view import language_name
+from reader.app.languages import language_name
 
 
 @dataclass(frozen=True)

@@ -206,8 +206,8 @@ class LookupController(QObject):
         self.document_id = document_id
         self.languages = (source, target)
 
-    def word_activated(self, side: int, block_index: int, position: int) -> None:
-        request = self.request_at(Side.from_index(side), block_index, position)
+    def word_activated(self, side: Side, block_index: int, position: int) -> None:
+        request = self.request_at(side, block_index, position)
         if request is None:
             return
         at = QCursor.pos()
@@ -221,7 +221,7 @@ class LookupController(QObject):
         text = self.view.text
         if text is None:
             return None
-        sentence_index = text.sentence_at(side.index, block_index, position)
+        sentence_index = text.sentence_at(side, block_index, position)
         if sentence_index is None:
             return None
         sentence, start = _sentence(text, side, block_index, sentence_index)
@@ -268,8 +268,8 @@ class LookupController(QObject):
 
 def _sentence(text, side: Side, block_index: int, sentence_index: int) -> tuple[str, int]:
     """A sentence's text and its start in the block ("" when that side has none yet)."""
-    block = text.text(side.index, block_index)
-    ranges = text.ranges(side.index, block_index)
+    block = text.text(side, block_index)
+    ranges = text.ranges(side, block_index)
     if block is None or sentence_index >= len(ranges):
         return "", 0
     start, end = ranges[sentence_index]

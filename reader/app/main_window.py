@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from reader.app.dialogs import ExportDialog, NoteDialog, TranslationPopup
-from reader.app.document_view import SOURCE, TARGET, DocumentView
 from reader.app.library_view import LibraryView
-from reader.app.lookup_popup import attach_to_window  # hook: dictionary
+from reader.app.reading.view import DocumentView
 from reader.app.settings import AppSettings
 from reader.app.side_panels import SearchPanel, TocPanel
 from reader.app.window_actions import HIGHLIGHT_COLOURS, WindowActions
@@ -37,6 +36,9 @@ from reader.app.window_ocr import OcrController
 from reader.app.window_opening import APP_TITLE, DocumentOpening
 from reader.app.window_translation import EarlyStart, TranslationControl
 from reader.app.workers import AppContext, OpenedDocument, TranslationRunner, Workers, error_message
+from reader.core.side import Side
+
+SOURCE, TARGET = Side.ORIGINAL, Side.TRANSLATION  # reading-compose: the panes' sides
 
 if TYPE_CHECKING:  # the notes panel imports the core (SQLAlchemy...): not at start-up
     from reader.app.notes_panel import NotesPanel
@@ -105,7 +107,6 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self._build_menus()
         self._connect_views()
         self._restore_preferences()
-        self.lookup = attach_to_window(self)  # hook: dictionary
 
     # --- construction --------------------------------------------------------------------------
 
@@ -138,6 +139,9 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         view.visible_blocks_changed.connect(self._prioritise)
         view.edit_requested.connect(self.edit_translation)
         view.context_menu_requested.connect(self._context_menu)
+        view.translate_selection_requested.connect(
+            self.translate_selection
+        )  # hook: reading-compose
         view.missing_panel.download_clicked.connect(self.download_model)
         view.missing_panel.install_clicked.connect(self.choose_model_file)
         self.library_view.open_requested.connect(self.open_library_entry)
@@ -148,6 +152,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
     def _restore_preferences(self) -> None:
         settings = self.settings
         self.document_view.set_base_font(settings.font_family, settings.font_size)
+        self.document_view.set_reading_layout(settings.reading_layout)  # hook: reading-compose
         self.sync_action.setChecked(settings.synced_scrolling)
         self.document_view.set_synced(settings.synced_scrolling)
         self.theme_actions[settings.theme].setChecked(True)

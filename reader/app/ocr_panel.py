@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.app.missing_model_panel import format_size
+from reader.app.reading.missing_model_panel import format_size
 
 
 class OcrDataOffer(QDialog):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from reader.app.reading.reading_layout import ReadingLayout  # reading-compose
 from reader.core.files import make_user_only
 from reader.core.paths import HOME_ENV
 
@@ -114,6 +115,19 @@ class AppSettings:
 
     def clear_recent_files(self) -> None:
         self._settings.setValue("files/recent", [])
+
+    # --- reading-compose: the reading view's spacing --------------------------------------------
+
+    @property
+    def reading_layout(self) -> ReadingLayout:
+        names = ReadingLayout.field_names()
+        stored = {name: self._settings.value(f"reading/{name}") for name in names}
+        return ReadingLayout.from_values(stored)
+
+    @reading_layout.setter
+    def reading_layout(self, layout: ReadingLayout) -> None:
+        for name, value in layout.clamped().as_values().items():
+            self._settings.setValue(f"reading/{name}", value)
 
     # --- window state -------------------------------------------------------------------------
 

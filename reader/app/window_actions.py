@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from reader.app import theme
 from reader.app.dialogs import PreferencesDialog
-from reader.app.document_view import SOURCE, TARGET
+from reader.app.reading.preferences import add_to_dialog as add_reading_layout_page
 from reader.app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE
 from reader.app.window_opening import APP_TITLE
+from reader.core.side import Side
+
+SOURCE, TARGET = Side.ORIGINAL, Side.TRANSLATION  # reading-compose: the panes' sides
 
 # The annotation palette, keys 1-5 (the same names as reader.core.notes.service.COLOURS,
 # which is not imported at start-up).
@@ -275,6 +278,7 @@ class WindowActions:
         settings = self.settings
         family = settings.font_family or self.document_view.base_font.family()
         dialog = PreferencesDialog(family, settings.font_size, settings.theme, self)
+        add_reading_layout_page(dialog, self.document_view, settings)  # hook: reading-compose
         if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
             family, size, theme_name = dialog.values()
             settings.font_family, settings.font_size = family, size

@@ -6,13 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QPoint, Signal
 
 from reader.app.dialogs import EditTranslationDialog
-from reader.app.document_view import SOURCE, language_name
+from reader.app.languages import language_name
 from reader.app.workers import (
     EarlyTranslation,
     TranslationRunner,
     error_message,
     open_library_document,
 )
+from reader.core.side import Side
+
+SOURCE = Side.ORIGINAL  # reading-compose: the panes' sides
 
 
 class TranslationControl:

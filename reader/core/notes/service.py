@@ -130,6 +130,7 @@ class Highlight:
     end: int
     sentences: tuple[int, ...]
     quote: TranslationQuote | None = None
+    note: str = ""  # reading-compose: the note's Markdown, shown on hover
 
 
 def highlights(document: Document, annotations: Iterable[Annotation]) -> dict[int, list[Highlight]]:
@@ -147,7 +148,17 @@ def highlights(document: Document, annotations: Iterable[Annotation]) -> dict[in
             start, end = anchor.start, min(anchor.end, len(block.text))  # this block's part
             sentences = tuple(s.index for s in block.sentences if s.start < end and start < s.end)
         found.setdefault(block.index, []).append(
-            Highlight(note.uuid, note.side, note.colour, block.index, start, end, sentences, quote)
+            Highlight(
+                note.uuid,
+                note.side,
+                note.colour,
+                block.index,
+                start,
+                end,
+                sentences,
+                quote,
+                note.note,  # reading-compose
+            )
         )
     return found
 

@@ -7,48 +7,32 @@ from dataclasses import dataclass, replace
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent, QTextCharFormat
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QHelpEvent,
+    QMouseEvent,
+    QPalette,
+    QTextCharFormat,
+)
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from reader.app.aligned_text import PLACEHOLDER, SOURCE, TARGET, AlignedText, RowGeometry
-from reader.app.document_view import DocumentView
-from reader.app.pane_view import OCR_HINT
-from reader.app.view_layout import build_table_layout, table_row_tops
+from reader.app.reading.layout import table_row_tops
+from reader.app.reading.reading_layout import ReadingLayout
+from reader.app.reading.view import OCR_HINT, DocumentView
+from reader.app.settings import DEFAULT_FONT_SIZE
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
-from reader.core.translate.service import TranslatedSentence
-
-
-def make_document(blocks: list[list[str]]) -> Document:
-    """A document whose blocks are the given sentences joined by one space."""
-    built = []
-    for block_index, sentences in enumerate(blocks):
-        text = " ".join(sentences)
-        spans, position = [], 0
-        for sentence_index, sentence in enumerate(sentences):
-            spans.append(Sentence(sentence_index, position, position + len(sentence), sentence))
-            position += len(sentence) + 1
-        built.append(Block(block_index, BlockKind.PARAGRAPH, text, tuple(spans)))
-    return Document("Test", "vi", tuple(built), content_hash="h" * 64)
-
-
-def translated(document: Document, translate=lambda text: f"EN[{text}]", edited=()) -> list:
-    return [
-        TranslatedSentence(
-            block.index,
-            sentence.index,
-            sentence.text,
-            translate(sentence.text),
-            cached=False,
-            edited=(block.index, sentence.index) in edited,
-        )
-        for block, sentence in document.iter_sentences()
-    ]
-
-
-SHORT = "Một câu ngắn."
-LONG = (
-    "Đây là một câu rất dài về công tác bảo vệ chính trị nội bộ của Đảng năm 2023, " * 6
-).strip() + "."
+from reader.core.notes.service import Highlight
+from reader.core.side import Side
+from tests.app_support import WAIT_MS, long_document, make_window, open_and_wait, wait_translated
+from tests.reading_support import (
+    LONG,
+    SHORT,
+    make_document,
+    many_blocks,
+    table_document,
+    translated,
+)
 
 
 @pytest.fixture
@@ -61,57 +45,6 @@ def view(qtbot) -> DocumentView:
     return widget
 
 
-def many_blocks(count: int) -> Document:
-    return make_document(
-        [[f"Đoạn {i} câu một.", f"Đoạn {i} câu hai dài hơn một chút."] for i in range(count)]
-    )
-
-
-# --- AlignedText (no widgets) ------------------------------------------------------------------
-
-
-def test_counterpart_ranges_cover_each_translated_sentence() -> None:
-    document = make_document([["Câu một.", "Câu hai dài hơn.", "Ba."]])
-    text = AlignedText(document)
-    text.add(translated(document, lambda s: s.upper() + "!"))
-    target = text.target(0)
-    assert target is not None
-    for sentence, (start, end) in zip(document.blocks[0].sentences, target.ranges, strict=True):
-        assert target.text[start:end] == sentence.text.upper() + "!"
-    assert text.sentence_at(TARGET, 0, target.ranges[1][0] + 2) == 1
-    assert text.sentence_at(SOURCE, 0, document.blocks[0].sentences[2].start) == 2
-
-
-def test_partly_translated_block_shows_placeholder_for_missing_sentences() -> None:
-    document = make_document([["Một.", "Hai.", "Ba."]])
-    text = AlignedText(document)
-    assert text.target(0) is None  # nothing yet: the pane paints a skeleton
-    text.add([TranslatedSentence(0, 1, "Hai.", "Two.", cached=False, edited=False)])
-    target = text.target(0)
-    assert target.text == f"{PLACEHOLDER} Two. {PLACEHOLDER}"
-    assert target.states == ("missing", "machine", "missing")
-    assert not text.is_translated(0)
-
-
-def test_machine_translation_never_replaces_an_edit() -> None:
-    document = make_document([["Một."]])
-    text = AlignedText(document)
-    text.add([TranslatedSentence(0, 0, "Một.", "Mine.", cached=True, edited=True)])
-    changed = text.add([TranslatedSentence(0, 0, "Một.", "Machine.", cached=False, edited=False)])
-    assert changed == set()
-    assert text.target(0).text == "Mine."
-
-
-def test_row_geometry_finds_rows_by_position() -> None:
-    rows = RowGeometry()
-    rows.reset(3)
-    rows.gap = 10
-    rows.side_heights = [[20.0, 50.0, 5.0], [40.0, 10.0, 5.0]]
-    rows.rebuild()
-    assert rows.tops == [0.0, 50.0, 110.0, 125.0]
-    assert [rows.row_at(y) for y in (0, 49.9, 50, 124, 500)] == [0, 0, 1, 2, 2]
-
-
 # --- the widget --------------------------------------------------------------------------------
 
 
@@ -121,29 +54,34 @@ def test_blocks_start_level_whatever_the_lengths(view: DocumentView) -> None:
     view.set_document(document, translated(document, lambda s: "Short." if s == LONG else LONG * 2))
     rows = view.geometry_rows
     heights = rows.side_heights
-    assert heights[SOURCE][0] > heights[TARGET][0] and heights[TARGET][1] > heights[SOURCE][1]
+    assert (
+        heights[Side.ORIGINAL.index][0] > heights[Side.TRANSLATION.index][0]
+        and heights[Side.TRANSLATION.index][1] > heights[Side.ORIGINAL.index][1]
+    )
     for row in range(3):
-        source_y = view.text_origin(SOURCE, row).y()
-        target_y = view.text_origin(TARGET, row).y()
+        source_y = view.text_origin(Side.ORIGINAL, row).y()
+        target_y = view.text_origin(Side.TRANSLATION, row).y()
         assert source_y == target_y
-        assert rows.height(row) >= max(heights[SOURCE][row], heights[TARGET][row])
+        assert rows.height(row) >= max(
+            heights[Side.ORIGINAL.index][row], heights[Side.TRANSLATION.index][row]
+        )
     # The sentence rectangles on screen start on the same line too.
-    assert view.sentence_rect(SOURCE, 1, 0).top() == pytest.approx(
-        view.sentence_rect(TARGET, 1, 0).top()
+    assert view.sentence_rect(Side.ORIGINAL, 1, 0).top() == pytest.approx(
+        view.sentence_rect(Side.TRANSLATION, 1, 0).top()
     )
 
 
 def test_hover_highlights_the_sentence_and_its_counterpart(qtbot, view: DocumentView) -> None:
     document = make_document([["Câu thứ nhất.", "Câu thứ hai ở đây."], [SHORT]])
     view.set_document(document, translated(document))
-    rect = view.sentence_rect(TARGET, 0, 1)
+    rect = view.sentence_rect(Side.TRANSLATION, 0, 1)
     qtbot.mouseMove(view.target_pane.viewport(), rect.center().toPoint())
     qtbot.waitUntil(lambda: view.hover == (0, 1))
     # The source side paints a highlight over exactly the same sentence.
-    selections = view._selections(SOURCE, 0)
+    selections = view.painter.selections(Side.ORIGINAL, 0)
     start, end = document.blocks[0].sentences[1].start, document.blocks[0].sentences[1].end
     assert [(item.start, item.start + item.length) for item in selections] == [(start, end)]
-    rect = view.sentence_rect(SOURCE, 1, 0)
+    rect = view.sentence_rect(Side.ORIGINAL, 1, 0)
     qtbot.mouseMove(view.source_pane.viewport(), rect.center().toPoint())
     qtbot.waitUntil(lambda: view.hover == (1, 0))
 
@@ -152,7 +90,8 @@ def test_hover_over_empty_space_clears_the_highlight(view: DocumentView) -> None
     document = make_document([[SHORT]])
     view.set_document(document, translated(document))
     far_right = QPointF(
-        view.source_pane.viewport().width() - 3, view.sentence_rect(SOURCE, 0, 0).center().y()
+        view.source_pane.viewport().width() - 3,
+        view.sentence_rect(Side.ORIGINAL, 0, 0).center().y(),
     )
     assert view.hit_test(view.source_pane, far_right) is None
     assert view.hit_test(view.source_pane, QPointF(10, 480)) is None
@@ -165,11 +104,14 @@ def test_click_sets_the_current_sentence_on_both_sides(qtbot, view: DocumentView
         qtbot.mouseClick(
             view.source_pane.viewport(),
             Qt.MouseButton.LeftButton,
-            pos=view.sentence_rect(SOURCE, 0, 1).center().toPoint(),
+            pos=view.sentence_rect(Side.ORIGINAL, 0, 1).center().toPoint(),
         )
     assert changed.args == [0, 1]
     target_start, target_end = view.text.target(0).ranges[1]
-    highlighted = [(item.start, item.start + item.length) for item in view._selections(TARGET, 0)]
+    highlighted = [
+        (item.start, item.start + item.length)
+        for item in view.painter.selections(Side.TRANSLATION, 0)
+    ]
     assert (target_start, target_end) in highlighted
 
 
@@ -223,9 +165,14 @@ def test_translations_arriving_keep_the_rows_level(view: DocumentView) -> None:
     assert not view.visible_translated()
     view.add_translations(translated(document, lambda s: s * 4)[:20])
     for row in range(30):
-        assert view.text_origin(SOURCE, row).y() == view.text_origin(TARGET, row).y()
-    assert view.geometry_rows.side_heights[TARGET][0] > view.geometry_rows.side_heights[SOURCE][0]
-    assert view.geometry_rows.side_heights[TARGET][29] == 0  # still a placeholder
+        assert (
+            view.text_origin(Side.ORIGINAL, row).y() == view.text_origin(Side.TRANSLATION, row).y()
+        )
+    assert (
+        view.geometry_rows.side_heights[Side.TRANSLATION.index][0]
+        > view.geometry_rows.side_heights[Side.ORIGINAL.index][0]
+    )
+    assert view.geometry_rows.side_heights[Side.TRANSLATION.index][29] == 0  # still a placeholder
     view.add_translations(translated(document))
     assert view.visible_translated()
 
@@ -252,7 +199,7 @@ def test_zoom_changes_heights_but_keeps_rows_level(view: DocumentView) -> None:
     before = view.geometry_rows.total
     view.set_base_font("", 20)
     assert view.geometry_rows.total > before
-    assert view.text_origin(SOURCE, 9).y() == view.text_origin(TARGET, 9).y()
+    assert view.text_origin(Side.ORIGINAL, 9).y() == view.text_origin(Side.TRANSLATION, 9).y()
 
 
 def test_measuring_the_rest_of_a_long_document_can_wait(qtbot, view: DocumentView) -> None:
@@ -274,7 +221,7 @@ def test_double_click_on_a_translation_asks_to_edit_it(qtbot, view: DocumentView
         qtbot.mouseDClick(
             view.target_pane.viewport(),
             Qt.MouseButton.LeftButton,
-            pos=view.sentence_rect(TARGET, 0, 1).center().toPoint(),
+            pos=view.sentence_rect(Side.TRANSLATION, 0, 1).center().toPoint(),
         )
     assert requested.args == [0, 1]
 
@@ -319,16 +266,18 @@ def test_highlights_are_painted_on_their_side_and_tint_the_other(view: DocumentV
         }
     )
     second = target.ranges[1][0]
-    assert view.highlight_ranges(SOURCE, 0) == [
+    assert view.highlight_ranges(Side.ORIGINAL, 0) == [
         (4, 7, "yellow", True),
         (*ranges_of(document, 0)[1], "green", False),
     ]
-    assert view.highlight_ranges(TARGET, 0) == [
+    assert view.highlight_ranges(Side.TRANSLATION, 0) == [
         (*target.ranges[0], "yellow", False),
         (second + 3, second + 6, "green", True),
     ]
     # They are part of what each row paints.
-    painted = {(item.start, item.start + item.length) for item in view._selections(SOURCE, 0)}
+    painted = {
+        (item.start, item.start + item.length) for item in view.painter.selections(Side.ORIGINAL, 0)
+    }
     assert (4, 7) in painted
 
 
@@ -337,19 +286,19 @@ def test_translation_highlights_wait_for_their_sentence(view: DocumentView) -> N
     only_first = [s for s in translated(document) if s.sentence_index == 0]
     view.set_document(document, only_first)
     view.set_highlights({0: [FakeHighlight("translation", "blue", 0, 4, (1,))]})
-    assert view.highlight_ranges(TARGET, 0) == []  # the sentence is still a placeholder
+    assert view.highlight_ranges(Side.TRANSLATION, 0) == []  # the sentence is still a placeholder
     view.add_translations(translated(document))
     start = view.text.target(0).ranges[1][0]
-    assert view.highlight_ranges(TARGET, 0) == [(start, start + 4, "blue", True)]
+    assert view.highlight_ranges(Side.TRANSLATION, 0) == [(start, start + 4, "blue", True)]
 
 
 def test_selection_on_the_translation_gives_its_text(view: DocumentView) -> None:
     document = make_document([["Một hai ba.", "Bốn năm."]])
     view.set_document(document, translated(document))
-    view.select(TARGET, (0, 3), (0, 9))
-    assert view.selection() == (TARGET, (0, 3), (0, 9))
+    view.select(Side.TRANSLATION, (0, 3), (0, 9))
+    assert view.selection() == (Side.TRANSLATION, (0, 3), (0, 9))
     assert view.selected_text() == view.text.target(0).text[3:9]
-    assert view.selected_text(SOURCE) == ""  # e.g. "translate selection" ignores it
+    assert view.selected_text(Side.ORIGINAL) == ""  # e.g. "translate selection" ignores it
 
 
 def test_an_annotation_span_over_two_blocks_is_selected_on_both(view: DocumentView) -> None:
@@ -369,9 +318,9 @@ def test_list_items_get_a_bullet_outside_their_text(qtbot, view: DocumentView) -
     background = image.pixelColor(2, 2)
 
     def ink_left_of_text(row: int) -> bool:
-        origin = view.text_origin(SOURCE, row)
+        origin = view.text_origin(Side.ORIGINAL, row)
         top = round(origin.y() - view.source_pane.scroll)
-        height = round(view.geometry_rows.side_heights[SOURCE][row])
+        height = round(view.geometry_rows.side_heights[Side.ORIGINAL.index][row])
         return any(
             image.pixelColor(x, y) != background
             for x in range(2, int(origin.x()) - 1)
@@ -385,32 +334,6 @@ def ranges_of(document: Document, block_index: int) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in document.blocks[block_index].sentences]
 
 
-def table_document() -> Document:
-    """A paragraph, then a 2×2 table whose cells hold one or two sentences."""
-    from reader.core.documents.importers import RawBlock, RawDocument
-    from reader.core.documents.loader import build_document
-
-    rows = (("Số thứ tự", "Nội dung công việc. Ghi chú thêm."), ("1", "Báo cáo tháng."))
-    raw = RawDocument(
-        [RawBlock(BlockKind.PARAGRAPH, SHORT), RawBlock(BlockKind.TABLE, "", rows=rows)]
-    )
-    return build_document(raw, path=None, format="html", language="vi")
-
-
-def test_a_table_translation_keeps_its_cells_and_rows() -> None:
-    document = table_document()
-    text = AlignedText(document)
-    text.add(translated(document))
-    target = text.target(1)
-    assert target is not None
-    assert target.text.split("\n") == [
-        "EN[Số thứ tự]\tEN[Nội dung công việc.] EN[Ghi chú thêm.]",
-        "EN[1]\tEN[Báo cáo tháng.]",
-    ]
-    for (start, end), sentence in zip(target.ranges, document.blocks[1].sentences, strict=True):
-        assert target.text[start:end] == f"EN[{sentence.text}]"
-
-
 def test_a_table_is_laid_out_as_a_grid_and_each_cell_answers_the_pointer(
     view: DocumentView,
 ) -> None:
@@ -418,7 +341,7 @@ def test_a_table_is_laid_out_as_a_grid_and_each_cell_answers_the_pointer(
     view.set_document(document)
     view.add_translations(translated(document))
     view.ensure_layout()
-    for side in (SOURCE, TARGET):
+    for side in (Side.ORIGINAL, Side.TRANSLATION):
         layout = view.layout_for(side, 1)
         lines = [layout.lineAt(i) for i in range(layout.lineCount())]
         first_row = [line for line in lines if line.y() == lines[0].y()]
@@ -427,7 +350,7 @@ def test_a_table_is_laid_out_as_a_grid_and_each_cell_answers_the_pointer(
         assert second_row_y > max(line.y() for line in first_row)
         for sentence in document.blocks[1].sentences:
             rect = view.sentence_rect(side, 1, sentence.index)
-            hit = view.hit_test(view.panes[side], rect.center())
+            hit = view.hit_test(view.panes[side.index], rect.center())
             assert (hit.block, hit.sentence) == (1, sentence.index)
 
 
@@ -438,26 +361,11 @@ def test_a_tables_rows_start_level_on_both_sides(view: DocumentView) -> None:
     view.add_translations(translated(document, translate=lambda text: f"{text} {long}"))
     view.ensure_layout()
     tops = []
-    for side in (SOURCE, TARGET):
+    for side in (Side.ORIGINAL, Side.TRANSLATION):
         layout = view.layout_for(side, 1)
         text = view.text.text(side, 1)
         tops.append(table_row_tops(layout, text))
     assert len(tops[0]) == 1 and tops[0] == pytest.approx(tops[1], abs=1.0)
-
-
-def test_table_columns_are_wide_enough_for_their_words() -> None:
-    from PySide6.QtGui import QFont, QFontMetricsF
-
-    font = QFont()
-    text = "STT\tCỡ chữ\tKiểu chữ\tVí dụ minh họa\n1\tIn hoa\t13-14\tĐứng, đậm"
-    layout = build_table_layout(text, font, 400.0, gap=10.0)
-    metrics = QFontMetricsF(font)
-    for index in range(layout.lineCount()):
-        line = layout.lineAt(index)
-        shown = text[line.textStart() : line.textStart() + line.textLength()].strip()
-        for word in shown.split():
-            assert metrics.horizontalAdvance(word) <= line.width()
-        assert not shown or shown.split()[0] in text.replace("\t", " ").split()  # words whole
 
 
 # --- OCR: words read with low confidence ---------------------------------------------------------
@@ -473,17 +381,17 @@ def test_words_ocr_was_unsure_of_are_underlined_and_explained_on_the_source_only
     document = replace(document, blocks=(ocr_block, document.blocks[1]), ocr=True)
     view.set_document(document, translated(document))
 
-    marks = view.layout_for(SOURCE, 0).formats()
+    marks = view.layout_for(Side.ORIGINAL, 0).formats()
     assert [(mark.start, mark.start + mark.length) for mark in marks] == list(unsure)
     wave = QTextCharFormat.UnderlineStyle.WaveUnderline
     assert all(mark.format.underlineStyle() == wave for mark in marks)
-    assert not view.layout_for(SOURCE, 1).formats()  # a block the file held as text
-    assert not view.layout_for(TARGET, 0).formats()  # the translation is not OCR's
-    assert view.ocr_unsure_at(SOURCE, 0, unsure[0][0] + 1)
-    assert not view.ocr_unsure_at(SOURCE, 0, unsure[0][0] - 2)
-    assert not view.ocr_unsure_at(TARGET, 0, unsure[0][0] + 1)
+    assert not view.layout_for(Side.ORIGINAL, 1).formats()  # a block the file held as text
+    assert not view.layout_for(Side.TRANSLATION, 0).formats()  # the translation is not OCR's
+    assert view.ocr_unsure_at(Side.ORIGINAL, 0, unsure[0][0] + 1)
+    assert not view.ocr_unsure_at(Side.ORIGINAL, 0, unsure[0][0] - 2)
+    assert not view.ocr_unsure_at(Side.TRANSLATION, 0, unsure[0][0] + 1)
     # Hovering an unsure word says why it is underlined; elsewhere, nothing.
-    layout, origin = view.layout_for(SOURCE, 0), view.text_origin(SOURCE, 0)
+    layout, origin = view.layout_for(Side.ORIGINAL, 0), view.text_origin(Side.ORIGINAL, 0)
     line = layout.lineForTextPosition(unsure[0][0] + 1)
     for position, hint in ((unsure[0][0] + 1, OCR_HINT), (1, "")):
         x = origin.x() + line.cursorToX(position)[0] + 2
@@ -492,3 +400,194 @@ def test_words_ocr_was_unsure_of_are_underlined_and_explained_on_the_source_only
         event = QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
         QApplication.sendEvent(viewport, event)
         qtbot.waitUntil(lambda hint=hint: QToolTip.text() == hint)
+
+
+# --- zoom and layout preferences keep the place --------------------------------------------------
+
+
+def current_sentence_y(view: DocumentView) -> float:
+    rect = view.sentence_rect(Side.ORIGINAL, *view.current)
+    assert rect is not None and 0 <= rect.top() < view.source_pane.viewport().height()
+    return rect.top()
+
+
+def test_zoom_keeps_the_current_sentence_where_it_was_on_screen(qtbot, view: DocumentView) -> None:
+    document = many_blocks(300)
+    view.set_document(document, translated(document))
+    view.scroll_to_block(100)
+    view.set_current(106, 1)  # about the middle of the screen
+    qtbot.wait(50)
+    y = current_sentence_y(view)
+    assert y > 100  # a drift would show: the rows above it grow with the font
+    size = view.base_font.pointSizeF()
+    for step in (1, 2, 3, 2):  # Ctrl+= three times, then Ctrl+-
+        view.set_base_font("", size + step)
+        assert current_sentence_y(view) == pytest.approx(y, abs=3)
+        assert view.target_pane.scroll == view.source_pane.scroll  # still synced
+    qtbot.waitUntil(lambda: view.fully_measured, timeout=5000)
+    assert current_sentence_y(view) == pytest.approx(y, abs=3)  # refining heights keeps it too
+
+
+def test_without_a_current_sentence_zoom_keeps_the_top_row(view: DocumentView) -> None:
+    document = many_blocks(300)
+    view.set_document(document, translated(document))
+    view.scroll_to_block(150)
+    view.set_base_font("", view.base_font.pointSizeF() + 3)
+    assert view.top_block() == 150
+
+
+def test_reading_layout_sets_margins_line_width_and_spacing(view: DocumentView) -> None:
+    document = make_document([[LONG], [SHORT], [LONG]])
+    view.set_document(document, translated(document))
+    plain_height = view.geometry_rows.total
+    view.set_reading_layout(ReadingLayout(margin=60, max_line_width=30))
+    layout = view.layout_for(Side.ORIGINAL, 0)
+    char_width = QFontMetricsF(view.base_font).averageCharWidth()
+    assert all(layout.lineAt(i).width() <= 30 * char_width + 1 for i in range(layout.lineCount()))
+    origin = view.text_origin(Side.ORIGINAL, 0)
+    right_gap = view.source_pane.viewport().width() - (origin.x() + layout.lineAt(0).width())
+    assert origin.x() > 60 and right_gap == pytest.approx(origin.x(), abs=2)  # centred column
+    view.set_reading_layout(ReadingLayout(line_spacing=2.0, paragraph_spacing=2.0))
+    assert view.geometry_rows.total > plain_height
+    gaps = view.text_origin(Side.ORIGINAL, 1).y() - view.geometry_rows.top(1)
+    assert gaps == pytest.approx(view.geometry_rows.gap / 2) and view.geometry_rows.gap > 20
+    view.set_reading_layout(ReadingLayout())
+    assert view.geometry_rows.total == pytest.approx(plain_height, abs=1)
+
+
+# --- notes in the text, and the offer to translate a selection -----------------------------------
+
+
+def noted(start: int, end: int, note: str, colour: str = "yellow") -> Highlight:
+    return Highlight("u" + note[:4], "original", colour, 0, start, end, (0,), None, note)
+
+
+def test_a_highlight_with_a_note_is_marked_and_shows_the_note_on_hover(
+    qtbot, view: DocumentView
+) -> None:
+    document = make_document([["Một hai ba bốn năm sáu bảy tám chín mười."]])
+    view.set_document(document, translated(document))
+    view.set_highlights({0: [noted(0, 7, "**Chú ý**: xem _Điều 5_."), noted(11, 18, "")]})
+    underline = {
+        (item.start, item.format.underlineStyle())
+        for item in view.painter.selections(Side.ORIGINAL, 0)
+        if item.format.background().style() != Qt.BrushStyle.NoBrush
+    }
+    dotted = QTextCharFormat.UnderlineStyle.DotLine
+    assert (0, dotted) in underline and (11, dotted) not in underline
+    layout, origin = view.layout_for(Side.ORIGINAL, 0), view.text_origin(Side.ORIGINAL, 0)
+    line = layout.lineAt(0)
+    viewport = view.source_pane.viewport()
+    for position, expected in ((2, "Chú ý"), (14, "")):
+        x = origin.x() + line.cursorToX(position)[0] + 2
+        point = QPoint(round(x), round(origin.y() - view.source_pane.scroll + line.height() / 2))
+        QApplication.sendEvent(
+            viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
+        )
+        if expected:
+            qtbot.waitUntil(lambda expected=expected: expected in QToolTip.text())
+            shown = QToolTip.text()
+            assert "**" not in shown and "Điều 5" in shown  # the Markdown, rendered
+        else:
+            qtbot.waitUntil(lambda: QToolTip.text() == "")
+
+
+def drag_over(qtbot, pane, start: QPointF, end: QPointF) -> None:
+    viewport = pane.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start.toPoint())
+    QApplication.sendEvent(
+        viewport,
+        QMouseEvent(
+            QEvent.Type.MouseMove,
+            end,
+            viewport.mapToGlobal(end),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end.toPoint())
+
+
+def test_selecting_the_original_offers_its_translation(qtbot, view: DocumentView) -> None:
+    document = make_document([["Một hai ba bốn năm.", "Sáu bảy tám."]])
+    view.set_document(document, translated(document))
+    first = view.sentence_rect(Side.ORIGINAL, 0, 0)
+    drag_over(qtbot, view.source_pane, first.topLeft() + QPointF(1, 4), first.center())
+    assert view.selected_text(Side.ORIGINAL)
+    chip = view.chip
+    assert chip.isVisible() and chip.parentWidget() is view.source_pane.viewport()
+    assert chip.geometry().top() >= first.bottom()  # below the selection, not over it
+    with qtbot.waitSignal(view.translate_selection_requested):
+        qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+    assert not chip.isVisible()
+    # A click without a drag selects nothing and offers nothing; nor does the translation side.
+    qtbot.mouseClick(
+        view.source_pane.viewport(), Qt.MouseButton.LeftButton, pos=first.center().toPoint()
+    )
+    assert not chip.isVisible()
+    target = view.sentence_rect(Side.TRANSLATION, 0, 0)
+    drag_over(qtbot, view.target_pane, target.topLeft() + QPointF(1, 4), target.center())
+    assert view.selected_text(Side.TRANSLATION) and not chip.isVisible()
+
+
+def test_layout_changes_keep_the_current_sentence_in_place(qtbot, view: DocumentView) -> None:
+    document = make_document([[LONG, SHORT] if i % 3 else [SHORT] for i in range(200)])
+    view.set_document(document, translated(document))
+    view.scroll_to_block(90)
+    view.set_current(94, 0)
+    y = current_sentence_y(view)
+    for layout in (
+        ReadingLayout(line_spacing=1.6),
+        ReadingLayout(line_spacing=1.6, margin=60),
+        ReadingLayout(line_spacing=1.6, margin=60, max_line_width=40),
+        ReadingLayout(paragraph_spacing=2.0),
+    ):
+        view.set_reading_layout(layout)
+        assert current_sentence_y(view) == pytest.approx(y, abs=3)
+
+
+def test_a_new_palette_recolours_the_text_already_laid_out(view: DocumentView) -> None:
+    document = make_document([["Một hai ba.", "Bốn năm."]])
+    view.set_document(document, translated(document, edited={(0, 1)}))
+
+    def edited_underline() -> str:
+        (mark,) = view.layout_for(Side.TRANSLATION, 0).formats()
+        return mark.format.underlineColor().name()
+
+    light = edited_underline()
+    palette = view.palette()
+    for role, colour in (
+        (QPalette.ColorRole.Base, "#202020"),
+        (QPalette.ColorRole.Text, "#eeeeee"),
+    ):
+        palette.setColor(role, QColor(colour))
+    view.setPalette(palette)  # a switch to the dark theme while reading
+    assert view.layout_engine.colours.dark and edited_underline() != light
+
+
+# --- in the window: the keys and the chip reach the view ----------------------------------------
+
+
+def test_in_the_window_zoom_keys_keep_the_place_and_the_chip_translates(
+    qtbot, installed_vi_en, tmp_path
+) -> None:
+    window = make_window(qtbot)
+    open_and_wait(qtbot, window, long_document(tmp_path, 120))
+    wait_translated(qtbot, window)
+    view = window.document_view
+    window.activateWindow()
+    view.scroll_to_block(40)
+    view.set_current(44, 1)
+    y = current_sentence_y(view)
+    view.source_pane.setFocus()
+    control = Qt.KeyboardModifier.ControlModifier
+    for key in (Qt.Key.Key_Equal,) * 3 + (Qt.Key.Key_Minus,):
+        qtbot.keyClick(view.source_pane, key, control)
+        assert current_sentence_y(view) == pytest.approx(y, abs=3)
+    assert window.settings.font_size == DEFAULT_FONT_SIZE + 2
+    first = view.sentence_rect(Side.ORIGINAL, 44, 1)
+    drag_over(qtbot, view.source_pane, first.topLeft() + QPointF(1, 4), first.center())
+    assert view.chip.isVisible()
+    qtbot.mouseClick(view.chip, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.popup.isVisible(), timeout=WAIT_MS)

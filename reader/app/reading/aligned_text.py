@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reader.core.side import Side
+
 if TYPE_CHECKING:  # importing reader.core.documents loads the segmenter (numpy): not at start-up
     from reader.core.documents.model import Block, Document
 
-SOURCE, TARGET = 0, 1
 PLACEHOLDER = "…"  # stands in for a sentence of a partly translated block
 
 
@@ -80,19 +81,19 @@ class AlignedText:
         text, ranges = _joined(block, pieces)
         return TargetBlock(text, ranges, tuple(states))
 
-    def text(self, side: int, block_index: int) -> str | None:
-        if side == SOURCE:
+    def text(self, side: Side, block_index: int) -> str | None:
+        if side == Side.ORIGINAL:
             return self.document.blocks[block_index].text
         target = self.target(block_index)
         return target.text if target else None
 
-    def ranges(self, side: int, block_index: int) -> tuple[tuple[int, int], ...]:
-        if side == SOURCE:
+    def ranges(self, side: Side, block_index: int) -> tuple[tuple[int, int], ...]:
+        if side == Side.ORIGINAL:
             return tuple((s.start, s.end) for s in self.document.blocks[block_index].sentences)
         target = self.target(block_index)
         return target.ranges if target else ()
 
-    def sentence_at(self, side: int, block_index: int, position: int) -> int | None:
+    def sentence_at(self, side: Side, block_index: int, position: int) -> int | None:
         """The sentence holding character `position` (a gap belongs to the sentence before)."""
         ranges = self.ranges(side, block_index)
         if not ranges:

@@ -6,37 +6,146 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontDatabase,
     QFontMetricsF,
-    QPalette,
     QTextCharFormat,
     QTextLayout,
     QTextOption,
 )
 
-from reader.app.aligned_text import SOURCE, TARGET
+from reader.app.reading.aligned_text import AlignedText, RowGeometry
+from reader.app.reading.reading_layout import ReadingLayout
+from reader.core.side import Side
 
 if TYPE_CHECKING:
-    from reader.app.pane_view import PaneView
+    from reader.app.reading.pane import PaneView
+    from reader.app.theme import PaneColors
     from reader.core.documents.model import Block
 
-MARGIN = 16  # px left and right of the text in each pane
-LINE_SPACING = 1.2  # times the font's line height: easier to read than solid lines
-ROW_GAP_LINES = 0.7  # space between blocks, in lines
 LAYOUT_CACHE_SIZE = 600
 EXACT_ROWS_AROUND = 40  # rows measured exactly at once around the reading position
 REFINE_BUDGET_S = 0.006  # per event-loop turn spent replacing estimated heights by exact ones
 HEADING_SCALE = {1: 1.45, 2: 1.3, 3: 1.15}
+MIN_TEXT_WIDTH = 40.0
+SIDES = (Side.ORIGINAL, Side.TRANSLATION)
+LINE_SPACING = ReadingLayout.line_spacing  # the default, for layouts made outside the view
 
 
-class RowLayout:
-    """Mixin of `DocumentView`: lays out, measures and positions the rows of both panes."""
+class RowLayout(QObject):
+    """Lays out, measures and positions the rows of both panes; owned by `DocumentView`.
+
+    Rows near the reading position are laid out at once; the others get a height estimated from
+    their length, replaced by the exact one in small slices while the event loop is idle (or as
+    soon as they come on screen), so a long document opens without a freeze.
+    """
+
+    geometry_changed = Signal()  # row heights or positions changed (the panes were repositioned)
+
+    def __init__(
+        self,
+        panes: tuple[PaneView, PaneView],
+        colours: PaneColors,
+        muted_text: QColor,
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self.panes = panes
+        self.colours = colours
+        self.muted_text = muted_text  # sentences not translated yet
+        self.text: AlignedText | None = None
+        self.rows = RowGeometry()
+        self.table_rows = TableRowHeights()
+        self.reading = ReadingLayout()
+        self.repositioning = False  # true while the layout moves the panes (not a user scroll)
+        self._layouts: list[OrderedDict[int, QTextLayout]] = [OrderedDict(), OrderedDict()]
+        self._widths = [0.0, 0.0]  # the text column of each pane
+        self._lefts = [0.0, 0.0]  # where that column starts in the pane
+        self._viewport_widths = [0, 0]
+        self._dirty_sides: set[Side] = set(SIDES)
+        # Rows whose height is still an estimate (from the text length); refined when idle.
+        self._estimated: list[set[int]] = [set(), set()]
+        self._metrics: dict[tuple[str, int], tuple[float, float]] = {}
+        self._fonts: dict[tuple[str, int], QFont] = {}
+        self._base_font = QFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
+        self._base_font.setPointSizeF(12.0)
+        self.line_height = 0.0
+        self._relayout_timer = QTimer(self, singleShot=True, interval=0)
+        self._relayout_timer.timeout.connect(self.ensure_layout)
+        self._refine_timer = QTimer(self, interval=0)
+        self._refine_timer.timeout.connect(self._refine_step)
+        self._refine_paused = False
+        self._apply_font_metrics()
+
+    # --- content, fonts, spacing ---------------------------------------------------------------
+
+    def set_text(self, text: AlignedText | None) -> None:
+        """Lay out a new document (None: forget it and stop measuring in the background)."""
+        self.text = text
+        self._estimated = [set(), set()]
+        self.rows.reset(len(text.document.blocks) if text else 0)
+        if text is None:
+            self._refine_timer.stop()
+            self._relayout_timer.stop()
+            self._refine_paused = False
+            for cache in self._layouts:
+                cache.clear()
+            return
+        self.invalidate()
+        self.ensure_layout()
+
+    def translations_changed(self, blocks: set[int]) -> None:
+        """Re-measure only the blocks whose translation changed."""
+        assert self.text is not None
+        for block_index in blocks:
+            self._layouts[Side.TRANSLATION.index].pop(block_index, None)
+        # A table's rows start level on both sides: its original is laid out again too.
+        tables = {i for i in blocks if self.text.block(i).kind == "table"}
+        for block_index in tables:
+            self._layouts[Side.ORIGINAL.index].pop(block_index, None)
+        if Side.TRANSLATION not in self._dirty_sides:
+            self._measure_rows(Side.TRANSLATION, blocks)
+            if tables and Side.ORIGINAL not in self._dirty_sides:
+                self._measure_rows(Side.ORIGINAL, tables)
+            self.rebuild_geometry()
+
+    @property
+    def base_font(self) -> QFont:
+        return QFont(self._base_font)
+
+    def set_base_font(self, font: QFont) -> None:
+        self._base_font = QFont(font)
+        self._relayout_all()
+
+    def set_reading_layout(self, reading: ReadingLayout) -> None:
+        self.reading = reading.clamped()
+        self._relayout_all()
+
+    def set_colours(self, colours: PaneColors, muted_text: QColor) -> None:
+        """New palette: the cached layouts carry the old colours (the heights stay right)."""
+        self.colours, self.muted_text = colours, muted_text
+        for cache in self._layouts:
+            cache.clear()
+
+    def _relayout_all(self) -> None:
+        self._apply_font_metrics()
+        for pane in self.panes:
+            self._update_width(pane)
+        self.invalidate()
+        self.ensure_layout()
+
+    def _apply_font_metrics(self) -> None:
+        self._fonts.clear()
+        self._metrics.clear()
+        self.line_height = QFontMetricsF(self._base_font).height()
+        self.rows.gap = round(self.line_height * self.reading.paragraph_spacing)
 
     def font_for(self, block: Block) -> QFont:
         key = (str(block.kind), block.level)
@@ -54,49 +163,67 @@ class RowLayout:
             self._fonts[key] = font
         return font
 
-    def _indent(self, block: Block) -> float:
-        em = self._line_height * 0.8
+    def indent(self, block: Block) -> float:
+        em = self.line_height * 0.8
         if block.kind == "list_item":
             return em * (1 + max(block.level, 1) - 1) * 1.2
         if block.kind in ("quote", "footnote"):
             return em * 1.5
         return 0.0
 
+    def text_width(self, side: Side) -> float:
+        """The width of a pane's text column (before a block's indent)."""
+        return self._widths[side.index]
+
+    def column_left(self, side: Side) -> float:
+        """Where a pane's text column starts (the margin, more when the line width is capped)."""
+        return self._lefts[side.index]
+
+    # --- widths --------------------------------------------------------------------------------
+
     def pane_resized(self, pane: PaneView) -> None:
-        width = pane.content_width()
-        if width != self._widths[pane.side]:
-            self._widths[pane.side] = width
+        if self._update_width(pane):
             self._dirty_sides.add(pane.side)
             self._relayout_timer.start()
-        self._update_scroll_range(pane)
+        self.update_scroll_range(pane)
 
-    def _invalidate_layouts(self) -> None:
+    def _update_width(self, pane: PaneView) -> bool:
+        """Work out the pane's text column from its width and the margins; True if it changed."""
+        viewport = pane.viewport().width()
+        available = max(MIN_TEXT_WIDTH, viewport - 2 * self.reading.margin)
+        width = available
+        if self.reading.max_line_width:
+            char_width = QFontMetricsF(self._base_font).averageCharWidth()
+            width = min(available, max(MIN_TEXT_WIDTH, self.reading.max_line_width * char_width))
+        index = pane.side.index
+        self._lefts[index] = self.reading.margin + (available - width) / 2
+        changed = width != self._widths[index]
+        self._widths[index] = width
+        return changed
+
+    # --- measuring -----------------------------------------------------------------------------
+
+    def invalidate(self) -> None:
         for cache in self._layouts:
             cache.clear()
         self.table_rows.clear()
-        self._dirty_sides = {SOURCE, TARGET}
+        self._dirty_sides = set(SIDES)
 
     def ensure_layout(self) -> None:
-        """Re-measure the sides whose width or font changed, keeping the reading position.
-
-        Rows near the reading position are laid out at once; the others get a height estimated
-        from their length, replaced by the exact one in small slices while the event loop is
-        idle (or as soon as they come on screen), so a long document opens without a freeze.
-        """
+        """Re-measure the sides whose width or font changed, keeping the reading position."""
         if not self._dirty_sides or self.text is None:
             return
-        anchors = [self._anchor(pane) for pane in self.panes]
+        anchors = [self.anchor(pane) for pane in self.panes]
         count = len(self.text.document.blocks)
-        for side in sorted(self._dirty_sides):
-            self._layouts[side].clear()
+        for side in sorted(self._dirty_sides, key=lambda each: each.index):
+            self._layouts[side.index].clear()
             self._estimate_rows(side)
-            self._estimated[side] = set(range(count))
-            self._measured_widths[side] = self._widths[side]
+            self._estimated[side.index] = set(range(count))
         self._dirty_sides.clear()
         for row, _offset in anchors:
             first = max(row, 0)
-            self._measure_exactly(range(first, min(count, first + EXACT_ROWS_AROUND)))
-        self._rebuild_geometry(anchors)
+            self.measure_exactly(range(first, min(count, first + EXACT_ROWS_AROUND)))
+        self.rebuild_geometry(anchors)
         if any(self._estimated) and not self._refine_paused:
             self._refine_timer.start()
 
@@ -113,38 +240,43 @@ class RowLayout:
         if self.text is not None and any(self._estimated):
             self._refine_timer.start()
 
-    def _measure_rows(self, side: int, rows: Iterable[int]) -> None:
-        heights = self.geometry_rows.side_heights[side]
-        estimated = self._estimated[side]
+    @property
+    def fully_measured(self) -> bool:
+        return not self._dirty_sides and not any(self._estimated)
+
+    def _measure_rows(self, side: Side, rows: Iterable[int]) -> None:
+        heights = self.rows.side_heights[side.index]
+        estimated = self._estimated[side.index]
         for row in rows:
             layout = self.layout_for(side, row)
             heights[row] = layout_height(layout) if layout is not None else 0.0
             estimated.discard(row)
 
-    def _measure_exactly(self, rows: Iterable[int]) -> bool:
+    def measure_exactly(self, rows: Iterable[int]) -> bool:
         """Lay out the rows still estimated; True if any was."""
         rows = list(rows)
         measured = False
-        for side in (SOURCE, TARGET):
-            pending = [row for row in rows if row in self._estimated[side]]
+        for side in SIDES:
+            pending = [row for row in rows if row in self._estimated[side.index]]
             if pending:
                 self._measure_rows(side, pending)
                 measured = True
         return measured
 
-    def _estimate_rows(self, side: int) -> None:
+    def _estimate_rows(self, side: Side) -> None:
         """Heights from the text length and the font's average character width."""
         assert self.text is not None
-        heights = self.geometry_rows.side_heights[side]
+        heights = self.rows.side_heights[side.index]
+        spacing = self.reading.line_spacing
         for row, block in enumerate(self.text.document.blocks):
             text = self.text.text(side, row)
             if text is None:
                 heights[row] = 0.0
                 continue
             char_width, line_height = self._font_metrics(block)
-            width = max(40.0, self._widths[side] - self._indent(block))
+            width = max(MIN_TEXT_WIDTH, self._widths[side.index] - self.indent(block))
             lines = math.ceil(len(text) * char_width / width) if text else 1
-            heights[row] = line_height * (1 + LINE_SPACING * (max(lines, 1) - 1))
+            heights[row] = line_height * (1 + spacing * (max(lines, 1) - 1))
 
     def _font_metrics(self, block: Block) -> tuple[float, float]:
         key = (str(block.kind), block.level)
@@ -159,63 +291,72 @@ class RowLayout:
     def _refine_step(self) -> None:
         """Replace estimated heights by exact ones for a few ms, keeping the view still."""
         deadline = time.perf_counter() + REFINE_BUDGET_S
-        anchors = [self._anchor(pane) for pane in self.panes]
+        anchors = [self.anchor(pane) for pane in self.panes]
         measured = False
-        for side in (SOURCE, TARGET):
-            pending = self._estimated[side]
-            heights = self.geometry_rows.side_heights[side]
+        for side in SIDES:
+            pending = self._estimated[side.index]
+            heights = self.rows.side_heights[side.index]
             while pending and time.perf_counter() < deadline:
                 row = pending.pop()
                 layout = self.layout_for(side, row, keep=False)
                 heights[row] = layout_height(layout) if layout is not None else 0.0
                 measured = True
         if measured:
-            self._rebuild_geometry(anchors, repaint=False)
+            self.rebuild_geometry(anchors, repaint=False)
         if not any(self._estimated):
             self._refine_timer.stop()
 
-    @property
-    def fully_measured(self) -> bool:
-        return not self._dirty_sides and not any(self._estimated)
+    # --- positions -----------------------------------------------------------------------------
 
-    def _rebuild_geometry(
+    def rebuild_geometry(
         self, anchors: list[tuple[int, float]] | None = None, *, repaint: bool = True
     ) -> None:
-        anchors = anchors or [self._anchor(pane) for pane in self.panes]
-        self.geometry_rows.rebuild()
-        self._syncing = True
+        """Sum the row heights again and put each pane back on the row it showed."""
+        anchors = anchors or [self.anchor(pane) for pane in self.panes]
+        self.rows.rebuild()
+        self.repositioning = True
         try:
             for pane, (row, offset) in zip(self.panes, anchors, strict=True):
-                self._update_scroll_range(pane)
+                self.update_scroll_range(pane)
                 if row >= 0:
-                    offset = min(offset, self.geometry_rows.height(row))
-                    pane.verticalScrollBar().setValue(round(self.geometry_rows.top(row) + offset))
+                    offset = min(offset, self.rows.height(row))
+                    pane.verticalScrollBar().setValue(round(self.rows.top(row) + offset))
         finally:
-            self._syncing = False
+            self.repositioning = False
         if repaint:
             for pane in self.panes:
                 pane.viewport().update()
-        self.layout_changed.emit()
+        self.geometry_changed.emit()
 
-    def _anchor(self, pane: PaneView) -> tuple[int, float]:
+    def anchor(self, pane: PaneView) -> tuple[int, float]:
         """The row at the top of a pane and how far into it the pane is scrolled."""
-        rows = self.geometry_rows
+        rows = self.rows
         if rows.count == 0 or rows.total == 0:
             return -1, 0.0
         row = rows.row_at(pane.scroll)
         return row, pane.scroll - rows.top(row)
 
-    def _update_scroll_range(self, pane: PaneView) -> None:
+    def update_scroll_range(self, pane: PaneView) -> None:
         bar = pane.verticalScrollBar()
         height = pane.viewport().height()
         bar.setPageStep(max(1, height))
-        bar.setSingleStep(max(1, round(self._line_height * 3)))
-        bar.setRange(0, max(0, round(self.geometry_rows.total) - height))
+        bar.setSingleStep(max(1, round(self.line_height * 3)))
+        bar.setRange(0, max(0, round(self.rows.total) - height))
 
-    def layout_for(self, side: int, block_index: int, *, keep: bool = True) -> QTextLayout | None:
+    def text_origin(self, side: Side, row: int) -> QPointF:
+        """Where a block's text starts, in content coordinates (y not scrolled)."""
+        assert self.text is not None
+        block = self.text.block(row)
+        return QPointF(
+            self._lefts[side.index] + self.indent(block), self.rows.top(row) + self.rows.gap / 2
+        )
+
+    # --- layouts -------------------------------------------------------------------------------
+
+    def layout_for(self, side: Side, block_index: int, *, keep: bool = True) -> QTextLayout | None:
         """The laid-out text of one side of a block, None for a placeholder. Kept in a small
         LRU cache unless `keep` is false (measuring rows off screen must not evict those on it)."""
-        cache = self._layouts[side]
+        cache = self._layouts[side.index]
         layout = cache.get(block_index)
         if layout is not None:
             cache.move_to_end(block_index)
@@ -225,20 +366,23 @@ class RowLayout:
         if text is None:
             return None
         block = self.text.block(block_index)
-        width = max(40.0, self._widths[side] - self._indent(block))
+        width = max(MIN_TEXT_WIDTH, self._widths[side.index] - self.indent(block))
         formats = self._static_formats(side, block_index)
         font = self.font_for(block)
+        spacing = self.reading.line_spacing
         if block.kind == "table":
             layout = build_table_layout(
                 text,
                 font,
                 width,
                 formats,
-                gap=self._line_height,
+                gap=self.line_height,
                 min_row_heights=self._other_side_row_heights(side, block_index),
+                line_spacing=spacing,
             )
         else:
-            layout = build_layout(text, font, width, formats, centred=block.kind == "header")
+            centred = block.kind == "header"
+            layout = build_layout(text, font, width, formats, centred=centred, line_spacing=spacing)
         if not keep:
             return layout
         cache[block_index] = layout
@@ -246,23 +390,28 @@ class RowLayout:
             cache.popitem(last=False)
         return layout
 
-    def _other_side_row_heights(self, side: int, block_index: int) -> list[float] | None:
+    def _other_side_row_heights(self, side: Side, block_index: int) -> list[float] | None:
         """The natural row heights of the other side of a table, None while it has no text."""
-        other = 1 - side
+        other = side.other
         text = self.text.text(other, block_index)
         if text is None:
             return None
         block = self.text.block(block_index)
-        width = max(40.0, self._widths[other] - self._indent(block))
+        width = max(MIN_TEXT_WIDTH, self._widths[other.index] - self.indent(block))
         return self.table_rows.heights(
-            (other, block_index), text, self.font_for(block), width, gap=self._line_height
+            (other.index, block_index),
+            text,
+            self.font_for(block),
+            width,
+            gap=self.line_height,
+            line_spacing=self.reading.line_spacing,
         )
 
-    def _static_formats(self, side: int, block_index: int) -> list[QTextLayout.FormatRange]:
-        """Source: words OCR was unsure of get a wavy underline. Target: edited sentences get
-        a dotted underline, not-yet-translated ones a muted colour."""
+    def _static_formats(self, side: Side, block_index: int) -> list[QTextLayout.FormatRange]:
+        """Original: words OCR was unsure of get a wavy underline. Translation: edited sentences
+        get a dotted underline, not-yet-translated ones a muted colour."""
         assert self.text is not None
-        if side == SOURCE:
+        if side == Side.ORIGINAL:
             return self._unsure_word_formats(block_index)
         target = self.text.target(block_index)
         formats = []
@@ -272,33 +421,25 @@ class RowLayout:
             char_format = QTextCharFormat()
             if state == "edited":
                 char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                char_format.setUnderlineColor(self._colors.edited)
+                char_format.setUnderlineColor(self.colours.edited)
             else:
-                char_format.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+                char_format.setForeground(self.muted_text)
             formats.append(format_range(start, end - start, char_format))
         return formats
 
     def _unsure_word_formats(self, block_index: int) -> list[QTextLayout.FormatRange]:
         char_format = QTextCharFormat()
         char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        char_format.setUnderlineColor(self._colors.unsure)
+        char_format.setUnderlineColor(self.colours.unsure)
         spans = self.text.block(block_index).ocr_low_confidence
         return [format_range(start, end - start, char_format) for start, end in spans]
 
-    def ocr_unsure_at(self, side: int, block_index: int, position: int) -> bool:
-        """Whether the source character at `position` is in a word OCR was unsure of."""
-        if side != SOURCE or self.text is None:
+    def ocr_unsure_at(self, side: Side, block_index: int, position: int) -> bool:
+        """Whether the original character at `position` is in a word OCR was unsure of."""
+        if side != Side.ORIGINAL or self.text is None:
             return False
         spans = self.text.block(block_index).ocr_low_confidence
         return any(start <= position < end for start, end in spans)
-
-    def text_origin(self, side: int, row: int) -> QPointF:
-        """Where a block's text starts, in content coordinates (y not scrolled)."""
-        assert self.text is not None
-        block = self.text.block(row)
-        return QPointF(
-            MARGIN + self._indent(block), self.geometry_rows.top(row) + self.geometry_rows.gap / 2
-        )
 
 
 # QTextLayout breaks lines only at U+2028: a block's "\n" (a <br>, a line of code or of a
@@ -321,11 +462,19 @@ class TableRowHeights:
         self._known.clear()
 
     def heights(
-        self, key: tuple[int, int], text: str, font: QFont, width: float, *, gap: float
+        self,
+        key: tuple[int, int],
+        text: str,
+        font: QFont,
+        width: float,
+        *,
+        gap: float,
+        line_spacing: float = LINE_SPACING,
     ) -> list[float]:
         known = self._known.get(key)
         if known is None or known[:2] != (width, text):
-            known = self._known[key] = (width, text, table_row_heights(text, font, width, gap=gap))
+            heights = table_row_heights(text, font, width, gap=gap, line_spacing=line_spacing)
+            known = self._known[key] = (width, text, heights)
         return known[2]
 
 
@@ -336,6 +485,7 @@ def build_layout(
     formats: list[QTextLayout.FormatRange] | None = None,
     *,
     centred: bool = False,
+    line_spacing: float = LINE_SPACING,
 ) -> QTextLayout:
     """Lay out a block's text into lines of `width` pixels, with comfortable line spacing."""
     layout = _new_layout(text.translate(_AS_LINE_BREAK), font, formats, centred=centred)
@@ -347,7 +497,7 @@ def build_layout(
             break
         line.setLineWidth(width)
         line.setPosition(QPointF(0.0, y))
-        y += line.height() * LINE_SPACING
+        y += line.height() * line_spacing
     layout.endLayout()
     return layout
 
@@ -360,17 +510,28 @@ def build_table_layout(
     *,
     gap: float,
     min_row_heights: list[float] | None = None,
+    line_spacing: float = LINE_SPACING,
 ) -> QTextLayout:
     """Lay out a table (cells separated by TAB, rows by LF) as a grid: each cell wraps in its
     column, a row is as tall as its tallest cell, and at least `min_row_heights` (the other
     side's rows, so that both sides' rows start level). One layout for the whole block, so
     painting, hit-testing and selections work on it as on any other block."""
-    return lay_out_table(text, font, width, formats, gap=gap, min_row_heights=min_row_heights)[0]
+    return lay_out_table(
+        text,
+        font,
+        width,
+        formats,
+        gap=gap,
+        min_row_heights=min_row_heights,
+        line_spacing=line_spacing,
+    )[0]
 
 
-def table_row_heights(text: str, font: QFont, width: float, *, gap: float) -> list[float]:
+def table_row_heights(
+    text: str, font: QFont, width: float, *, gap: float, line_spacing: float = LINE_SPACING
+) -> list[float]:
     """The natural height of each row of a table laid out at `width`."""
-    return lay_out_table(text, font, width, gap=gap)[1]
+    return lay_out_table(text, font, width, gap=gap, line_spacing=line_spacing)[1]
 
 
 def lay_out_table(
@@ -381,6 +542,7 @@ def lay_out_table(
     *,
     gap: float,
     min_row_heights: list[float] | None = None,
+    line_spacing: float = LINE_SPACING,
 ) -> tuple[QTextLayout, list[float]]:
     """The table's layout (see `build_table_layout`) and each row's height, in one pass."""
     rows = [row.split("\t") for row in text.split("\n")]
@@ -405,7 +567,7 @@ def lay_out_table(
         line.setLineWidth(column_width)
         y = filled.get(cell, row_top)
         line.setPosition(QPointF(x, y))
-        filled[cell] = y + line.height() * LINE_SPACING
+        filled[cell] = y + line.height() * line_spacing
         heights[row] = max(heights[row], y + line.height() - row_top)
     layout.endLayout()
     return layout, heights
