@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from reader.core.changes import NO_CHANGES, Changes
 from reader.core.documents import Block, BlockKind, Document, Sentence, load_document
 from reader.core.documents.decoding import normalise
 from reader.core.errors import ReaderError
@@ -64,6 +65,11 @@ class LibraryEntry:
     translated: int | None = None
     ocr: bool = False  # its text was read by OCR
 
+    @property
+    def changes(self) -> Changes:
+        """What a write returning this entry (rename, remove) touched: its row and the list."""
+        return Changes(documents=frozenset({self.id}), library=True)
+
     def to_json(self) -> dict:
         return {
             "id": self.id,
@@ -99,6 +105,12 @@ class AddResult:
     document_id: int
     status: str  # "added", "unchanged" or "updated"
     document: Document
+
+    @property
+    def changes(self) -> Changes:
+        if self.status == "unchanged":
+            return NO_CHANGES
+        return Changes(documents=frozenset({self.document_id}), library=True)
 
 
 def add_document(database: Database, path: str | Path, language: str = "auto") -> AddResult:
@@ -324,6 +336,60 @@ def remove_document(database: Database, document_id: int) -> LibraryEntry:
         return entry
 
 
+@dataclass(frozen=True)
+class RemovedDocument:
+    """A removed document as it was, kept by whoever may undo the removal (the window's undo
+    stack): its row, its text and its annotations. Translations and edits are keyed by the text,
+    not the row, and stay in the database anyway."""
+
+    row: dict
+    document: Document
+    annotations: tuple  # of notes.service.Annotation
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(documents=frozenset({self.row["id"]}), library=True)
+
+
+_ROW_FIELDS = tuple(column.key for column in DocumentRow.__table__.columns)
+
+
+def remove_restorably(database: Database, document_id: int) -> RemovedDocument:
+    """`remove_document`, keeping what `restore_document` needs to put it back as it was."""
+    from reader.core.notes.service import list_annotations  # notes import the library
+
+    document = get_document(database, document_id)
+    annotations = tuple(list_annotations(database, document_id))
+    with database.session() as session:
+        row = _document_row(session, document_id)
+        kept = {name: getattr(row, name) for name in _ROW_FIELDS}
+        session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
+    return RemovedDocument(kept, document, annotations)
+
+
+def restore_document(database: Database, removed: RemovedDocument) -> LibraryEntry:
+    """Undo `remove_restorably`: the same id, title, position, dates and annotations. Fails with
+    `ReaderError` if the same text was added again meanwhile (it is in the library already)."""
+    from reader.core.notes.service import row_from_annotation
+
+    document_id = removed.row["id"]
+    with database.session() as session:
+        if (
+            session.get(DocumentRow, document_id) is not None
+            or session.scalars(
+                select(DocumentRow.id).where(
+                    DocumentRow.content_hash == removed.document.content_hash
+                )
+            ).first()
+        ):
+            raise ReaderError(f"{removed.document.title}: already back in the library")
+        session.add(DocumentRow(**removed.row))
+        session.flush()
+        _insert_blocks(session, document_id, removed.document)
+        session.add_all(row_from_annotation(note) for note in removed.annotations)
+    return get_entry(database, document_id)
+
+
 def rename_document(database: Database, document_id: int, title: str) -> LibraryEntry:
     """Give a document the reader's title (kept when the file is imported again); an empty
     title goes back to the imported one."""
@@ -396,7 +462,8 @@ def mark_opened(
     *,
     reading_block: int | None = None,
     target_language: str | None = None,
-) -> None:
+) -> Changes:
+    """Note the opening (the library's "last opened" and progress change with it)."""
     with database.session() as session:
         row = _document_row(session, document_id)
         row.opened_at = utc_now()
@@ -404,6 +471,7 @@ def mark_opened(
             row.reading_block = reading_block
         if target_language is not None:
             row.target_language = target_language
+    return Changes(library=True)
 
 
 def _document_row(session: Session, document_id: int) -> DocumentRow:
