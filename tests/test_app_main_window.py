@@ -79,7 +79,7 @@ def test_the_translation_starts_while_the_document_is_stored(
 def test_an_early_start_for_a_file_no_longer_wanted_is_ignored(
     qtbot, window, installed_vi_en, tmp_path
 ) -> None:
-    from reader.app.workers import open_file
+    from reader.core.reading import open_file
 
     late: list = []
     open_file(window.context, SAMPLE, None, None, "en", on_translatable=late.append)

@@ -7,16 +7,9 @@ import threading
 
 import pytest
 
-from reader.app.workers import (
-    FLUSH_INTERVAL_MS,
-    AppContext,
-    TranslationRunner,
-    Workers,
-    default_target,
-    error_message,
-    open_file,
-    open_library_document,
-)
+from reader.app.context import AppContext
+from reader.app.workers import FLUSH_INTERVAL_MS, TranslationRunner, Workers, error_message
+from reader.core.reading import default_target, open_file, open_library_document
 from reader.core.errors import InputError
 from tests.app_support import WAIT_MS, long_document
 from tests.conftest import SAMPLE

@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
-from reader.app.workers import error_message, find_download, open_library_document
+from reader.app.workers import error_message
+from reader.core.reading import find_download, open_library_document
 
 MODEL_FILTER = "Argos Translate models (*.argosmodel);;All files (*)"
 

@@ -7,12 +7,9 @@ from PySide6.QtCore import QObject, QPoint, Signal
 
 from reader.app.dialogs import EditTranslationDialog
 from reader.app.document_view import SOURCE, language_name
-from reader.app.workers import (
-    EarlyTranslation,
-    TranslationRunner,
-    error_message,
-    open_library_document,
-)
+from reader.app.ops import Op
+from reader.app.workers import TranslationRunner, error_message
+from reader.core.reading import EarlyTranslation, open_library_document
 
 
 class TranslationControl:
@@ -237,7 +234,7 @@ class TranslationControl:
             from reader.core.translate.service import TranslatedSentence
 
             service = self.context.service()
-            service.save_edit(
+            saved = service.save_edit(
                 opened.document,
                 block_index,
                 sentence_index,
@@ -250,11 +247,13 @@ class TranslationControl:
                 translation_shown = service.translate_sentences(opened.route, [source])[0]
             else:
                 translation_shown = translation
-            return TranslatedSentence(
+            shown = TranslatedSentence(
                 block_index, sentence_index, source, translation_shown, cached=True, edited=edited
             )
+            return shown, saved.changes  # the panels showing its notes refresh from these
 
-        def show(sentence) -> None:
+        def show(result) -> None:
+            sentence, _changes = result
             if (
                 sentence is not None
                 and self.opened is opened
@@ -263,10 +262,8 @@ class TranslationControl:
                 self.document_view.text.sentences.pop((block_index, sentence_index), None)
                 self.document_view.add_translations([sentence])
                 self.statusBar().showMessage("Translation saved", 3000)
-                if self.notes_panel is not None:  # its notes may have moved or lost their words
-                    self.notes_panel.reload()
 
-        self.workers.submit(save, show, self._show_error)
+        Op(save).success(show).failure(self._show_error).run(self.workers, self.bus, initiator=self)
 
     def translate_selection(self) -> None:
         text = self.document_view.selected_text(SOURCE) or self.document_view.current_sentence_text(

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Select,
@@ -26,10 +27,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+if TYPE_CHECKING:
+    from reader.core.translate.service import TranslationService
+
 from reader.core.changes import NO_CHANGES, Changes
 from reader.core.documents import Block, BlockKind, Document, Sentence, load_document
 from reader.core.documents.decoding import normalise
 from reader.core.errors import ReaderError
+from reader.core.notes.models import AnnotationRow, AnnotationTagRow
 from reader.core.notes.reanchor import reanchor_document_annotations
 from reader.core.storage.db import Database
 from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow, utc_now
@@ -64,6 +69,17 @@ class LibraryEntry:
     # or no model translates the document's language pair.
     translated: int | None = None
     ocr: bool = False  # its text was read by OCR
+    # Filled by `list_documents_with_progress` (what the window's library shows), else empty.
+    blocks: int = 0
+    tags: tuple[str, ...] = ()  # of its annotations
+    file_size: int | None = None  # bytes on disk; None if the file is gone
+
+    @property
+    def reading_progress(self) -> int | None:
+        """How far the reader got, in % of the blocks (None: never opened)."""
+        if self.opened_at is None or self.blocks == 0:
+            return None
+        return min(100, round(100 * self.reading_block / max(1, self.blocks - 1)))
 
     @property
     def changes(self) -> Changes:
@@ -199,6 +215,66 @@ def list_documents(
         counts = _sentence_counts(session, keys)
         rows = session.scalars(select(DocumentRow).order_by(DocumentRow.id)).all()
         return [_entry(row, *counts.get(row.id, (0, None))) for row in rows]
+
+
+def list_documents_with_progress(
+    database: Database, service: TranslationService
+) -> list[LibraryEntry]:
+    """What the window's library lists: every document, most recently opened first, with its
+    translation progress as the reader would show it (the user's edits, or cached translations
+    by the pair's installed models with the service's decoding options), its reading progress,
+    its annotations' tags and its file's size."""
+    from reader.core.translate.service import decoding_options
+
+    options = decoding_options(service.beam_size)
+
+    def progress_key(language: str, target_language: str) -> ProgressKey | None:
+        route = service.route(language, target_language)
+        return ProgressKey(route.key, options) if route is not None else None
+
+    entries = list_documents(database, progress=progress_key)
+    with database.reading() as session:
+        blocks = dict(
+            session.execute(
+                select(BlockRow.document_id, func.count()).group_by(BlockRow.document_id)
+            ).all()
+        )
+        tags: dict[int, list[str]] = {}
+        tagged = (
+            select(AnnotationRow.document_id, AnnotationTagRow.tag)
+            .join(AnnotationTagRow, AnnotationTagRow.annotation_id == AnnotationRow.id)
+            .distinct()
+            .order_by(AnnotationRow.document_id, AnnotationTagRow.tag)
+        )
+        for document_id, tag in session.execute(tagged):
+            tags.setdefault(document_id, []).append(tag)
+    detailed = [
+        replace(
+            entry,
+            blocks=blocks.get(entry.id, 0),
+            tags=tuple(tags.get(entry.id, ())),
+            file_size=_file_size(entry.path),
+        )
+        for entry in entries
+    ]
+    detailed.sort(key=_last_opened, reverse=True)
+    return detailed
+
+
+def _last_opened(entry: LibraryEntry) -> float:
+    return as_utc(entry.opened_at).timestamp() if entry.opened_at else 0.0
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; the library stores them in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _file_size(path: str | None) -> int | None:
+    try:
+        return Path(path).stat().st_size if path else None
+    except OSError:
+        return None
 
 
 def _progress_keys(
