@@ -9,8 +9,8 @@ import pytest
 
 from reader.app.context import AppContext
 from reader.app.workers import FLUSH_INTERVAL_MS, TranslationRunner, Workers, error_message
-from reader.core.reading import default_target, open_file, open_library_document
 from reader.core.errors import InputError
+from reader.core.reading import default_target, open_file, open_library_document
 from tests.app_support import WAIT_MS, long_document
 from tests.conftest import SAMPLE
 
