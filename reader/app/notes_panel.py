@@ -449,13 +449,13 @@ class NoteDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         self.initStyleOption(option, index)
         style = option.widget.style() if option.widget else None
-        text, option.text = option.text, ""
-        icon, option.icon = option.icon, QIcon()
+        option.text, option.icon = "", QIcon()  # the background and selection only
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        option.text, option.icon = text, icon
         rect = option.rect
-        icon.paint(painter, rect.left() + self.PADDING, rect.top() + self.PADDING + 2, 12, 12)
+        swatch = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(swatch, QIcon):
+            swatch.paint(painter, rect.left() + self.PADDING, rect.top() + self.PADDING + 2, 12, 12)
         document = self._document(option, index)
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
