@@ -645,3 +645,28 @@ def test_renaming_in_the_library_stores_the_title_off_the_gui_thread(
         lambda: window.library_view.rows[0].title == "Báo cáo tổng kết", timeout=WAIT_MS
     )
     assert on_gui_thread == [False]
+
+
+def test_after_a_failed_open_the_library_lists_what_it_holds(qtbot, tmp_path) -> None:
+    """Issue 13 item 4: the library view loads itself once shown, whatever the opening did."""
+    from reader.core.library import add_document
+
+    database = open_database()
+    add_document(database, SAMPLE)
+    database.close()
+    window = make_window(qtbot)
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    with qtbot.waitSignal(window.open_failed, timeout=WAIT_MS):
+        window.open_path(broken)
+    view = window.library_view
+    qtbot.waitUntil(lambda: len(view.rows) == 1, timeout=WAIT_MS)
+    assert window.stack.currentWidget() is view and "empty" not in view.empty_label.text()
+
+
+def test_leaving_a_document_refreshes_the_library_from_the_change_set(qtbot, window) -> None:
+    open_and_wait(qtbot, window, SAMPLE)
+    view = window.library_view
+    with qtbot.waitSignal(window.library_loaded, timeout=WAIT_MS):
+        window.show_library()  # saving the reading position says the library changed
+    assert [entry.title for entry in view.rows] and view.rows[0].reading_progress is not None

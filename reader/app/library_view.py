@@ -268,7 +268,7 @@ class LibraryView(QWidget):
         bus.changed.connect(self.on_changes)
 
     def on_changes(self, changes: Changes, initiator: object | None) -> None:
-        if not changes.library:
+        if not (changes.library or changes.models):  # a model changes what is translated
             return
         self._refresh_needed = True
         if self.isVisible():

@@ -60,10 +60,19 @@ class Op(Generic[T]):
         self._on_failure = callback
         return self
 
-    def run(self, workers: Workers, bus: ChangeBus, *, initiator: object | None = None) -> None:
+    def run(
+        self,
+        workers: Workers,
+        bus: ChangeBus,
+        *,
+        initiator: object | None = None,
+        ordered: bool = True,
+    ) -> None:
         """Subscribers hear of the changes before `success` runs, so that what it shows (a
         status message, a selection) meets refreshed panels. Without `failure`, the error goes
-        to `bus.failed`."""
+        to `bus.failed`. `ordered`: in the write thread, after the writes asked before; False
+        for long work that writes no database (a model download), which must not hold the
+        notes' writes back."""
 
         def succeeded(result: T) -> None:
             changes = changes_of(result)
@@ -78,7 +87,7 @@ class Op(Generic[T]):
             else:
                 bus.failed.emit(error_message(error))
 
-        workers.submit(self._function, succeeded, failed, write=True)
+        workers.submit(self._function, succeeded, failed, write=ordered)
 
 
 def subscribe(bus: ChangeBus, subscriber: Subscriber) -> None:
