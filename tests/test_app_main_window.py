@@ -161,6 +161,34 @@ def test_an_edit_is_kept_over_later_retranslation(qtbot, window, installed_vi_en
     qtbot.waitUntil(lambda: not window.document_view.text.sentences[(3, 0)].edited)
 
 
+def test_translation_edits_are_undone_and_redone_with_ctrl_z(
+    qtbot, window, installed_vi_en
+) -> None:
+    open_and_wait(qtbot, window, SAMPLE)
+    wait_translated(qtbot, window)
+    sentences = window.document_view.text.sentences
+    machine = sentences[(3, 0)].translation
+
+    def shown(text: str, edited: bool) -> None:
+        qtbot.waitUntil(
+            lambda: (sentences[(3, 0)].translation, sentences[(3, 0)].edited) == (text, edited),
+            timeout=WAIT_MS,
+        )
+
+    window.save_translation(3, 0, "First.")
+    shown("First.", True)
+    window.save_translation(3, 0, "Second.")
+    shown("Second.", True)
+    stack = window.notes_panel.undo_stack
+    assert stack.undoText() == "Edit translation"
+    stack.undo()
+    shown("First.", True)
+    stack.undo()
+    shown(machine, False)  # before any edit: the machine's again
+    stack.redo()
+    shown("First.", True)
+
+
 def test_missing_model_offers_download_and_install_from_file(
     qtbot, window, argos_package_file
 ) -> None:

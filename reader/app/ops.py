@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
 
 from reader.app.workers import Workers, error_message
 from reader.core.changes import NO_CHANGES, Changes
@@ -92,3 +93,21 @@ class Op(Generic[T]):
 
 def subscribe(bus: ChangeBus, subscriber: Subscriber) -> None:
     bus.changed.connect(subscriber.on_changes)
+
+
+class ReversibleCommand(QUndoCommand):
+    """The undo-stack entry of a write already done (by an Op): `undo` and `redo` start the Ops
+    that reverse it and do it again."""
+
+    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._redo, self._undo = redo, undo
+        self._done = True  # pushing calls redo(): the write has happened already
+
+    def redo(self) -> None:
+        if not self._done:
+            self._redo()
+        self._done = False
+
+    def undo(self) -> None:
+        self._undo()
