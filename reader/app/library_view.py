@@ -49,12 +49,16 @@ def _opened_key(entry: LibraryEntry) -> float:
     return _as_utc(entry.opened_at).timestamp() if entry.opened_at else 0.0
 
 
+def _or_last(progress: int | None) -> int:
+    return -1 if progress is None else progress  # never opened: after 0%
+
+
 # name -> (label, key, newest/most first)
 SORTS: dict[str, tuple[str, Callable[[LibraryEntry], object], bool]] = {
     "opened": ("Last opened", _opened_key, True),
     "title": ("Title", lambda entry: entry.title.casefold(), False),
     "added": ("Added", lambda entry: _as_utc(entry.added_at).timestamp(), True),
-    "progress": ("Progress", lambda entry: entry.reading_progress or -1, True),
+    "progress": ("Progress", lambda entry: _or_last(entry.reading_progress), True),
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
@@ -27,12 +27,10 @@ T = TypeVar("T")
 class ChangeBus(QObject):
     """One per window: every Op's change set, and the errors of Ops nobody else handles."""
 
-    changed = Signal(object, object)  # Changes, the initiator (or None)
+    # Changes, the initiator (or None). Subscribers' `on_changes(changes, initiator)` refresh
+    # what they show only if the changes touch it, and only once visible.
+    changed = Signal(object, object)
     failed = Signal(str)  # a one-line message for the status bar
-
-
-class Subscriber(Protocol):
-    def on_changes(self, changes: Changes, initiator: object | None) -> None: ...
 
 
 def changes_of(result: Any) -> Changes:
@@ -89,10 +87,6 @@ class Op(Generic[T]):
                 bus.failed.emit(error_message(error))
 
         workers.submit(self._function, succeeded, failed, write=ordered)
-
-
-def subscribe(bus: ChangeBus, subscriber: Subscriber) -> None:
-    bus.changed.connect(subscriber.on_changes)
 
 
 class ReversibleCommand(QUndoCommand):

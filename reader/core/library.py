@@ -27,9 +27,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from reader.core.translate.service import TranslationService
-
 from reader.core.changes import NO_CHANGES, Changes
 from reader.core.documents import Block, BlockKind, Document, Sentence, load_document
 from reader.core.documents.decoding import normalise
@@ -45,6 +42,9 @@ from reader.core.translate.cache import (
     sentence_hashes,
     source_hash,
 )
+
+if TYPE_CHECKING:  # the service imports the engine: not needed to list the library
+    from reader.core.translate.service import TranslationService
 
 
 class UnknownDocumentError(ReaderError):
