@@ -70,8 +70,6 @@ UUID_ROLE = Qt.ItemDataRole.UserRole
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1  # the item as rendered; its text() stays plain
 LOAD_KEY = "notes-panel"
 STATUS_MS = 5000
-# The seam for the team mode: who wrote a note (filter by author) comes with the postgres task's
-# `author` column; `AnnotationFilter` then grows an author and the list query takes it.
 
 
 class NotesPanel(QDockWidget):
@@ -173,20 +171,24 @@ class NotesPanel(QDockWidget):
     def reload(self) -> None:
         """Re-read the document's annotations and tags in a worker; the latest read wins."""
         self._refresh_needed = False
-        document_id, database = self.document_id, self.database
-        colour = self.colour_filter.currentData() or None
-        tag = self.tag_filter.currentData() or None
+        document_id, database, filters = self.document_id, self.database, self.filters()
         if document_id is None:
             self.workers.drop_latest(LOAD_KEY)
             self._show(([], []))
             return
 
         def load() -> tuple[list[Annotation], list[str]]:
-            found = list_annotations(database, document_id, colour=colour, tag=tag)
+            found = list_annotations(database, document_id, **filters)
             placed = on_current_translations(database, document_id, found)  # words gone: orphans
             return placed, list_tags(database, document_id)
 
         self.workers.latest(LOAD_KEY, load, self._show, self._load_failed)
+
+    def filters(self) -> dict[str, str]:
+        """The list's filters as `list_annotations` keywords. The seam for team mode: an author
+        filter (postgres task) adds its combo box and an `author` entry here."""
+        chosen = {"colour": self.colour_filter.currentData(), "tag": self.tag_filter.currentData()}
+        return {name: value for name, value in chosen.items() if value}
 
     def _load_failed(self, error: BaseException) -> None:
         self._show(([], []))
@@ -206,7 +208,7 @@ class NotesPanel(QDockWidget):
         self._update_buttons()
 
     def _update_empty_hint(self) -> None:
-        filtered = bool(self.colour_filter.currentData() or self.tag_filter.currentData())
+        filtered = bool(self.filters())
         self.empty_label.setText(
             "No note matches these filters."
             if filtered

@@ -138,9 +138,9 @@ def open_file(
         return stored_language(context.database(), content_hash)
 
     def language_decided(language: str, content_hash: str) -> None:
-        plan = _plan_for_file(context, path, language, content_hash, target_language)
-        plan.target = plan.target or default_target(language, preferred_target)
-        plan.route = context.service().route(language, plan.target)
+        plan = _plan_for_file(
+            context, path, language, content_hash, target_language, preferred_target
+        )
         plans.append(plan)
         if plan.route is not None and on_route is not None:
             on_route(plan.route)
@@ -170,16 +170,21 @@ def _plan_for_file(
     language: str,
     content_hash: str,
     target_language: str | None,
+    preferred_target: str,
 ) -> OpeningPlan:
-    """The target asked for, else the one the library entry of this text or file had ("" if
-    neither: the caller's default)."""
+    """Into the target asked for, else the one the library entry of this text or file had,
+    else the default for the language."""
     from reader.core.library import get_entry, matching_document
 
     database = context.database()
     existing = matching_document(database, content_hash, path.resolve())
     previous = get_entry(database, existing) if existing is not None else None
-    target = target_language or (previous.target_language if previous else None) or ""
-    return OpeningPlan(target, None, previous)
+    target = (
+        target_language
+        or (previous.target_language if previous else None)
+        or default_target(language, preferred_target)
+    )
+    return OpeningPlan(target, context.service().route(language, target), previous)
 
 
 def _early_translation(document: Document, plan: OpeningPlan) -> EarlyTranslation | None:
