@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.app.document_view import language_name
+from reader.app.missing_model_panel import format_size
 from reader.app.ops import ChangeBus, Op
 
 if TYPE_CHECKING:  # the core library pulls in SQLAlchemy: imported when first loaded
@@ -106,7 +107,7 @@ def details_html(entry: LibraryEntry) -> str:
     pair = language_name(entry.language)
     if entry.target_language:
         pair += f" → {language_name(entry.target_language)}"
-    size = "file missing" if entry.file_size is None else _bytes_text(entry.file_size)
+    size = "file missing" if entry.file_size is None else format_size(entry.file_size)
     rows = [
         ("File", entry.path or "—"),
         ("Format", entry.format.upper() + (" (read by OCR)" if entry.ocr else "")),
@@ -124,14 +125,6 @@ def details_html(entry: LibraryEntry) -> str:
         for name, value in rows
     )
     return f"<h3>{html.escape(entry.title)}</h3><table>{cells}</table>"
-
-
-def _bytes_text(size: int) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:,} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return ""  # not reached
 
 
 class LibraryView(QWidget):
