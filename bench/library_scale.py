@@ -5,7 +5,7 @@ its route key matters, nothing is translated), then N documents imported through
 `add_document` (BLOCKS_PER_DOCUMENT paragraphs of SENTENCES_PER_BLOCK sentences drawn from a
 shared pool, so documents share sentences as real ones do), all set to vi→en, and about half of
 the pool in the translation cache plus a few user edits. Then it times what the window's library
-refresh runs in its worker, `load_library_rows`, best and median of REPEATS, and prints
+refresh runs in its worker, `list_documents_with_progress`, best and median of REPEATS, and prints
 `library_rows_seconds=<best>` last.
 
 Run from the repo root: `.venv/bin/python bench/library_scale.py [--documents N]
@@ -46,8 +46,8 @@ def main() -> None:
 
 
 def run(home: Path, documents: int, blocks: int) -> None:
-    from reader.app.library_view import load_library_rows
-    from reader.app.workers import AppContext
+    from reader.app.context import AppContext
+    from reader.core.library import list_documents_with_progress
     from reader.core.translate.packages import install_package_file
     from tests.argos_fixture import build_argos_package
 
@@ -60,17 +60,17 @@ def run(home: Path, documents: int, blocks: int) -> None:
         f"imported {documents} documents, {sentences} sentences "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    rows = load_library_rows(context)
+    rows = list_documents_with_progress(context.database(), context.service())
     done = sum(row.translated or 0 for row in rows)
     print(f"progress: {done} of {sum(row.sentences for row in rows)} sentences translated")
     times, cpu = [], []
     for _ in range(REPEATS):
         started, cpu_started = time.perf_counter(), time.process_time()
-        load_library_rows(context)
+        list_documents_with_progress(context.database(), context.service())
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
     print(
-        f"load_library_rows ({documents} documents): best {min(times):.3f} s, "
+        f"list_documents_with_progress ({documents} documents): best {min(times):.3f} s, "
         f"median {statistics.median(times):.3f} s, CPU best {min(cpu):.3f} s"
     )
     print(f"library_rows_seconds={min(times):.3f}")

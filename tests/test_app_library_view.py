@@ -1,27 +1,43 @@
-"""The library list: language pair, progress, last opened; activation opens a document."""
+"""The library view: language pair, reading and translation progress, last opened; sort and
+filter; rename, remove with undo, details; it loads itself and refreshes from change sets."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reader.app.library_view import LibraryRow, LibraryView, load_library_rows, progress_text
-from reader.app.workers import AppContext, open_file
+import pytest
+
+from reader.app.context import AppContext
+from reader.app.library_view import LibraryView, progress_text
+from reader.app.ops import ChangeBus
+from reader.app.workers import Workers
+from reader.core.library import LibraryEntry, list_documents_with_progress
+from reader.core.reading import open_file
+from tests.app_support import WAIT_MS
 from tests.conftest import SAMPLE
 
 
-def row(**changes) -> LibraryRow:
+def row(**changes) -> LibraryEntry:
     values = dict(
         id=1,
         title="Doc",
         path="/x.txt",
         language="vi",
         target_language="en",
+        format="txt",
         sentences=40,
-        translated=10,
+        added_at=datetime(2024, 1, 1, tzinfo=UTC),
         opened_at=datetime(2024, 1, 2, 3, 4, tzinfo=UTC),
+        reading_block=0,
+        translated=10,
+        blocks=11,
     )
     values.update(changes)
-    return LibraryRow(**values)
+    return LibraryEntry(**values)
+
+
+def load_library_rows(context: AppContext) -> list[LibraryEntry]:
+    return list_documents_with_progress(context.database(), context.service())
 
 
 def test_rows_show_pair_progress_and_last_opened(qtbot) -> None:
@@ -33,9 +49,9 @@ def test_rows_show_pair_progress_and_last_opened(qtbot) -> None:
     table = view.table
     assert table.rowCount() == 2
     assert table.item(0, 1).text() == "Vietnamese → English"
-    assert table.item(0, 2).text() == "25%"
-    assert table.item(1, 2).text() == "—"
-    assert table.item(1, 3).text() == "never"
+    assert table.item(0, 3).text() == "25%"
+    assert table.item(1, 3).text() == "—"
+    assert table.item(1, 4).text() == "never"
     assert progress_text(row(sentences=0)) == "—"
 
 
@@ -48,11 +64,14 @@ def test_activating_a_row_asks_to_open_it(qtbot) -> None:
     assert requested.args == [7]
 
 
-def test_empty_library_says_how_to_start(qtbot) -> None:
+def test_empty_library_says_how_to_start_only_once_loaded(qtbot) -> None:
     view = LibraryView()
     qtbot.addWidget(view)
     view.show()
+    assert "Loading" in view.empty_label.text()  # not "empty" before anything was read
+    view.set_rows([])
     assert view.empty_label.isVisible() and not view.table.isVisible()
+    assert "empty" in view.empty_label.text()
 
 
 def test_load_rows_counts_cached_translations(installed_vi_en) -> None:
@@ -139,6 +158,99 @@ def test_rename_asks_for_a_title_and_reports_it(qtbot, monkeypatch) -> None:
 
     monkeypatch.setattr(QInputDialog, "getText", answer)
     with qtbot.waitSignal(view.rename_requested) as requested:
-        view.table.actions()[0].trigger()
+        view.rename_action.trigger()
     assert asked["shown"] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert requested.args == [3, "Nghị định 145/2020/NĐ-CP"]
+
+
+def test_sorts_by_title_added_progress_and_filters_by_language_format_tag(qtbot) -> None:
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_rows(
+        [
+            row(id=1, title="b", format="pdf", reading_block=10, tags=("law",)),
+            row(id=2, title="A", language="en", added_at=datetime(2025, 1, 1, tzinfo=UTC)),
+            row(id=3, title="c", opened_at=None, format="epub"),
+        ]
+    )
+
+    def shown(box=None, value=None) -> list[int]:
+        if box is not None:
+            box.setCurrentIndex(box.findData(value))
+        return [entry.id for entry in view.rows]
+
+    assert shown(view.sort_box, "title") == [2, 1, 3]  # case-insensitive
+    assert shown(view.sort_box, "added") == [2, 1, 3]
+    assert shown(view.sort_box, "progress") == [1, 2, 3]  # never opened: last
+    assert view.table.item(0, 2).text() == "100%"
+    assert shown(view.language_filter, "en") == [2]
+    assert shown(view.language_filter, "") == [1, 2, 3]
+    assert shown(view.format_filter, "pdf") == [1]
+    assert shown(view.format_filter, "") == [1, 2, 3]
+    assert shown(view.tag_filter, "law") == [1]
+    assert view.tag_filter.isHidden()  # one tag only: nothing to choose from... until chosen
+    view.tag_filter.setCurrentIndex(0)
+    view.language_filter.setCurrentIndex(view.language_filter.findData("en"))
+    view.format_filter.setCurrentIndex(view.format_filter.findData("epub"))
+    assert view.rows == [] and "No document matches" in view.empty_label.text()
+
+
+def test_the_details_pane_shows_file_format_languages_sizes_dates_and_ocr(qtbot) -> None:
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_rows([row(ocr=True, format="pdf", file_size=2048, tags=("x",))])
+    view.table.selectRow(0)
+    details = view.details.text()
+    for expected in ("/x.txt", "PDF (read by OCR)", "Vietnamese → English", "2 KB", "#x"):
+        assert expected in details
+    assert "11 paragraphs, 40 sentences" in details and "2024-01-0" in details
+
+
+@pytest.fixture
+def attached(qtbot, bireader_home):
+    context, workers = AppContext(), Workers()
+    bus = ChangeBus()
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.attach(workers, bus, context)
+    yield view, context, bus
+    workers.wait()
+    context.close()
+
+
+def test_an_attached_view_loads_when_shown_and_after_library_changes_only(qtbot, attached):
+    view, context, bus = attached
+    opened = open_file(context, SAMPLE, None, None, "en")
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        view.show()
+    assert [entry.id for entry in view.rows] == [opened.document_id]
+    from reader.core.changes import Changes
+
+    with qtbot.assertNotEmitted(view.loaded, wait=100):
+        bus.changed.emit(Changes(annotations=frozenset({1})), None)
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        view.rename(opened.document_id, "Báo cáo")
+    assert view.rows[0].title == "Báo cáo"
+
+
+def test_remove_is_undone_with_the_document_its_title_and_notes(qtbot, attached):
+    from reader.core.notes.service import annotate_selection, list_annotations
+
+    view, context, _bus = attached
+    opened = open_file(context, SAMPLE, None, None, "en")
+    annotate_selection(context.database(), opened.document_id, 3, 0, 15, note="giữ")
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        view.show()
+    view.table.selectRow(0)
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        view.remove_action.trigger()
+    assert view.rows == [] and view.undo_bar.isVisible()
+    assert "Ctrl+Z" in view.undo_label.text()
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        view.undo_stack.undo()
+    assert [entry.id for entry in view.rows] == [opened.document_id]
+    [note] = list_annotations(context.database(), opened.document_id)
+    assert note.note == "giữ" and view.undo_bar.isHidden()
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        view.undo_stack.redo()
+    assert view.rows == []

@@ -79,7 +79,7 @@ def test_the_translation_starts_while_the_document_is_stored(
 def test_an_early_start_for_a_file_no_longer_wanted_is_ignored(
     qtbot, window, installed_vi_en, tmp_path
 ) -> None:
-    from reader.app.workers import open_file
+    from reader.core.reading import open_file
 
     late: list = []
     open_file(window.context, SAMPLE, None, None, "en", on_translatable=late.append)
@@ -159,6 +159,34 @@ def test_an_edit_is_kept_over_later_retranslation(qtbot, window, installed_vi_en
     # An empty edit reverts to the machine translation.
     window.save_translation(3, 0, "")
     qtbot.waitUntil(lambda: not window.document_view.text.sentences[(3, 0)].edited)
+
+
+def test_translation_edits_are_undone_and_redone_with_ctrl_z(
+    qtbot, window, installed_vi_en
+) -> None:
+    open_and_wait(qtbot, window, SAMPLE)
+    wait_translated(qtbot, window)
+    sentences = window.document_view.text.sentences
+    machine = sentences[(3, 0)].translation
+
+    def shown(text: str, edited: bool) -> None:
+        qtbot.waitUntil(
+            lambda: (sentences[(3, 0)].translation, sentences[(3, 0)].edited) == (text, edited),
+            timeout=WAIT_MS,
+        )
+
+    window.save_translation(3, 0, "First.")
+    shown("First.", True)
+    window.save_translation(3, 0, "Second.")
+    shown("Second.", True)
+    stack = window.notes_panel.undo_stack
+    assert stack.undoText() == "Edit translation"
+    stack.undo()
+    shown("First.", True)
+    stack.undo()
+    shown(machine, False)  # before any edit: the machine's again
+    stack.redo()
+    shown("First.", True)
 
 
 def test_missing_model_offers_download_and_install_from_file(
@@ -651,3 +679,28 @@ def test_renaming_in_the_library_stores_the_title_off_the_gui_thread(
         lambda: window.library_view.rows[0].title == "Báo cáo tổng kết", timeout=WAIT_MS
     )
     assert on_gui_thread == [False]
+
+
+def test_after_a_failed_open_the_library_lists_what_it_holds(qtbot, tmp_path) -> None:
+    """Issue 13 item 4: the library view loads itself once shown, whatever the opening did."""
+    from reader.core.library import add_document
+
+    database = open_database()
+    add_document(database, SAMPLE)
+    database.close()
+    window = make_window(qtbot)
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    with qtbot.waitSignal(window.open_failed, timeout=WAIT_MS):
+        window.open_path(broken)
+    view = window.library_view
+    qtbot.waitUntil(lambda: len(view.rows) == 1, timeout=WAIT_MS)
+    assert window.stack.currentWidget() is view and "empty" not in view.empty_label.text()
+
+
+def test_leaving_a_document_refreshes_the_library_from_the_change_set(qtbot, window) -> None:
+    open_and_wait(qtbot, window, SAMPLE)
+    view = window.library_view
+    with qtbot.waitSignal(window.library_loaded, timeout=WAIT_MS):
+        window.show_library()  # saving the reading position says the library changed
+    assert [entry.title for entry in view.rows] and view.rows[0].reading_progress is not None

@@ -7,19 +7,11 @@ import threading
 
 import pytest
 
-from reader.app.workers import (
-    FLUSH_INTERVAL_MS,
-    AppContext,
-    TranslationRunner,
-    Workers,
-    default_target,
-    error_message,
-    open_file,
-    open_library_document,
-)
+from reader.app.context import AppContext
+from reader.app.workers import FLUSH_INTERVAL_MS, TranslationRunner, Workers, error_message
 from reader.core.errors import InputError
+from reader.core.reading import open_file
 from tests.app_support import WAIT_MS, long_document
-from tests.conftest import SAMPLE
 
 
 @pytest.fixture
@@ -74,27 +66,6 @@ def test_translation_tasks_run_on_their_own_low_priority_thread(qtbot, workers) 
         assert niceness >= 10
 
 
-def test_open_file_prepares_document_route_and_cache(installed_vi_en, context) -> None:
-    opened = open_file(context, SAMPLE, None, None, "en")
-    assert opened.document.language == "vi" and opened.target_language == "en"
-    assert opened.route is not None and opened.cached == {}
-    again = open_library_document(context, opened.document_id, None, "en")
-    assert again.document.content_hash == opened.document.content_hash
-    assert again.target_language == "en"  # remembered in the library
-
-
-def test_open_without_a_model_offers_the_catalogue_download(context) -> None:
-    opened = open_file(context, SAMPLE, None, None, "en")
-    assert opened.route is None
-    assert opened.download is not None and opened.download.code == "translate-vi_en"
-
-
-def test_default_target_never_equals_the_source() -> None:
-    assert default_target("vi", "en") == "en"
-    assert default_target("en", "en") == "vi"
-    assert default_target("fr", "fr") == "en"
-
-
 def test_runner_delivers_every_sentence_in_few_gui_updates(
     qtbot, workers, context, installed_vi_en, tmp_path
 ) -> None:
@@ -120,63 +91,6 @@ def test_runner_cancel(qtbot, workers, context, installed_vi_en, tmp_path) -> No
         runner.start()
         runner.cancel()
     assert finished.args[0].cancelled
-
-
-def test_open_file_says_early_what_to_translate_before_storing_the_document(
-    installed_vi_en, context, tmp_path, monkeypatch
-) -> None:
-    from reader.core.documents import loader
-    from reader.core.library import list_documents
-
-    events: list = []
-    segment = loader.split_sentences
-
-    def segmenting(text, language):
-        if not events or events[-1] != "segmenting":
-            events.append("segmenting")
-        return segment(text, language)
-
-    monkeypatch.setattr(loader, "split_sentences", segmenting)
-
-    def translatable(early) -> None:
-        events.append(early)
-        assert list_documents(context.database()) == []  # not stored yet
-
-    path = long_document(tmp_path, 30)
-    opened = open_file(
-        context, path, None, None, "en", on_route=events.append, on_translatable=translatable
-    )
-    route, segmenting_step, early = events
-    assert segmenting_step == "segmenting"  # the model can load while the text is segmented
-    assert (route.from_code, route.to_code) == ("vi", "en") and route == opened.route
-    assert early.document is opened.document and early.cached is opened.cached == {}
-    assert early.priority[0] == 0  # a new document is read from the top
-    assert [entry.id for entry in list_documents(context.database())] == [opened.document_id]
-
-
-def test_an_early_start_begins_at_the_reading_position(installed_vi_en, context, tmp_path):
-    from reader.core.library import mark_opened
-
-    path = long_document(tmp_path, 30)
-    first = open_file(context, path, None, None, "en")
-    mark_opened(context.database(), first.document_id, reading_block=12)
-    starts = []
-    open_file(context, path, None, None, "en", on_translatable=starts.append)
-    assert starts[0].priority[0] == 12
-
-
-def test_nothing_is_started_early_without_a_model_or_with_everything_cached(
-    context, tmp_path, installed_vi_en
-) -> None:
-    path = long_document(tmp_path, 3)
-    calls: list = []
-    opened = open_file(context, path, None, "fr", "en", calls.append, calls.append)
-    assert opened.route is None and calls == []  # no vi→fr model
-    opened = open_file(context, path, None, "en", "en")
-    service = context.service()
-    service.translate_sentences(opened.route, [s.text for _, s in opened.document.iter_sentences()])
-    opened = open_file(context, path, None, "en", "en", on_translatable=calls.append)
-    assert len(opened.cached) == opened.document.sentence_count and calls == []
 
 
 def test_a_held_runner_hands_over_nothing_until_released(
@@ -235,3 +149,28 @@ def test_a_runner_told_what_is_known_neither_looks_it_up_nor_delivers_it(
     assert {(s.block_index, s.sentence_index) for s in received}.isdisjoint(opened.cached)
     assert stats.cached == len(opened.cached) and stats.done == stats.sentences
     assert len(received) == stats.sentences - len(opened.cached)
+
+
+def test_only_the_latest_request_under_a_key_reports(qtbot, workers) -> None:
+    import time
+
+    results, release = [], threading.Event()
+
+    def slow():
+        release.wait(5)
+        return "old"
+
+    workers.latest("list", slow, results.append)
+    workers.latest("list", lambda: "new", results.append)
+    qtbot.waitUntil(lambda: results == ["new"], timeout=WAIT_MS)
+    assert not workers.pending("list")
+    release.set()
+    workers.wait()
+    qtbot.wait(20)
+    assert results == ["new"]  # the older one came back and was dropped
+    workers.latest("list", lambda: time.sleep(0.05) or "gone", results.append)
+    assert workers.pending("list")
+    workers.drop_latest("list")
+    workers.wait()
+    qtbot.wait(20)
+    assert results == ["new"] and not workers.pending("list")

@@ -107,3 +107,20 @@ def test_rename_survives_reimport_and_an_empty_title_restores_the_imported_one(
     assert bireader("library", "rename", document_id, "").returncode == 0
     assert json.loads(bireader("library", "list", "--json").stdout)[0]["title"] == imported
     assert bireader("library", "rename", "999", "x").returncode == 2
+
+
+def test_list_says_how_far_each_document_is_read_and_translated(installed_vi_en, capsys) -> None:
+    from reader.cli import main
+    from reader.core.library import add_document, mark_opened
+    from reader.core.storage import open_database
+
+    database = open_database()
+    added = add_document(database, SAMPLE)
+    last = len(added.document.blocks) - 1
+    mark_opened(database, added.document_id, reading_block=last // 2, target_language="en")
+    database.close()
+    assert main(["library", "list", "--json"]) == 0
+    [entry] = json.loads(capsys.readouterr().out)
+    assert entry["read"] == round(100 * (last // 2) / last) and entry["translated"] == 0
+    assert main(["library", "list"]) == 0
+    assert f"{entry['read']}% read, 0% translated" in capsys.readouterr().out

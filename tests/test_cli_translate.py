@@ -148,3 +148,14 @@ def test_malformed_language_code_is_a_usage_error_naming_the_option(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert f"argument {option}: " in err and problem in err
+
+
+def test_an_english_text_goes_into_vietnamese_by_default_as_in_the_window(
+    installed_vi_en, capsys, tmp_path
+) -> None:
+    english = tmp_path / "notice.txt"
+    english.write_text("The meeting starts at nine.\n\nPlease arrive early.\n", encoding="utf-8")
+    code, _out, err = run(capsys, str(english), "--from", "en")
+    assert code != 0 and "translates en into vi" in err  # only vi→en is installed
+    code, out, _ = run(capsys, str(SAMPLE), "--format", "html")  # Vietnamese: into English
+    assert code == 0 and 'lang="en"' in out

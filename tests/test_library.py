@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from reader.core.errors import InputError
+from reader.core.errors import InputError, ReaderError
 from reader.core.library import (
     ProgressKey,
     UnknownDocumentError,
@@ -15,6 +15,9 @@ from reader.core.library import (
     matching_document,
     read_document,
     remove_document,
+    remove_restorably,
+    rename_document,
+    restore_document,
     store_document,
     stored_language,
 )
@@ -347,3 +350,42 @@ def test_storing_a_document_adds_nothing_to_the_memory_of_its_texts(database) ->
     assert any(not block.text.isascii() for block in document.blocks)
     store_document(database, document)
     assert [sys.getsizeof(block.text) for block in document.blocks] == sizes
+
+
+def test_writes_report_the_document_and_the_list(database) -> None:
+    added = add_document(database, SAMPLE)
+    assert added.changes.documents == {added.document_id} and added.changes.library
+    assert not add_document(database, SAMPLE).changes  # unchanged: nothing written
+    assert mark_opened(database, added.document_id).library
+    assert rename_document(database, added.document_id, "Mine").changes.documents == {
+        added.document_id
+    }
+    assert remove_document(database, added.document_id).changes.library
+
+
+def test_a_restorable_removal_puts_back_text_title_position_and_notes(database) -> None:
+    from reader.core.notes.service import annotate_selection, list_annotations
+
+    added = add_document(database, SAMPLE)
+    rename_document(database, added.document_id, "Renamed")
+    mark_opened(database, added.document_id, reading_block=4, target_language="en")
+    note = annotate_selection(database, added.document_id, 3, 0, 15, note="kept", tags=["t"])
+    [before] = list_documents(database)
+    counts = _row_counts(database)
+
+    removed = remove_restorably(database, added.document_id)
+    assert list_documents(database) == [] and removed.changes.library
+    restored = restore_document(database, removed)
+
+    assert restored == before and _row_counts(database) == counts
+    assert get_document(database, added.document_id).blocks == added.document.blocks
+    [back] = list_annotations(database, added.document_id)
+    assert (back.uuid, back.note, back.tags) == (note.uuid, "kept", ("t",))
+
+
+def test_restoring_a_document_added_again_meanwhile_is_refused(database) -> None:
+    removed = remove_restorably(database, add_document(database, SAMPLE).document_id)
+    add_document(database, SAMPLE)
+    with pytest.raises(ReaderError, match="already back"):
+        restore_document(database, removed)
+    assert len(list_documents(database)) == 1

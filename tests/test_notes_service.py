@@ -92,6 +92,19 @@ def test_selection_edit_delete_and_undo(database, document_id):
     assert list_annotations(database, document_id) == [deleted]
 
 
+def test_each_write_reports_the_annotation_row_it_touched(database, document_id):
+    note = annotate_selection(database, document_id, 3, 0, 15)
+    [stored] = list_annotations(database, document_id)
+    assert note.changes.annotations == {stored.id}
+    assert update_annotation(database, note.uuid, tags=["x"]).changes == note.changes
+    deleted = delete_annotation(database, note.uuid)
+    assert deleted.changes == note.changes
+    restored = restore_annotation(database, deleted)
+    [back] = list_annotations(database, document_id)
+    assert restored.changes.annotations == {back.id}
+    assert restored.changes.touches_document(document_id)
+
+
 def test_list_filters_by_colour_tag_status_and_orders_by_position(database, document_id):
     later = annotate_quote(database, document_id, "cản bộ", colour="blue", tags=["x"])
     earlier = annotate_selection(database, document_id, 1, 0, 5, colour="blue")

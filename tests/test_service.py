@@ -325,6 +325,22 @@ def test_user_edit_wins_and_is_marked(service, installed_vi_en, tmp_path) -> Non
     assert not service.cached_translations(document, route)[(0, 1)].edited
 
 
+def test_saving_an_edit_returns_the_one_it_replaced_and_the_documents_showing_it(
+    service, installed_vi_en, tmp_path
+) -> None:
+    from reader.core.library import store_document
+
+    document = write_document(tmp_path, ["Xin chào các bạn. Tạm biệt."])
+    document_id = store_document(service.database, document).document_id
+    first = service.save_edit(document, 0, 1, "Bye.", to_code="en")
+    assert first.previous == "" and first.changes.translations == {document_id}
+    assert service.save_edit(document, 0, 1, "See you.", to_code="en").previous == "Bye."
+    service.save_edit(document, 0, 1, "Bye.", to_code="en")  # what an undo does
+    assert service.cached_translations(document, service.route("vi", "en"))[(0, 1)].translation == (
+        "Bye."
+    )
+
+
 def test_edit_survives_without_any_machine_translation(service, installed_vi_en, tmp_path) -> None:
     document = write_document(tmp_path, ["Xin chào các bạn. Tạm biệt."])
     service.save_edit(document, 0, 0, "Hello, friends.", to_code="en")

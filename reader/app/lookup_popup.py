@@ -32,7 +32,7 @@ from reader.core.changes import Changes
 from reader.core.side import Side
 
 if TYPE_CHECKING:
-    from reader.app.document_view import DocumentView
+    from reader.app.reading.view import DocumentView
     from reader.core.dictionary.installed import Dictionary
     from reader.core.dictionary.lookup import Match
     from reader.core.storage import Database

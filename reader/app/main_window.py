@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from reader.app.context import AppContext
 from reader.app.dialogs import ExportDialog, NoteDialog, TranslationPopup
 from reader.app.library_view import LibraryView
+from reader.app.ops import ChangeBus, Op
 from reader.app.reading.view import DocumentView
 from reader.app.settings import AppSettings
 from reader.app.side_panels import SearchPanel, TocPanel
@@ -35,7 +37,8 @@ from reader.app.window_models import ModelInstaller, ProgressRelay
 from reader.app.window_ocr import OcrController
 from reader.app.window_opening import APP_TITLE, DocumentOpening
 from reader.app.window_translation import EarlyStart, TranslationControl
-from reader.app.workers import AppContext, OpenedDocument, TranslationRunner, Workers, error_message
+from reader.app.workers import TranslationRunner, Workers, error_message
+from reader.core.reading import OpenedDocument
 from reader.core.side import Side
 
 SOURCE, TARGET = Side.ORIGINAL, Side.TRANSLATION  # reading-compose: the panes' sides
@@ -46,6 +49,7 @@ if TYPE_CHECKING:  # the notes panel imports the core (SQLAlchemy...): not at st
 log = logging.getLogger(__name__)
 
 SEARCH_LIMIT = 50
+HIGHLIGHTS = "highlights"  # the Workers.latest key of the shown document's highlight load
 DOCK_WIDTH = 240  # px, the side panels' first width
 
 
@@ -70,6 +74,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self.settings = settings or AppSettings()
         self.workers = workers or Workers(self)
         self.context = context or AppContext()
+        self.bus = ChangeBus(self)  # hook: data-flow (every Op's change set)
         self.opened: OpenedDocument | None = None
         self.runner: TranslationRunner | None = None
         # A job started while its document is being opened (held until the document is shown),
@@ -83,10 +88,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self._download_dialog: QProgressDialog | None = None
         self._download_cancelled = False
         self.notes_panel: NotesPanel | None = None  # created with the database, on first use
-        self._highlight_generation = 0  # highlight loads asked for
-        self._highlights_shown_generation = 0
         self._pending_hit = None  # a search hit to show once its document is open
-        self._search_generation = 0
         self._search_query = ""
         self._export_relay: ProgressRelay | None = None
         self._panels_wanted = {"notes": True, "toc": True}
@@ -107,6 +109,14 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self._build_menus()
         self._connect_views()
         self._restore_preferences()
+        # hook: data-flow (subscribers to the change sets; the library loads itself)
+        self.bus.changed.connect(self._highlights_on_changes)
+        self.bus.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.library_view.attach(self.workers, self.bus, self.context)
+        self.library_view.loaded.connect(self.library_loaded)
+        self.library_view.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 5000)
+        )
 
     # --- construction --------------------------------------------------------------------------
 
@@ -176,9 +186,9 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         if self.notes_panel is None:
             from reader.app.notes_panel import NotesPanel
 
-            panel = NotesPanel(self.context.database(), self, submit=self.workers.submit)
+            panel = NotesPanel(self.context.database(), self.workers, self.bus, self)
             panel.jump_requested.connect(self.jump_to_annotation)
-            panel.annotations_changed.connect(self.refresh_highlights)
+            panel.status_message.connect(self._say)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
             if not (self._docks_restored and self.restoreDockWidget(panel)):
                 self._dock_sizes_pending = True
@@ -214,10 +224,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self.refresh_highlights()
 
     def _hide_panels(self) -> None:
-        # A highlight load still running is for nothing now.
-        self._highlight_generation = self._highlights_shown_generation = (
-            self._highlight_generation + 1
-        )
+        self.workers.drop_latest(HIGHLIGHTS)  # a highlight load still running is for nothing now
         if self.notes_panel is not None:
             self.notes_panel.set_document(None)
             self.notes_panel.hide()
@@ -251,25 +258,30 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         opened = self.opened
         if opened is None:
             return
-        self._highlight_generation += 1
-        generation = self._highlight_generation
-        self.workers.submit(
+        self.workers.latest(
+            HIGHLIGHTS,
             lambda: load_highlights(self.context, opened),
-            lambda found: self._show_highlights(generation, found),
+            self._show_highlights,
             self._show_error,
         )
 
-    def _show_highlights(self, generation: int, found: dict) -> None:
-        if generation != self._highlight_generation or self.opened is None:
-            return  # a newer load is on its way, or the document is gone
-        self._highlights_shown_generation = generation
+    def _say(self, text: str) -> None:  # hook: data-flow (the panels' status messages)
+        self.statusBar().showMessage(text, 5000)
+
+    def _highlights_on_changes(self, changes, _initiator) -> None:
+        if self.opened is not None and changes.touches_document(self.opened.document_id):
+            self.refresh_highlights()
+
+    def _show_highlights(self, found: dict) -> None:
+        if self.opened is None:
+            return  # the document is gone
         self.document_view.set_highlights(found)
         self.highlights_shown.emit()
 
     @property
     def highlights_up_to_date(self) -> bool:
         """True when the last highlight load asked for is painted (tests, screenshots)."""
-        return self._highlights_shown_generation == self._highlight_generation
+        return not self.workers.pending(HIGHLIGHTS)
 
     def jump_to_annotation(self, block_index: int, start: int, end: int) -> None:
         self.document_view.select_original_span(block_index, start, end)
@@ -286,10 +298,11 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
 
         def added(annotation) -> None:
             if self.opened is not None and annotation.document_id == self.opened.document_id:
-                panel.push_added(annotation)
-                self.statusBar().showMessage(f"Highlighted ({annotation.colour})", 3000)
+                panel.push_added(annotation)  # says "Highlighted (…)" or "Note saved"
 
-        self.workers.submit(create, added, self._annotation_failed)
+        Op(create).success(added).failure(self._annotation_failed).run(
+            self.workers, self.bus, initiator=self
+        )
 
     def add_note(self) -> None:
         """Ctrl+Shift+N: a note (Markdown, tags, colour) on the selection."""
@@ -378,8 +391,6 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
 
     def search_library(self, query: str) -> None:
         self._search_query = query
-        self._search_generation += 1
-        generation = self._search_generation
 
         def run():
             from reader.core.notes.search import search
@@ -387,16 +398,14 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
             return search(self.context.database(), query, limit=SEARCH_LIMIT)
 
         def shown(hits) -> None:
-            if generation == self._search_generation:
-                self.search_panel.show_hits(hits)
-                self.search_finished.emit(hits)
+            self.search_panel.show_hits(hits)
+            self.search_finished.emit(hits)
 
         def failed(error: BaseException) -> None:
-            if generation == self._search_generation:
-                self.search_panel.show_error(error_message(error))
-                self.search_finished.emit([])
+            self.search_panel.show_error(error_message(error))
+            self.search_finished.emit([])
 
-        self.workers.submit(run, shown, failed)
+        self.workers.latest("library-search", run, shown, failed)
 
     def open_search_hit(self, hit) -> None:
         """Show a hit: its document (opened first if need be), scrolled to it, match selected."""

@@ -1,18 +1,33 @@
 """The notes side panel: a document's annotations in reading order, filtered by colour or tag;
-jump to one, edit its note or colour, delete with undo; orphans listed with their quote.
+click one to jump to it, edit its note or colour, delete with undo; orphans listed with their
+quote. Notes are shown rendered from their Markdown.
 
 A thin layer over `reader.core.notes.service` (the same functions as `bireader notes`). Every
-change goes through the panel's `QUndoStack`, so highlight, edit and delete can all be undone;
-`annotations_changed` tells the window to repaint its highlights.
+change is an undoable command on the panel's `QUndoStack` whose `redo`/`undo` run as `Op`s off
+the GUI thread (a second writer holding the database must never freeze the window); the panel,
+like every other view, refreshes from the `ChangeBus` when the change touches its document.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QUndoCommand, QUndoStack
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QTextDocument,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -22,17 +37,21 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from reader.app.ops import ChangeBus, Op
 from reader.app.theme import SWATCHES, UNKNOWN_SWATCH
+from reader.core.changes import Changes
 from reader.core.errors import ReaderError
 from reader.core.notes.service import (
     COLOURS,
     Annotation,
     annotate_selection,
-    annotate_translation_selection,
     delete_annotation,
     get_annotation,
     list_annotations,
@@ -41,33 +60,40 @@ from reader.core.notes.service import (
     restore_annotation,
     update_annotation,
 )
-from reader.core.notes.translations import SentenceTranslation
-from reader.core.storage.db import Database
+
+if TYPE_CHECKING:
+    from reader.app.workers import Workers
+    from reader.core.storage.db import Database
 
 ALL = ""  # the filter value meaning "no filter"
-Submit = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any]
 UUID_ROLE = Qt.ItemDataRole.UserRole
+HTML_ROLE = Qt.ItemDataRole.UserRole + 1  # the item as rendered; its text() stays plain
+LOAD_KEY = "notes-panel"
+STATUS_MS = 5000
 
 
 class NotesPanel(QDockWidget):
     jump_requested = Signal(int, int, int)  # block index, start, end (offsets in the block)
-    annotations_changed = Signal()
+    status_message = Signal(str)  # "Note saved", "Deleted — Ctrl+Z to undo"...
 
     def __init__(
-        self, database: Database, parent: QWidget | None = None, *, submit: Submit | None = None
+        self,
+        database: Database,
+        workers: Workers,
+        bus: ChangeBus,
+        parent: QWidget | None = None,
     ) -> None:
-        """`submit(function, on_success, on_failure)` runs the list loading off the GUI thread
-        (the window's `Workers.submit`); without it the list is read at once."""
         super().__init__("Notes", parent)
         self.setObjectName("notesPanel")
         self.database = database
+        self.workers = workers
+        self.bus = bus
         self.document_id: int | None = None
         self.annotations: list[Annotation] = []
-        self._submit = submit
-        self._generation = 0  # the latest load: older ones are dropped when they come back
-        self.loading = False
+        self._refresh_needed = False  # a change came while hidden: reload when shown
         self.undo_stack = QUndoStack(self)
         self._build()
+        bus.changed.connect(self.on_changes)
 
     def _build(self) -> None:
         self.colour_filter = QComboBox()
@@ -80,9 +106,13 @@ class NotesPanel(QDockWidget):
         self.empty_label = QLabel(wordWrap=True)
         self.empty_label.setObjectName("notesEmpty")
         self.empty_label.setEnabled(False)  # greyed: a hint, not content
+        self.hint_label = QLabel(wordWrap=True, objectName="notesHint")  # the undo hint
+        self.hint_label.hide()
         self.list = QListWidget()
         self.list.setWordWrap(True)
-        self.list.itemActivated.connect(self._activated)
+        self.list.setItemDelegate(NoteDelegate(self.list))
+        self.list.itemActivated.connect(self._jump_to)
+        self.list.itemClicked.connect(self._jump_to)  # one click jumps, as in the readers
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.edit_button = QPushButton("Edit note…")
         self.edit_button.clicked.connect(self._edit_current)
@@ -106,55 +136,67 @@ class NotesPanel(QDockWidget):
         layout.addLayout(filters)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.list)
+        layout.addWidget(self.hint_label)
         layout.addLayout(buttons)
         self.setWidget(body)
         self._update_buttons()
 
     # --- showing ----------------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        return self.workers.pending(LOAD_KEY)
+
     def set_document(self, document_id: int | None) -> None:
         self.document_id = document_id
         self.undo_stack.clear()  # undoing into another document would surprise
-        self._fill_tags()
+        self.hint_label.hide()
         self.reload()
 
-    def reload(self) -> None:
-        """Re-read the document's annotations (after the window added one, or a re-import)."""
-        document_id, database = self.document_id, self.database
-        colour = self.colour_filter.currentData() or None
-        tag = self.tag_filter.currentData() or None
-
-        def load() -> list[Annotation]:
-            if document_id is None:
-                return []
-            found = list_annotations(database, document_id, colour=colour, tag=tag)
-            return on_current_translations(database, document_id, found)  # words gone: orphans
-
-        self._generation += 1
-        generation = self._generation
-        if self._submit is None or document_id is None:
-            self.loading = False
-            self._show(load())
+    def on_changes(self, changes: Changes, initiator: object | None) -> None:
+        """A write somewhere (this panel, the window, a translation edit): reload if it may
+        touch the listed notes; while hidden, only remember to."""
+        if self.document_id is None or not changes.touches_document(self.document_id):
             return
-        self.loading = True
-        self._submit(
-            load,
-            lambda found: self._loaded(generation, found),
-            lambda error: self._load_failed(generation, error),
-        )
+        if self.isVisible():
+            self.reload()
+        else:
+            self._refresh_needed = True
 
-    def _loaded(self, generation: int, annotations: list[Annotation]) -> None:
-        if generation == self._generation:
-            self.loading = False
-            self._show(annotations)
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._refresh_needed:
+            self.reload()
 
-    def _load_failed(self, generation: int, error: BaseException) -> None:
-        if generation == self._generation:
-            self.loading = False
-            self._show([])
-            self.empty_label.setText(f"Cannot read the notes: {error}")
+    def reload(self) -> None:
+        """Re-read the document's annotations and tags in a worker; the latest read wins."""
+        self._refresh_needed = False
+        document_id, database, filters = self.document_id, self.database, self.filters()
+        if document_id is None:
+            self.workers.drop_latest(LOAD_KEY)
+            self._show(([], []))
+            return
 
-    def _show(self, annotations: list[Annotation]) -> None:
+        def load() -> tuple[list[Annotation], list[str]]:
+            found = list_annotations(database, document_id, **filters)
+            placed = on_current_translations(database, document_id, found)  # words gone: orphans
+            return placed, list_tags(database, document_id)
+
+        self.workers.latest(LOAD_KEY, load, self._show, self._load_failed)
+
+    def filters(self) -> dict[str, str]:
+        """The list's filters as `list_annotations` keywords. The seam for team mode: an author
+        filter (postgres task) adds its combo box and an `author` entry here."""
+        chosen = {"colour": self.colour_filter.currentData(), "tag": self.tag_filter.currentData()}
+        return {name: value for name, value in chosen.items() if value}
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._show(([], []))
+        self.empty_label.setText(f"Cannot read the notes: {error}")
+
+    def _show(self, loaded: tuple[list[Annotation], list[str]]) -> None:
+        annotations, tags = loaded
+        self._fill_tags(tags)
         current = self.current_uuid()
         self.list.clear()
         self.annotations = annotations
@@ -166,7 +208,7 @@ class NotesPanel(QDockWidget):
         self._update_buttons()
 
     def _update_empty_hint(self) -> None:
-        filtered = bool(self.colour_filter.currentData() or self.tag_filter.currentData())
+        filtered = bool(self.filters())
         self.empty_label.setText(
             "No note matches these filters."
             if filtered
@@ -175,12 +217,11 @@ class NotesPanel(QDockWidget):
         )
         self.empty_label.setVisible(self.document_id is not None and not self.annotations)
 
-    def _fill_tags(self) -> None:
+    def _fill_tags(self, tags: list[str]) -> None:
         chosen = self.tag_filter.currentData()
         self.tag_filter.blockSignals(True)
         self.tag_filter.clear()
         self.tag_filter.addItem("All tags", ALL)
-        tags = list_tags(self.database, self.document_id) if self.document_id else []
         for tag in tags:
             self.tag_filter.addItem(f"#{tag}", tag)
         self.tag_filter.setCurrentIndex(max(0, self.tag_filter.findData(chosen)))
@@ -195,7 +236,7 @@ class NotesPanel(QDockWidget):
         self.edit_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
 
-    def _activated(self, item: QListWidgetItem) -> None:
+    def _jump_to(self, item: QListWidgetItem) -> None:
         annotation = self._annotation(item.data(UUID_ROLE))
         if annotation is not None and annotation.status == "anchored":
             anchor = annotation.anchor
@@ -203,6 +244,9 @@ class NotesPanel(QDockWidget):
 
     def _annotation(self, uuid: str | None) -> Annotation | None:
         return next((a for a in self.annotations if a.uuid == uuid), None)
+
+    def _say(self, message: str) -> None:
+        self.status_message.emit(message)
 
     # --- changing (each an undoable command) ------------------------------------------------
 
@@ -214,65 +258,24 @@ class NotesPanel(QDockWidget):
         colour: str,
         note: str = "",
         tags: Iterable[str] = (),
-    ) -> str:
-        """Highlight a selection of the original (keys 1-5); returns the new annotation's uuid."""
-        document_id = self._document()
-        return self._push_add(
-            f"Highlight ({colour})",
+    ) -> None:
+        """Highlight a selection of the original (keys 1-5), in a worker, undoably."""
+        document_id, database = self._document(), self.database
+        Op(
             lambda: annotate_selection(
-                self.database,
-                document_id,
-                block_index,
-                start,
-                end,
-                colour=colour,
-                note=note,
-                tags=tags,
-            ),
-        )
+                database, document_id, block_index, start, end, colour=colour, note=note, tags=tags
+            )
+        ).success(self.push_added).run(self.workers, self.bus, initiator=self)
 
-    def add_translation_highlight(
-        self,
-        block_index: int,
-        sentence_index: int,
-        translation: SentenceTranslation,
-        start: int,
-        end: int,
-        colour: str,
-        note: str = "",
-        tags: Iterable[str] = (),
-    ) -> str:
-        """Highlight part of one sentence's translation (offsets within that translation)."""
-        document_id = self._document()
-        return self._push_add(
-            f"Highlight ({colour})",
-            lambda: annotate_translation_selection(
-                self.database,
-                document_id,
-                block_index,
-                sentence_index,
-                translation,
-                start,
-                end,
-                colour=colour,
-                note=note,
-                tags=tags,
-            ),
-        )
-
-    def push_added(self, annotation: Annotation) -> str:
-        """Show (undoably) an annotation the window created in a worker."""
-        return self._push_add(f"Highlight ({annotation.colour})", lambda: annotation)
+    def push_added(self, annotation: Annotation) -> None:
+        """Make undoable an annotation created (and announced) by an Op."""
+        self.undo_stack.push(_AddCommand(self, annotation))
+        self._say("Note saved" if annotation.note else f"Highlighted ({annotation.colour})")
 
     def _document(self) -> int:
         if self.document_id is None:
             raise ReaderError("open a document first")
         return self.document_id
-
-    def _push_add(self, text: str, create: Callable[[], Annotation]) -> str:
-        command = _AddCommand(self, text, create)
-        self.undo_stack.push(command)
-        return command.annotation.uuid
 
     def edit(
         self,
@@ -282,7 +285,8 @@ class NotesPanel(QDockWidget):
         colour: str | None = None,
         tags: list[str] | None = None,
     ) -> None:
-        self.undo_stack.push(_EditCommand(self, uuid, note=note, colour=colour, tags=tags))
+        before = self._annotation(uuid) or get_annotation(self.database, uuid)
+        self.undo_stack.push(_EditCommand(self, before, note=note, colour=colour, tags=tags))
 
     def delete(self, uuid: str) -> None:
         self.undo_stack.push(_DeleteCommand(self, uuid))
@@ -302,50 +306,62 @@ class NotesPanel(QDockWidget):
         if accepted and text != annotation.note:
             self.edit(annotation.uuid, note=text)
 
-    def changed(self) -> None:
-        self._fill_tags()
-        self.reload()
-        self.annotations_changed.emit()
+    def run(self, write: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
+        """One write of an undo command, off the GUI thread; a failure is said, not raised."""
+        op = Op(write).failure(lambda error: self._say(f"Cannot change the notes: {error}"))
+        if done is not None:
+            op.success(done)
+        op.run(self.workers, self.bus, initiator=self)
+
+    def show_hint(self, text: str) -> None:
+        self.hint_label.setText(text)
+        self.hint_label.setVisible(bool(text))
+        if text:
+            self._say(text)
+
+
+# Commands: the writes run in the pool, one at a time in the order asked (Workers' write
+# thread), so a quick undo-redo-undo reaches the database in that order.
 
 
 class _AddCommand(QUndoCommand):
-    def __init__(self, panel: NotesPanel, text: str, create: Callable[[], Annotation]) -> None:
-        super().__init__(text)
+    def __init__(self, panel: NotesPanel, annotation: Annotation) -> None:
+        super().__init__(f"Highlight ({annotation.colour})")
         self.panel = panel
-        self.annotation = create()  # raises before anything is pushed on the undo stack
+        self.annotation = annotation
         self.first = True
 
     def redo(self) -> None:
-        if not self.first:  # the first time, the constructor created it (and could raise)
-            restore_annotation(self.panel.database, self.annotation)
+        if not self.first:  # the first time, the Op that created it announced it
+            database, annotation = self.panel.database, self.annotation
+            self.panel.run(lambda: restore_annotation(database, annotation))
         self.first = False
-        self.panel.changed()
 
     def undo(self) -> None:
-        delete_annotation(self.panel.database, self.annotation.uuid)
-        self.panel.changed()
+        database, uuid = self.panel.database, self.annotation.uuid
+        self.panel.run(lambda: delete_annotation(database, uuid))
 
 
 class _EditCommand(QUndoCommand):
-    def __init__(self, panel: NotesPanel, uuid: str, **changes) -> None:
+    def __init__(self, panel: NotesPanel, before: Annotation, **changes) -> None:
         super().__init__("Edit note")
         self.panel = panel
-        self.before = get_annotation(panel.database, uuid)
+        self.before = before
         self.changes = changes
 
     def redo(self) -> None:
-        update_annotation(self.panel.database, self.before.uuid, **self.changes)
-        self.panel.changed()
+        self._write(self.changes, "Note saved")
 
     def undo(self) -> None:
-        update_annotation(
-            self.panel.database,
-            self.before.uuid,
-            note=self.before.note,
-            colour=self.before.colour,
-            tags=list(self.before.tags),
+        before = self.before
+        self._write({"note": before.note, "colour": before.colour, "tags": list(before.tags)})
+
+    def _write(self, values: dict, saying: str = "") -> None:
+        database, uuid, panel = self.panel.database, self.before.uuid, self.panel
+        panel.run(
+            lambda: update_annotation(database, uuid, **values),
+            lambda _annotation: panel.show_hint(saying) if saying else None,
         )
-        self.panel.changed()
 
 
 class _DeleteCommand(QUndoCommand):
@@ -356,13 +372,22 @@ class _DeleteCommand(QUndoCommand):
         self.deleted: Annotation | None = None
 
     def redo(self) -> None:
-        self.deleted = delete_annotation(self.panel.database, self.uuid)
-        self.panel.changed()
+        panel = self.panel
+        panel.run(self._delete, lambda _deleted: panel.show_hint("Deleted — Ctrl+Z to undo"))
 
     def undo(self) -> None:
-        if self.deleted is not None:
-            restore_annotation(self.panel.database, self.deleted)
-        self.panel.changed()
+        self.panel.run(self._restore)
+        self.panel.show_hint("")
+
+    # In the write thread, one after the other: the restore always finds what the delete kept.
+    def _delete(self) -> Annotation:
+        self.deleted = delete_annotation(self.panel.database, self.uuid)
+        return self.deleted
+
+    def _restore(self) -> Annotation:
+        if self.deleted is None:
+            raise ReaderError("the note was not deleted")
+        return restore_annotation(self.panel.database, self.deleted)
 
 
 def _item(annotation: Annotation) -> QListWidgetItem:
@@ -379,8 +404,76 @@ def _item(annotation: Annotation) -> QListWidgetItem:
         lines.append(" ".join(f"#{tag}" for tag in annotation.tags))
     item = QListWidgetItem(_swatch(annotation.colour), "\n".join(lines))
     item.setData(UUID_ROLE, annotation.uuid)
+    item.setData(HTML_ROLE, _item_html(lines[0], annotation))
     item.setToolTip(annotation.note or annotation.quote)
     return item
+
+
+def _item_html(heading: str, annotation: Annotation) -> str:
+    parts = [f"<p style='margin:0'><i>{html.escape(heading)}</i></p>"]
+    if annotation.note:
+        parts.append(markdown_html(annotation.note))
+    if annotation.tags:
+        tags = " ".join(f"#{html.escape(tag)}" for tag in annotation.tags)
+        parts.append(f"<p style='margin:0; color:gray'>{tags}</p>")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    # No raw HTML: a note is the reader's text, not markup for the panel.
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def markdown_html(note: str) -> str:
+    """A note's Markdown as the HTML the panel shows."""
+    return _markdown().render(note)
+
+
+class NoteDelegate(QStyledItemDelegate):
+    """Paints an item's rendered note (HTML_ROLE) under its colour swatch."""
+
+    PADDING = 4
+
+    def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(0)
+        document.setHtml(index.data(HTML_ROLE) or html.escape(index.data() or ""))
+        document.setTextWidth(max(40, option.rect.width() - self._text_left() - self.PADDING))
+        return document
+
+    def _text_left(self) -> int:
+        return 12 + 3 * self.PADDING  # the swatch and its margins
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        option.text, option.icon = "", QIcon()  # the background and selection only
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        rect = option.rect
+        swatch = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(swatch, QIcon):
+            swatch.paint(painter, rect.left() + self.PADDING, rect.top() + self.PADDING + 2, 12, 12)
+        document = self._document(option, index)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
+        painter.save()
+        painter.translate(rect.left() + self._text_left(), rect.top() + self.PADDING)
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        self.initStyleOption(option, index)
+        width = option.widget.viewport().width() if option.widget else 240
+        option.rect.setWidth(width)
+        height = self._document(option, index).size().height()
+        return QSize(width, int(height) + 2 * self.PADDING)
 
 
 def _swatch(colour: str) -> QIcon:

@@ -8,7 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
-from reader.app.workers import error_message, find_download, open_library_document
+from reader.app.ops import Op
+from reader.app.workers import error_message
+from reader.core.reading import find_download, open_library_document
 
 MODEL_FILTER = "Argos Translate models (*.argosmodel);;All files (*)"
 
@@ -25,9 +27,9 @@ class ModelInstaller:
         from reader.core.translate.packages import install_package_file
 
         self.statusBar().showMessage(f"Installing {path.name}…")
-        self.workers.submit(
-            lambda: install_package_file(path), self._model_installed, self._model_failed
-        )
+        Op(lambda: install_package_file(path)).success(self._model_installed).failure(
+            self._model_failed
+        ).run(self.workers, self.bus, initiator=self, ordered=False)
 
     def download_model(self) -> None:
         opened = self.opened
@@ -54,12 +56,12 @@ class ModelInstaller:
         progress = ProgressRelay(self)
         progress.changed.connect(self._download_progress)
         self.document_view.missing_panel.set_error(None)
-        self.workers.submit(
+        Op(
             lambda: download_and_install(
                 entry, progress=progress.report, cancelled=lambda: self._download_cancelled
-            ),
-            self._model_installed,
-            self._model_failed,
+            )
+        ).success(self._model_installed).failure(self._model_failed).run(
+            self.workers, self.bus, initiator=self, ordered=False
         )
         dialog.show()
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from reader.app.library_view import load_library_rows
+from reader.app.ops import Op
 from reader.app.window_ocr import keep_ocr_marks
-from reader.app.workers import (
+from reader.app.workers import error_message
+from reader.core.reading import (
     OpenedDocument,
-    error_message,
     open_file,
     open_library_document,
     save_reading_position,
@@ -147,7 +147,9 @@ class DocumentOpening:
             self.runner = None
         if self.opened is not None:
             document_id, block = self.opened.document_id, self.document_view.top_block()
-            self.workers.submit(lambda: save_reading_position(self.context, document_id, block))
+            Op(lambda: save_reading_position(self.context, document_id, block)).run(
+                self.workers, self.bus, initiator=self
+            )
         self._show_progress(False)
 
     def show_library(self) -> None:
@@ -157,25 +159,10 @@ class DocumentOpening:
         self._hide_panels()
         self.stack.setCurrentWidget(self.library_view)
         self.setWindowTitle(APP_TITLE)
-        self._update_actions()
-        self.refresh_library()
-
-    def refresh_library(self) -> None:
-        self.workers.submit(
-            lambda: load_library_rows(self.context), self._library_rows, self._open_failed
-        )
+        self._update_actions()  # the library view refreshes itself from the change sets
 
     def rename_document(self, document_id: int, title: str) -> None:
-        def rename() -> None:
-            from reader.core.library import rename_document
-
-            rename_document(self.context.database(), document_id, title)
-
-        self.workers.submit(rename, lambda _: self.refresh_library(), self._open_failed)
-
-    def _library_rows(self, rows) -> None:
-        self.library_view.set_rows(rows)
-        self.library_loaded.emit()
+        self.library_view.rename(document_id, title)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _dropped_file(event) is not None:

@@ -7,12 +7,9 @@ from PySide6.QtCore import QObject, QPoint, Signal
 
 from reader.app.dialogs import EditTranslationDialog
 from reader.app.languages import language_name
-from reader.app.workers import (
-    EarlyTranslation,
-    TranslationRunner,
-    error_message,
-    open_library_document,
-)
+from reader.app.ops import Op, ReversibleCommand
+from reader.app.workers import TranslationRunner, error_message
+from reader.core.reading import EarlyTranslation, open_library_document
 from reader.core.side import Side
 
 SOURCE = Side.ORIGINAL  # reading-compose: the panes' sides
@@ -230,17 +227,21 @@ class TranslationControl:
         if dialog.exec() == EditTranslationDialog.DialogCode.Accepted:
             self.save_translation(block_index, sentence_index, dialog.translation())
 
-    def save_translation(self, block_index: int, sentence_index: int, translation: str) -> None:
-        """Store the user's translation (empty: back to the machine's) and show it."""
+    def save_translation(
+        self, block_index: int, sentence_index: int, translation: str, *, undoable: bool = True
+    ) -> None:
+        """Store the user's translation (empty: back to the machine's) and show it; Undo puts
+        back the one it replaced."""
         opened = self.opened
         if opened is None or opened.route is None:
             return
+        at = block_index, sentence_index
 
         def save():
             from reader.core.translate.service import TranslatedSentence
 
             service = self.context.service()
-            service.save_edit(
+            saved = service.save_edit(
                 opened.document,
                 block_index,
                 sentence_index,
@@ -253,23 +254,29 @@ class TranslationControl:
                 translation_shown = service.translate_sentences(opened.route, [source])[0]
             else:
                 translation_shown = translation
-            return TranslatedSentence(
+            shown = TranslatedSentence(
                 block_index, sentence_index, source, translation_shown, cached=True, edited=edited
             )
+            # the panels showing its notes refresh from the changes
+            return (shown, saved.previous), saved.changes
 
-        def show(sentence) -> None:
-            if (
-                sentence is not None
-                and self.opened is opened
-                and self.document_view.text is not None
-            ):
-                self.document_view.text.sentences.pop((block_index, sentence_index), None)
-                self.document_view.add_translations([sentence])
-                self.statusBar().showMessage("Translation saved", 3000)
-                if self.notes_panel is not None:  # its notes may have moved or lost their words
-                    self.notes_panel.reload()
+        def show(result) -> None:
+            (sentence, previous), _changes = result
+            if self.opened is not opened or self.document_view.text is None:
+                return
+            self.document_view.text.sentences.pop((block_index, sentence_index), None)
+            self.document_view.add_translations([sentence])
+            self.statusBar().showMessage("Translation saved", 3000)
+            if undoable and self.notes_panel is not None:  # hook: data-flow (the undo stack)
+                self.notes_panel.undo_stack.push(
+                    ReversibleCommand(
+                        "Edit translation",
+                        lambda: self.save_translation(*at, translation, undoable=False),
+                        lambda: self.save_translation(*at, previous, undoable=False),
+                    )
+                )
 
-        self.workers.submit(save, show, self._show_error)
+        Op(save).success(show).failure(self._show_error).run(self.workers, self.bus, initiator=self)
 
     def translate_selection(self) -> None:
         text = self.document_view.selected_text(SOURCE) or self.document_view.current_sentence_text(

@@ -7,15 +7,11 @@ of small batches costs the event loop one model update, not one per batch.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal
@@ -24,8 +20,6 @@ from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:  # the core is imported lazily: it pulls in SQLAlchemy, CTranslate2...
     from reader.core.documents import Document
-    from reader.core.storage import Database
-    from reader.core.translate.catalogue import CatalogueEntry
     from reader.core.translate.service import Route, TranslatedSentence, TranslationService
 
 log = logging.getLogger(__name__)
@@ -34,9 +28,6 @@ FLUSH_INTERVAL_MS = 50
 # Opening, downloads, small tasks; translation jobs have their own thread. Three, so that the
 # two warm-up tasks started with the window never hold back opening a file.
 POOL_THREADS = 3
-# Blocks from the reading position a job started before the document is shown translates first
-# (the window then says which blocks are on screen): about a screenful.
-EARLY_PRIORITY_BLOCKS = 12
 BACKGROUND_NICENESS = 10
 
 
@@ -94,7 +85,12 @@ class Workers(QObject):
         self.translation_pool = QThreadPool(self)
         self.translation_pool.setMaxThreadCount(1)
         self.translation_pool.setExpiryTimeout(-1)  # keep the thread (and its niceness)
+        # Writes (the Ops) one at a time, in the order asked: an undo never overtakes the write
+        # it undoes, and SQLite takes one writer at a time anyway.
+        self.write_pool = QThreadPool(self)
+        self.write_pool.setMaxThreadCount(1)
         self._running: set[TaskSignals] = set()
+        self._latest: dict[Hashable, int] = {}  # key -> the number of its latest request
 
     def submit(
         self,
@@ -103,6 +99,7 @@ class Workers(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
         *,
         translation: bool = False,
+        write: bool = False,
     ) -> FunctionTask:
         task = FunctionTask(_at_low_priority(function) if translation else function)
         signals = task.signals
@@ -113,12 +110,45 @@ class Workers(QObject):
             signals.failed.connect(on_failure)
         signals.succeeded.connect(lambda _result: self._running.discard(signals))
         signals.failed.connect(lambda _error: self._running.discard(signals))
-        (self.translation_pool if translation else self.pool).start(task)
+        pool = self.translation_pool if translation else self.write_pool if write else self.pool
+        pool.start(task)
         return task
 
+    def latest(
+        self,
+        key: Hashable,
+        function: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """`submit`, where only the latest request under `key` reports: an older one still
+        running when a newer is asked for (the reader typed on, chose another filter) is
+        dropped when it comes back."""
+        ticket = self._latest.get(key, 0) + 1
+        self._latest[key] = ticket
+
+        def reporting(callback: Callable[[Any], None] | None) -> Callable[[Any], None]:
+            def report(value: Any) -> None:
+                if self._latest.get(key) == ticket:
+                    del self._latest[key]
+                    if callback is not None:
+                        callback(value)
+
+            return report
+
+        self.submit(function, reporting(on_success), reporting(on_failure))
+
+    def drop_latest(self, key: Hashable) -> None:
+        """Let the request running under `key` report nothing (what it is for is gone)."""
+        self._latest.pop(key, None)
+
+    def pending(self, key: Hashable) -> bool:
+        """Whether a request under `key` has yet to report."""
+        return key in self._latest
+
     def wait(self, msecs: int = -1) -> bool:
-        done = self.translation_pool.waitForDone(msecs)
-        return self.pool.waitForDone(msecs) and done
+        pools = (self.translation_pool, self.write_pool, self.pool)
+        return all([pool.waitForDone(msecs) for pool in pools])  # a list: wait for each
 
 
 def _at_low_priority(function: Callable[[], Any]) -> Callable[[], Any]:
@@ -127,236 +157,6 @@ def _at_low_priority(function: Callable[[], Any]) -> Callable[[], Any]:
         return function()
 
     return run
-
-
-class AppContext:
-    """The database and translation service, created on first use in a worker thread (opening
-    the database runs migrations; the service imports CTranslate2)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._database: Database | None = None
-        self._service: TranslationService | None = None
-
-    def database(self) -> Database:
-        with self._lock:
-            if self._database is None:
-                from reader.core.storage import open_database
-
-                self._database = open_database()
-            return self._database
-
-    def service(self) -> TranslationService:
-        database = self.database()
-        with self._lock:
-            if self._service is None:
-                from reader.core.translate.service import TranslationService
-
-                self._service = TranslationService(database)
-            return self._service
-
-    def warm_up(self, workers: Workers) -> None:
-        """Start the slow first-use costs in parallel while the window appears: the database
-        (SQLAlchemy, migrations), the service (CTranslate2) and the language identifier."""
-        workers.submit(self.service)
-        workers.submit(_load_language_identifier)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._database is not None:
-                self._database.close()
-            self._database = self._service = None
-
-
-def _load_language_identifier() -> None:
-    from reader.core.segment import detect_language
-
-    detect_language("Xin chào")  # loads the model (about 0.6 s) before a document needs it
-
-
-@dataclass
-class OpenedDocument:
-    """Everything the window needs to show a document, prepared off the GUI thread."""
-
-    document_id: int
-    document: Document
-    target_language: str
-    route: Route | None
-    cached: dict[tuple[int, int], TranslatedSentence]
-    reading_block: int
-    download: CatalogueEntry | None = None  # offered when `route` is None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class EarlyTranslation:
-    """A document whose translation can start while it is still being stored and shown."""
-
-    document: Document
-    route: Route
-    cached: dict[tuple[int, int], TranslatedSentence]  # what the window will show at once
-    priority: list[int]  # blocks to translate first: from the reading position
-
-
-_gc_pauses = 0
-_gc_lock = threading.Lock()
-
-
-@contextmanager
-def collecting_once() -> Iterator[None]:
-    """Loading a big document creates 100,000s of long-lived objects; every automatic full
-    collection meanwhile would scan them all while holding the GIL, freezing the window several
-    times. Pause the cyclic GC while loading and collect once, at the end (the window then
-    `gc.freeze()`s the survivors, which live as long as the document is shown)."""
-    global _gc_pauses
-    with _gc_lock:
-        _gc_pauses += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            last = _gc_pauses == 0
-        if last:
-            gc.collect(1)  # only the young generations: what loading created
-            gc.enable()
-
-
-def default_target(source_language: str, preferred: str) -> str:
-    if preferred and preferred != source_language:
-        return preferred
-    return "vi" if source_language == "en" else "en"
-
-
-def open_file(
-    context: AppContext,
-    path: Path,
-    source_language: str | None,
-    target_language: str | None,
-    preferred_target: str,
-    on_route: Callable[[Route], None] | None = None,
-    on_translatable: Callable[[EarlyTranslation], None] | None = None,
-) -> OpenedDocument:
-    """Import (or re-import) a file into the library and prepare it for display.
-
-    So that the translation can start before the document is stored and shown, two callbacks
-    (called from this thread) say what is known as soon as it is: `on_route(route)` once the
-    language is known, before the text is segmented, if a model translates it (the model can
-    load meanwhile); `on_translatable` once the document is segmented and its cached
-    translations are known, if anything is left to translate."""
-    from reader.core.documents import load_document
-
-    found: dict = {}
-
-    def known_language(content_hash: str) -> str | None:
-        # The library (SQLAlchemy) is imported here, after parsing, which needs neither it nor
-        # the database: just after launch, both are still loading in other threads.
-        from reader.core.library import stored_language
-
-        return stored_language(context.database(), content_hash)
-
-    def language_decided(language: str, content_hash: str) -> None:
-        from reader.core.library import get_entry, matching_document
-
-        database = context.database()
-        existing = matching_document(database, content_hash, path.resolve())
-        previous = get_entry(database, existing) if existing is not None else None
-        target = (
-            target_language
-            or (previous.target_language if previous else None)
-            or default_target(language, preferred_target)
-        )
-        route = context.service().route(language, target)
-        found.update(previous=previous, target=target, route=route)
-        if route is not None and on_route is not None:
-            on_route(route)
-
-    with collecting_once():
-        document = load_document(
-            path,
-            language=source_language or "auto",
-            known_language=known_language,
-            language_decided=language_decided,
-        )
-        previous, route = found["previous"], found["route"]
-        plan = _plan(context, document, found["target"], route)
-        cached = plan[2]
-        untranslated = route is not None and len(cached) < document.sentence_count
-        if on_translatable is not None and untranslated:
-            start = min(previous.reading_block, len(document.blocks) - 1) if previous else 0
-            priority = list(range(start, start + EARLY_PRIORITY_BLOCKS))
-            on_translatable(EarlyTranslation(document, route, cached, priority))
-        from reader.core.library import store_document
-
-        result = store_document(context.database(), document)
-        return _prepare(
-            context, result.document_id, document, target_language, preferred_target, plan
-        )
-
-
-def open_library_document(
-    context: AppContext, document_id: int, target_language: str | None, preferred_target: str
-) -> OpenedDocument:
-    """A library document, rebuilt from the database: no file parsing, no segmentation."""
-    from reader.core.library import get_document
-
-    with collecting_once():
-        document = get_document(context.database(), document_id)
-        return _prepare(context, document_id, document, target_language, preferred_target)
-
-
-_Plan = tuple[str, "Route | None", dict]  # target language, route, cached translations
-
-
-def _plan(context: AppContext, document: Document, target: str, route: Route | None) -> _Plan:
-    service = context.service()
-    cached = service.cached_translations(document, route) if route is not None else {}
-    return target, route, cached
-
-
-def _prepare(
-    context: AppContext,
-    document_id: int,
-    document: Document,
-    target_language: str | None,
-    preferred_target: str,
-    plan: _Plan | None = None,
-) -> OpenedDocument:
-    from reader.core.library import get_entry, mark_opened
-
-    database = context.database()
-    entry = get_entry(database, document_id)
-    if plan is None:
-        target = (
-            target_language
-            or entry.target_language
-            or default_target(document.language, preferred_target)
-        )
-        plan = _plan(context, document, target, context.service().route(document.language, target))
-    target, route, cached = plan
-    mark_opened(database, document_id, target_language=target)
-    reading_block = min(entry.reading_block, len(document.blocks) - 1)
-    opened = OpenedDocument(document_id, document, target, route, cached, reading_block)
-    if route is None:
-        opened.download = find_download(document.language, target)
-    return opened
-
-
-def find_download(source: str, target: str) -> CatalogueEntry | None:
-    from reader.core.translate.catalogue import find_entry
-
-    try:
-        return find_entry(f"{source}_{target}")
-    except ReaderError as error:
-        log.info("no catalogue entry for %s→%s: %s", source, target, error)
-        return None
-
-
-def save_reading_position(context: AppContext, document_id: int, block: int) -> None:
-    from reader.core.library import mark_opened
-
-    mark_opened(context.database(), document_id, reading_block=block)
 
 
 class TranslationRunner(QObject):

@@ -1,4 +1,4 @@
-"""`bireader export FILE --to en --format html|epub|md [--layout ...] -o OUT`."""
+"""`bireader export FILE [--to LANG] --format html|epub|md [--layout ...] -o OUT`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from reader.cli.options import add_translation_pair
+from reader.cli.options import add_translation_pair, target_for
 from reader.cli.output import printable, report_warnings
 from reader.core.documents import load_document
 from reader.core.export import FORMATS, LAYOUTS, export_document
@@ -47,7 +47,7 @@ def _export(args: argparse.Namespace) -> int:
             output = export_document(
                 service,
                 document,
-                args.to_code,
+                target_for(args.to_code, document.language),
                 args.output,
                 format=export_format,
                 layout=args.layout,

@@ -9,12 +9,14 @@ from reader.cli.ocr import ocr_page_bar
 from reader.cli.options import AUTO, positive_integer, source_language, utf8_text
 from reader.cli.output import printable, report_warnings
 from reader.core.library import (
+    LibraryEntry,
     add_document,
-    list_documents,
+    list_documents_with_progress,
     remove_document,
     rename_document,
 )
 from reader.core.storage import open_database
+from reader.core.translate.service import TranslationService
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,15 +63,33 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    entries = list_documents(open_database())
+    """By id, with the progress the window's library shows (read, translated)."""
+    database = open_database()
+    entries = list_documents_with_progress(database, TranslationService(database))
+    entries.sort(key=lambda entry: entry.id)
     if args.json:
-        print(json.dumps([entry.to_json() for entry in entries], ensure_ascii=False, indent=2))
+        print(json.dumps([_listed(entry) for entry in entries], ensure_ascii=False, indent=2))
         return 0
     for entry in entries:
         title = printable(entry.title)
         print(f"{entry.id:>4}  {entry.language:<3} {entry.sentences:>6} sent.  {title}")
+        print(f"      {_percent(entry.reading_progress)} read, {_translated(entry)} translated")
         print(f"      {printable(entry.path or '')}")
     return 0
+
+
+def _listed(entry: LibraryEntry) -> dict:
+    return {**entry.to_json(), "translated": entry.translated, "read": entry.reading_progress}
+
+
+def _percent(value: int | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _translated(entry: LibraryEntry) -> str:
+    if entry.translated is None or not entry.sentences:
+        return "—"
+    return _percent(100 * entry.translated // entry.sentences)
 
 
 def _rename(args: argparse.Namespace) -> int:

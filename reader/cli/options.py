@@ -37,7 +37,8 @@ def language_code(value: str) -> str:
 
 
 def add_translation_pair(parser: argparse.ArgumentParser) -> None:
-    """`--from` (default: detect) and `--to` (default: English), for commands that translate."""
+    """`--from` (default: detect) and `--to` (default: None, `target_for` decides), for the
+    commands that translate."""
     parser.add_argument(
         "--from",
         dest="from_code",
@@ -47,8 +48,19 @@ def add_translation_pair(parser: argparse.ArgumentParser) -> None:
         help="source language or auto",
     )
     parser.add_argument(
-        "--to", dest="to_code", default="en", type=language_code, metavar="LANG", help="default: en"
+        "--to",
+        dest="to_code",
+        type=language_code,
+        metavar="LANG",
+        help="default: en (vi for an English text), as the window",
     )
+
+
+def target_for(to_code: str | None, source_language: str) -> str:
+    """`--to`, or the window's default for a text in `source_language`."""
+    from reader.core.reading import default_target
+
+    return to_code or default_target(source_language, "en")
 
 
 # SQLite stores integers in 64 bits: a larger id can name nothing, and would overflow in the query.

@@ -9,7 +9,7 @@ import sys
 
 from tqdm import tqdm
 
-from reader.cli.options import add_translation_pair
+from reader.cli.options import add_translation_pair, target_for
 from reader.cli.output import report_warnings
 from reader.cli.segment import block_json
 from reader.core.documents import Document, load_document
@@ -55,9 +55,10 @@ def _translate(args: argparse.Namespace) -> int:
     service = TranslationService(open_database(), beam_size=args.beam)
     if document.language == UNDETERMINED:
         raise ReaderError(f"{args.file}: cannot tell which language this is; name it with --from")
-    route = service.route(document.language, args.to_code)
+    to_code = target_for(args.to_code, document.language)
+    route = service.route(document.language, to_code)
     if route is None:
-        raise ReaderError(f"{args.file}: {missing_model_advice(document.language, args.to_code)}")
+        raise ReaderError(f"{args.file}: {missing_model_advice(document.language, to_code)}")
     translations = translate_document(service, document, route)
     sys.stdout.write(RENDERERS[args.format](document, translations, route.to_code))
     return 0

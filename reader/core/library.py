@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Select,
@@ -26,9 +27,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from reader.core.changes import NO_CHANGES, Changes
 from reader.core.documents import Block, BlockKind, Document, Sentence, load_document
 from reader.core.documents.decoding import normalise
 from reader.core.errors import ReaderError
+from reader.core.notes.models import AnnotationRow, AnnotationTagRow
 from reader.core.notes.reanchor import reanchor_document_annotations
 from reader.core.storage.db import Database
 from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow, utc_now
@@ -39,6 +42,9 @@ from reader.core.translate.cache import (
     sentence_hashes,
     source_hash,
 )
+
+if TYPE_CHECKING:  # the service imports the engine: not needed to list the library
+    from reader.core.translate.service import TranslationService
 
 
 class UnknownDocumentError(ReaderError):
@@ -63,6 +69,22 @@ class LibraryEntry:
     # or no model translates the document's language pair.
     translated: int | None = None
     ocr: bool = False  # its text was read by OCR
+    # Filled by `list_documents_with_progress` (what the window's library shows), else empty.
+    blocks: int = 0
+    tags: tuple[str, ...] = ()  # of its annotations
+    file_size: int | None = None  # bytes on disk; None if the file is gone
+
+    @property
+    def reading_progress(self) -> int | None:
+        """How far the reader got, in % of the blocks (None: never opened)."""
+        if self.opened_at is None or self.blocks == 0:
+            return None
+        return min(100, round(100 * self.reading_block / max(1, self.blocks - 1)))
+
+    @property
+    def changes(self) -> Changes:
+        """What a write returning this entry (rename, remove) touched: its row and the list."""
+        return Changes(documents=frozenset({self.id}), library=True)
 
     def to_json(self) -> dict:
         return {
@@ -99,6 +121,12 @@ class AddResult:
     document_id: int
     status: str  # "added", "unchanged" or "updated"
     document: Document
+
+    @property
+    def changes(self) -> Changes:
+        if self.status == "unchanged":
+            return NO_CHANGES
+        return Changes(documents=frozenset({self.document_id}), library=True)
 
 
 def add_document(database: Database, path: str | Path, language: str = "auto") -> AddResult:
@@ -187,6 +215,66 @@ def list_documents(
         counts = _sentence_counts(session, keys)
         rows = session.scalars(select(DocumentRow).order_by(DocumentRow.id)).all()
         return [_entry(row, *counts.get(row.id, (0, None))) for row in rows]
+
+
+def list_documents_with_progress(
+    database: Database, service: TranslationService
+) -> list[LibraryEntry]:
+    """What the window's library lists: every document, most recently opened first, with its
+    translation progress as the reader would show it (the user's edits, or cached translations
+    by the pair's installed models with the service's decoding options), its reading progress,
+    its annotations' tags and its file's size."""
+    from reader.core.translate.service import decoding_options
+
+    options = decoding_options(service.beam_size)
+
+    def progress_key(language: str, target_language: str) -> ProgressKey | None:
+        route = service.route(language, target_language)
+        return ProgressKey(route.key, options) if route is not None else None
+
+    entries = list_documents(database, progress=progress_key)
+    with database.reading() as session:
+        blocks = dict(
+            session.execute(
+                select(BlockRow.document_id, func.count()).group_by(BlockRow.document_id)
+            ).all()
+        )
+        tags: dict[int, list[str]] = {}
+        tagged = (
+            select(AnnotationRow.document_id, AnnotationTagRow.tag)
+            .join(AnnotationTagRow, AnnotationTagRow.annotation_id == AnnotationRow.id)
+            .distinct()
+            .order_by(AnnotationRow.document_id, AnnotationTagRow.tag)
+        )
+        for document_id, tag in session.execute(tagged):
+            tags.setdefault(document_id, []).append(tag)
+    detailed = [
+        replace(
+            entry,
+            blocks=blocks.get(entry.id, 0),
+            tags=tuple(tags.get(entry.id, ())),
+            file_size=_file_size(entry.path),
+        )
+        for entry in entries
+    ]
+    detailed.sort(key=_last_opened, reverse=True)
+    return detailed
+
+
+def _last_opened(entry: LibraryEntry) -> float:
+    return as_utc(entry.opened_at).timestamp() if entry.opened_at else 0.0
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; the library stores them in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _file_size(path: str | None) -> int | None:
+    try:
+        return Path(path).stat().st_size if path else None
+    except OSError:
+        return None
 
 
 def _progress_keys(
@@ -324,6 +412,60 @@ def remove_document(database: Database, document_id: int) -> LibraryEntry:
         return entry
 
 
+@dataclass(frozen=True)
+class RemovedDocument:
+    """A removed document as it was, kept by whoever may undo the removal (the window's undo
+    stack): its row, its text and its annotations. Translations and edits are keyed by the text,
+    not the row, and stay in the database anyway."""
+
+    row: dict
+    document: Document
+    annotations: tuple  # of notes.service.Annotation
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(documents=frozenset({self.row["id"]}), library=True)
+
+
+_ROW_FIELDS = tuple(column.key for column in DocumentRow.__table__.columns)
+
+
+def remove_restorably(database: Database, document_id: int) -> RemovedDocument:
+    """`remove_document`, keeping what `restore_document` needs to put it back as it was."""
+    from reader.core.notes.service import list_annotations  # notes import the library
+
+    document = get_document(database, document_id)
+    annotations = tuple(list_annotations(database, document_id))
+    with database.session() as session:
+        row = _document_row(session, document_id)
+        kept = {name: getattr(row, name) for name in _ROW_FIELDS}
+        session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
+    return RemovedDocument(kept, document, annotations)
+
+
+def restore_document(database: Database, removed: RemovedDocument) -> LibraryEntry:
+    """Undo `remove_restorably`: the same id, title, position, dates and annotations. Fails with
+    `ReaderError` if the same text was added again meanwhile (it is in the library already)."""
+    from reader.core.notes.service import row_from_annotation
+
+    document_id = removed.row["id"]
+    with database.session() as session:
+        if (
+            session.get(DocumentRow, document_id) is not None
+            or session.scalars(
+                select(DocumentRow.id).where(
+                    DocumentRow.content_hash == removed.document.content_hash
+                )
+            ).first()
+        ):
+            raise ReaderError(f"{removed.document.title}: already back in the library")
+        session.add(DocumentRow(**removed.row))
+        session.flush()
+        _insert_blocks(session, document_id, removed.document)
+        session.add_all(row_from_annotation(note) for note in removed.annotations)
+    return get_entry(database, document_id)
+
+
 def rename_document(database: Database, document_id: int, title: str) -> LibraryEntry:
     """Give a document the reader's title (kept when the file is imported again); an empty
     title goes back to the imported one."""
@@ -396,7 +538,8 @@ def mark_opened(
     *,
     reading_block: int | None = None,
     target_language: str | None = None,
-) -> None:
+) -> Changes:
+    """Note the opening (the library's "last opened" and progress change with it)."""
     with database.session() as session:
         row = _document_row(session, document_id)
         row.opened_at = utc_now()
@@ -404,6 +547,7 @@ def mark_opened(
             row.reading_block = reading_block
         if target_language is not None:
             row.target_language = target_language
+    return Changes(library=True)
 
 
 def _document_row(session: Session, document_id: int) -> DocumentRow:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from sqlalchemy import String, delete, select, type_coerce
 from sqlalchemy.orm import Session
 
+from reader.core.changes import Changes
 from reader.core.documents import Document
 from reader.core.errors import ReaderError
 from reader.core.library import UnknownDocumentError, get_document
@@ -84,6 +85,13 @@ class Annotation:
     created_at: datetime
     updated_at: datetime
     translation: TranslationQuote | None = field(default=None)
+    # The row's id: what `changes` names (a restored annotation gets a new one, same uuid).
+    id: int | None = field(default=None, compare=False)
+
+    @property
+    def changes(self) -> Changes:
+        """What the write returning this annotation touched (add, update, delete, restore)."""
+        return Changes(annotations=frozenset({self.id} if self.id is not None else ()))
 
     @property
     def quote(self) -> str:
@@ -366,8 +374,7 @@ def add_annotation(
             updated_at=now,
             translation=translation,
         )
-        session.add(row_from_annotation(annotation))
-    return annotation
+        return _stored(session, annotation)
 
 
 def update_annotation(
@@ -408,9 +415,17 @@ def restore_annotation(database: Database, annotation: Annotation) -> Annotation
     with database.session() as session:
         if session.get(DocumentRow, annotation.document_id) is None:
             raise UnknownDocumentError(annotation.document_id)
-        if _find_row(session, annotation.uuid) is None:
-            session.add(row_from_annotation(annotation))
-    return annotation
+        found = _find_row(session, annotation.uuid)
+        if found is not None:
+            return replace(annotation, id=found.id)
+        return _stored(session, annotation)
+
+
+def _stored(session: Session, annotation: Annotation) -> Annotation:
+    row = row_from_annotation(annotation)
+    session.add(row)
+    session.flush()  # gives the row its id
+    return replace(annotation, id=row.id)
 
 
 def get_annotation(database: Database, uuid: str) -> Annotation:
@@ -549,6 +564,7 @@ def annotation_from_row(row, tags: tuple[str, ...] | None = None) -> Annotation:
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         translation=translation,
+        id=row.id,
     )
 
 

@@ -153,12 +153,17 @@ def save_edit(session: Session, key: EditKey, translation: str) -> None:
     )
 
 
+def edit_text(session: Session, key: EditKey) -> str | None:
+    """The user's translation stored under `key`, if any."""
+    return session.scalar(select(TranslationEditRow.translation).where(*_matching(key)))
+
+
 def delete_edit(session: Session, key: EditKey) -> None:
-    session.execute(
-        delete(TranslationEditRow).where(
-            *(getattr(TranslationEditRow, field) == value for field, value in key._asdict().items())
-        )
-    )
+    session.execute(delete(TranslationEditRow).where(*_matching(key)))
+
+
+def _matching(key: EditKey) -> list:
+    return [getattr(TranslationEditRow, field) == value for field, value in key._asdict().items()]
 
 
 def carry_edits(

@@ -39,6 +39,7 @@ except ImportError:  # Python built without OpenSSL: http only
     ssl = None
 
 from reader import __version__
+from reader.core.changes import Changes
 from reader.core.errors import InputError, ReaderError
 from reader.core.paths import data_dir
 from reader.core.translate.catalogue import CatalogueEntry, record_verified
@@ -93,6 +94,10 @@ class InstallOutcome:
     download: DownloadedFile | None  # None when another process installed it while we waited
     first_use: bool  # the catalogue had no hash: this one was trusted and recorded
     installed_meanwhile: bool = False  # another process downloaded and installed this version
+
+    @property
+    def changes(self) -> Changes:
+        return self.model.changes
 
 
 def downloads_dir() -> Path:

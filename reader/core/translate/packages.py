@@ -42,6 +42,7 @@ from pathlib import Path, PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
+from reader.core.changes import Changes
 from reader.core.errors import InputError, ReaderError
 from reader.core.paths import models_dir
 from reader.core.translate.argos_env import argos_package_module
@@ -106,6 +107,12 @@ class InstalledModel:
     path: Path  # installed dir: model/, sentencepiece.model or bpe.model, metadata.json
     target_prefix: str  # "" if none
     digest: str  # sha256 of the files translations depend on (see content_digest)
+
+    @property
+    def changes(self) -> Changes:
+        """What installing or removing this model changed (`install_package_file`,
+        `remove_installed` and `download_and_install` return the model)."""
+        return Changes(models=True)
 
     @property
     def key(self) -> str:

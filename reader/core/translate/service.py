@@ -17,10 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from reader.core.changes import Changes
 from reader.core.documents.model import Document, Sentence
 from reader.core.errors import ReaderError
 from reader.core.segment import split_sentences
 from reader.core.storage.db import Database
+from reader.core.storage.models import DocumentRow
 from reader.core.translate import cache
 from reader.core.translate.batching import BatchPlanner, PendingSentence, PendingWork
 from reader.core.translate.engine import DEFAULT_BEAM_SIZE, TranslationEngine
@@ -203,9 +207,9 @@ class TranslationService:
         translation: str,
         *,
         to_code: str,
-    ) -> None:
+    ) -> SavedEdit:
         """Store the user's translation of a sentence into `to_code`; an empty one reverts to
-        the machine's."""
+        the machine's. Returns the edit it replaced, so that saving it back undoes this."""
         sentence = _find_sentence(document, block_index, sentence_index)
         key = cache.EditKey(
             document.content_hash,
@@ -215,10 +219,23 @@ class TranslationService:
             cache.source_hash(sentence.text),
         )
         with self.database.session() as session:
+            previous = cache.edit_text(session, key) or ""
             if translation.strip():
                 cache.save_edit(session, key, translation)
             else:
                 cache.delete_edit(session, key)
+            documents = session.scalars(  # edits belong to the text: every copy of it shows them
+                select(DocumentRow.id).where(DocumentRow.content_hash == document.content_hash)
+            )
+            return SavedEdit(previous, Changes(translations=frozenset(documents)))
+
+
+@dataclass(frozen=True, slots=True)
+class SavedEdit:
+    """`previous`: the user's translation it replaced ("" when the machine's was shown)."""
+
+    previous: str
+    changes: Changes
 
 
 def _find_sentence(document: Document, block_index: int, sentence_index: int) -> Sentence:
