@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from reader.app import theme
 from reader.app.main_window import MainWindow
+from reader.app.platform_check import check_platform_plugin
 from reader.app.settings import APPLICATION, ORGANISATION, AppSettings
 from reader.core.errors import InputError, ReaderError
 from reader.core.files import writing
@@ -156,6 +157,7 @@ def run(
     """Run the window until it closes; return the process exit code."""
     if screenshot is not None:
         ensure_display_for_screenshot()
+    check_platform_plugin()  # Qt would abort the process instead
     app = create_application()
     window = build_window()
     shooter = Screenshot(window, screenshot, wait_translation, timeout_s) if screenshot else None
