@@ -1,9 +1,9 @@
 """Check, before Qt starts, that its Linux platform plugin (xcb) can load.
 
 When a system library the plugin links to is missing, Qt prints a misleading hint (it names
-`libxcb-cursor0` whatever is missing) and aborts the process with SIGABRT. Asking the dynamic
-linker first (`ldd` lists every missing library at once) lets us name all the packages to install
-and exit cleanly."""
+`libxcb-cursor0` whatever is missing) and aborts the process with SIGABRT. Loading the plugin
+ourselves first tells whether it can load; when it cannot, `ldd` lists every missing library at
+once, so we can name all the packages to install and exit cleanly."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def check_platform_plugin() -> None:
     about to load cannot be loaded. Does nothing off Linux or for another platform plugin."""
     plugin = xcb_plugin_to_load()
     if plugin is None:
+        return
+    if _loads(plugin):  # the usual case, and cheap: Qt would load these libraries anyway
         return
     missing = missing_libraries(plugin)
     if missing:
@@ -73,6 +75,14 @@ def missing_libraries(library: Path) -> list[str]:
         else:
             return sorted(set(_NOT_FOUND.findall(listed.stdout)))
     return _first_missing_by_loading(library)
+
+
+def _loads(library: Path) -> bool:
+    try:
+        ctypes.CDLL(str(library))
+    except OSError:
+        return False
+    return True
 
 
 def _first_missing_by_loading(library: Path) -> list[str]:
