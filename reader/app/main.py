@@ -66,6 +66,7 @@ def start(
     window.show()
     gc.freeze()  # modules and widgets live until exit: no need to scan them in every full GC
     window.context.warm_up(window.workers)
+    _load_language_identifier_later(window)
     if file is not None:
         window.open_path(file, source_language, target_language)
         return
@@ -77,6 +78,21 @@ def start(
 
     window.library_loaded.connect(first_run_sample)
     window.show_library()
+
+
+def _load_language_identifier_later(window: MainWindow) -> None:
+    """Once the first screen is shown (a document translated, or the library): a document in a
+    language told by letters alone never needs it, but the next one may."""
+
+    def load() -> None:
+        window.visible_translation_ready.disconnect(load)
+        window.library_loaded.disconnect(load)
+        from reader.core.segment.language import load_identifier
+
+        window.workers.submit(load_identifier)
+
+    window.visible_translation_ready.connect(load)
+    window.library_loaded.connect(load)
 
 
 class Screenshot(QObject):
