@@ -90,7 +90,7 @@ from reader.app.main import build_window, create_application, start
 from reader.core.paths import sample_document
 app = create_application()
 window = build_window()
-window.translation_finished.connect(lambda *_: QTimer.singleShot(0, window.close))
+window.translation.finished.connect(lambda *_: QTimer.singleShot(0, window.close))
 window.open_failed.connect(lambda *_: QTimer.singleShot(0, window.close))
 start(window, sample_document())
 app.exec()

@@ -83,14 +83,20 @@ def test_an_early_start_for_a_file_no_longer_wanted_is_ignored(
 
     late: list = []
     open_file(window.context, SAMPLE, None, None, "en", on_translatable=late.append)
-    current = window._open_generation + 1  # the number the next open_path gets
+    current = window.opener.generation + 1  # the number the next open_path gets
     opened = open_and_wait(qtbot, window, long_document(tmp_path, 1500))
-    window._early_start.ready.emit(current - 1, late[0])  # an earlier open's, arriving late
+    window.opener.early.ready.emit(current - 1, late[0])  # an earlier open's, arriving late
     qtbot.wait(50)
-    assert window._early_runner is None
-    assert window.runner is not None and window.runner.document is opened.document
-    window._early_start.ready.emit(current, late[0])  # this open's: taken (dropped on close)
-    assert window._early_runner is not None and window._early_runner.document is late[0].document
+    assert window.translation.early_runner is None
+    assert (
+        window.translation.runner is not None
+        and window.translation.runner.document is opened.document
+    )
+    window.opener.early.ready.emit(current, late[0])  # this open's: taken (dropped on close)
+    assert (
+        window.translation.early_runner is not None
+        and window.translation.early_runner.document is late[0].document
+    )
     wait_translated_or_cancel(qtbot, window)
 
 
@@ -107,7 +113,7 @@ def test_visible_blocks_are_translated_first(qtbot, window, installed_vi_en, tmp
     clear_translation_cache()
     arrivals: list[int] = []
     window.document_opened.connect(
-        lambda opened: window.runner.sentences_ready.connect(
+        lambda opened: window.translation.runner.sentences_ready.connect(
             lambda batch: arrivals.extend(s.block_index for s in batch if not s.cached)
         )
     )
@@ -116,7 +122,7 @@ def test_visible_blocks_are_translated_first(qtbot, window, installed_vi_en, tmp
     qtbot.waitUntil(lambda: len(arrivals) > 0, timeout=WAIT_MS)
     visible = window.document_view.visible_blocks()
     assert arrivals[0] in visible and arrivals[0] >= 200
-    window.cancel_translation()
+    window.translation.cancel()
     wait_translated(qtbot, window)
 
 
@@ -126,7 +132,7 @@ def test_scrolling_reprioritises_the_running_job(qtbot, window, installed_vi_en,
     with qtbot.waitSignal(view.visible_blocks_changed, timeout=WAIT_MS) as changed:
         view.scroll_to_block(250)
     assert 250 in changed.args[0]
-    window.cancel_translation()
+    window.translation.cancel()
     wait_translated(qtbot, window)
 
 
@@ -138,14 +144,14 @@ def test_cancel_stops_the_translation(qtbot, window, installed_vi_en, tmp_path) 
     assert stats.cancelled and stats.done < stats.sentences
     assert not window.progress_bar.isVisible()
     assert "cancelled" in window.statusBar().currentMessage()
-    assert window.resume_action.isEnabled()
+    assert window.actions.resume.isEnabled()
 
 
 def test_an_edit_is_kept_over_later_retranslation(qtbot, window, installed_vi_en) -> None:
     opened = open_and_wait(qtbot, window, SAMPLE)
     wait_translated(qtbot, window)
     view = window.document_view
-    window.save_translation(3, 0, "My own translation.")
+    window.translation.save_translation(3, 0, "My own translation.")
     qtbot.waitUntil(lambda: view.text.sentences[(3, 0)].translation == "My own translation.")
     assert view.text.sentences[(3, 0)].edited
     assert view.text.target(3).states[0] == "edited"  # painted with the edited mark
@@ -157,7 +163,7 @@ def test_an_edit_is_kept_over_later_retranslation(qtbot, window, installed_vi_en
     assert (sentence.translation, sentence.edited) == ("My own translation.", True)
     assert window.opened.document_id == opened.document_id
     # An empty edit reverts to the machine translation.
-    window.save_translation(3, 0, "")
+    window.translation.save_translation(3, 0, "")
     qtbot.waitUntil(lambda: not window.document_view.text.sentences[(3, 0)].edited)
 
 
@@ -171,9 +177,9 @@ def test_missing_model_offers_download_and_install_from_file(
     assert view.missing_panel.download_button.text().startswith(
         "Download ("
     )  # size from the catalogue
-    assert window.download_action.isEnabled()
+    assert window.actions.download.isEnabled()
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
-        window.install_model_file(argos_package_file)
+        window.models.install_file(argos_package_file)
     assert not view.missing_model_shown
     stats = wait_translated(qtbot, window)
     assert stats.done == stats.sentences
@@ -215,10 +221,10 @@ def test_reopen_from_the_library_fills_both_panes_from_the_cache(
     row = window.library_view.rows[0]
     assert row.translated == row.sentences  # 100 %
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as reopened:
-        window.open_library_entry(first.document_id)
+        window.opener.open_library_entry(first.document_id)
     opened = reopened.args[0]
     assert len(opened.cached) == opened.document.sentence_count
-    assert window.runner is None  # nothing left for the model
+    assert window.translation.runner is None  # nothing left for the model
     assert window.document_view.visible_translated()
     assert window.document_view.top_block() == 5  # reading position restored
 
@@ -290,16 +296,16 @@ def test_translate_selection_shows_a_popup(qtbot, window, installed_vi_en) -> No
 
 def test_window_geometry_and_preferences_are_remembered(qtbot, installed_vi_en) -> None:
     first = make_window(qtbot, (900, 650))
-    first.set_synced(False)
+    first.commands.set_synced(False)
     first.close()
     second = make_window(qtbot, (100, 100))
     second_size = second.settings.geometry("main")
     assert second_size is not None
-    assert not second.sync_action.isChecked() and not second.document_view.synced
+    assert not second.actions.sync.isChecked() and not second.document_view.synced
 
 
 def wait_translated_or_cancel(qtbot, window) -> None:
-    window.cancel_translation()
+    window.translation.cancel()
     wait_translated(qtbot, window)
 
 
@@ -317,8 +323,8 @@ def clear_translation_cache() -> None:
 def test_changing_the_target_language_shows_the_missing_model_state(qtbot, window, installed_vi_en):
     open_and_wait(qtbot, window, SAMPLE)
     wait_translated(qtbot, window)
-    window._fill_target_menu()
-    labels = [action.text() for action in window.target_menu.actions()]
+    window.menus.target.aboutToShow.emit()
+    labels = [action.text() for action in window.menus.target.actions()]
     assert "English (en)" in labels and "&Other…" in labels
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as opened:
         window.set_target_language("fr")
@@ -327,7 +333,7 @@ def test_changing_the_target_language_shows_the_missing_model_state(qtbot, windo
     assert "Vietnamese → French" in window.document_view.missing_panel.message.text()
     # Remembered for this document: reopening from the library keeps French.
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as reopened:
-        window.open_library_entry(opened.args[0].document_id)
+        window.opener.open_library_entry(opened.args[0].document_id)
     assert reopened.args[0].target_language == "fr"
 
 
@@ -354,7 +360,7 @@ def test_key_1_highlights_the_original_selection_on_both_panes_and_undo_removes_
     view.select_source((3, 0), (3, 15))
     window.activateWindow()
     view.source_pane.setFocus()
-    with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.annotations.highlights_shown, timeout=WAIT_MS):
         qtbot.keyClick(view.source_pane, Qt.Key.Key_1)
     (annotation,) = annotations_of(opened.document_id)
     block = opened.document.blocks[3]
@@ -364,7 +370,7 @@ def test_key_1_highlights_the_original_selection_on_both_panes_and_undo_removes_
     # The translation of the sentence holding it gets a light tint of the same colour.
     assert view.highlight_ranges(TARGET, 3) == [(*view.text.target(3).ranges[0], "yellow", False)]
     qtbot.waitUntil(lambda: window.notes_panel.list.count() == 1, timeout=WAIT_MS)
-    with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.annotations.highlights_shown, timeout=WAIT_MS):
         qtbot.keyClick(view.source_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert annotations_of(opened.document_id) == []
     assert view.highlight_ranges(SOURCE, 3) == view.highlight_ranges(TARGET, 3) == []
@@ -381,8 +387,8 @@ def test_a_translation_selection_is_highlighted_with_its_origin(
     first, last = view.text.target(4).ranges[1]  # the second sentence of the caption
     view.select(TARGET, (4, first + 1), (4, min(last, first + 9)))
     selected = view.selected_text()
-    with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
-        window.highlight_selection("blue")
+    with qtbot.waitSignal(window.annotations.highlights_shown, timeout=WAIT_MS):
+        window.annotations.highlight_selection("blue")
     (annotation,) = annotations_of(opened.document_id)
     assert annotation.side == "translation" and annotation.quote == selected
     assert annotation.translation.sentence_index == 1
@@ -395,7 +401,7 @@ def test_a_translation_selection_is_highlighted_with_its_origin(
 
 def test_nothing_selected_highlights_nothing(qtbot, window, installed_vi_en) -> None:
     opened = open_and_wait(qtbot, window, SAMPLE)
-    window.highlight_selection("green")
+    window.annotations.highlight_selection("green")
     assert "Select some text" in window.statusBar().currentMessage()
     assert annotations_of(opened.document_id) == []
 
@@ -429,8 +435,8 @@ def test_orphans_are_listed_after_reimporting_a_changed_file(qtbot, window, tmp_
     quote = "Huân chương Lao động hạng Ba"
     start = opened.document.blocks[4].text.index(quote)
     window.document_view.select_source((4, start), (4, start + len(quote)))
-    with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
-        window.highlight_selection("pink")
+    with qtbot.waitSignal(window.annotations.highlights_shown, timeout=WAIT_MS):
+        window.annotations.highlight_selection("pink")
     assert window.document_view.highlight_ranges(SOURCE, 4)
     path.write_text(path.read_text(encoding="utf-8").replace(quote, "X"), encoding="utf-8")
     open_and_wait(qtbot, window, path)
@@ -452,7 +458,7 @@ def test_library_search_finds_folded_text_and_opens_the_hit(qtbot, window, tmp_p
     window.document_view.source_pane.setFocus()
     qtbot.keyClick(window.document_view.source_pane, Qt.Key.Key_F, control_shift)
     assert window.search_panel.isVisible()
-    with qtbot.waitSignal(window.search_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.search.finished, timeout=WAIT_MS) as finished:
         window.search_panel.edit.setText("viet")
         qtbot.keyClick(window.search_panel.edit, Qt.Key.Key_Return)
     hits = finished.args[0]
@@ -499,8 +505,8 @@ def test_export_writes_a_bilingual_html_file(qtbot, window, installed_vi_en, tmp
     opened = open_and_wait(qtbot, window, SAMPLE)
     wait_translated(qtbot, window)
     output = tmp_path / "out.html"
-    with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS) as finished:
-        window.export_to(output, "html", "side-by-side")
+    with qtbot.waitSignal(window.exports.finished, timeout=WAIT_MS) as finished:
+        window.exports.export(window.opened, output, "html", "side-by-side")
     assert finished.args[0] == output
     page = output.read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html")
@@ -519,17 +525,17 @@ def test_export_errors_are_shown_in_a_message_box(qtbot, window, installed_vi_en
     from PySide6.QtWidgets import QMessageBox
 
     open_and_wait(qtbot, window, SAMPLE)
-    with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS) as finished:
-        window.export_to(tmp_path / "missing" / "out.html")
+    with qtbot.waitSignal(window.exports.finished, timeout=WAIT_MS) as finished:
+        window.exports.export(window.opened, tmp_path / "missing" / "out.html")
     assert "does not exist" in finished.args[0]
     boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     assert boxes and "does not exist" in boxes[0].text()
-    assert window.export_action.isEnabled()
+    assert window.actions.export.isEnabled()
 
 
 def test_the_view_menu_shows_the_arrow_keys_too(window) -> None:
-    assert "J" in window.next_action.text() and "↓" in window.next_action.text()
-    assert "K" in window.previous_action.text() and "↑" in window.previous_action.text()
+    assert "J" in window.actions.next.text() and "↓" in window.actions.next.text()
+    assert "K" in window.actions.previous.text() and "↑" in window.actions.previous.text()
 
 
 def test_add_note_saves_markdown_and_tags_on_the_selection(qtbot, window) -> None:
@@ -551,8 +557,8 @@ def test_add_note_saves_markdown_and_tags_on_the_selection(qtbot, window) -> Non
         dialog.accept()
 
     QTimer.singleShot(0, fill_in)
-    with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
-        window.add_note()
+    with qtbot.waitSignal(window.annotations.highlights_shown, timeout=WAIT_MS):
+        window.annotations.add_note()
     (annotation,) = annotations_of(opened.document_id)
     assert (annotation.note, annotation.tags, annotation.colour) == (
         "**Quan trọng**",
@@ -569,11 +575,11 @@ def test_a_note_found_by_the_library_search_selects_what_it_annotates(qtbot, win
     database = open_database()
     annotate_selection(database, opened.document_id, 5, 10, 25, note="Ghi chú đặc biệt")
     database.close()
-    with qtbot.waitSignal(window.search_finished, timeout=WAIT_MS) as finished:
-        window.search_library("dac biet")
+    with qtbot.waitSignal(window.search.finished, timeout=WAIT_MS) as finished:
+        window.search.search("dac biet")
     (hit,) = finished.args[0]
     assert hit.kind == "note" and "<b>" not in hit.snippet
-    window.open_search_hit(hit)
+    window.search.open_hit(hit)
     view = window.document_view
     qtbot.waitUntil(lambda: view.selection() is not None, timeout=WAIT_MS)
     assert view.selection() == (SOURCE, (5, 10), (5, 25))
@@ -585,8 +591,8 @@ def test_a_selection_over_two_blocks_is_one_annotation_painted_on_both(qtbot, wi
     blocks = opened.document.blocks
     view = window.document_view
     view.select_source((3, 5), (4, 10))
-    with qtbot.waitSignal(window.highlights_shown, timeout=WAIT_MS):
-        window.highlight_selection("green")
+    with qtbot.waitSignal(window.annotations.highlights_shown, timeout=WAIT_MS):
+        window.annotations.highlight_selection("green")
     (annotation,) = annotations_of(opened.document_id)
     assert annotation.anchor.exact == blocks[3].text[5:] + "\n\n" + blocks[4].text[:10]
     assert view.highlight_ranges(SOURCE, 3) == [(5, len(blocks[3].text), "green", True)]
@@ -618,7 +624,7 @@ def test_editing_a_translation_updates_its_notes_in_the_panel(
     panel.reload()
     qtbot.waitUntil(lambda: not panel.loading and panel.list.count() == 1, timeout=WAIT_MS)
     assert not panel.list.item(0).text().startswith("⚠ orphan")
-    window.save_translation(3, 0, "Nothing of the machine's words is left here.")
+    window.translation.save_translation(3, 0, "Nothing of the machine's words is left here.")
     qtbot.waitUntil(
         lambda: not panel.loading and panel.list.item(0).text().startswith("⚠ orphan"),
         timeout=WAIT_MS,
@@ -640,7 +646,7 @@ def test_renaming_in_the_library_stores_the_title_off_the_gui_thread(
     window.show_library()
     qtbot.waitUntil(lambda: len(window.library_view.rows) == 1, timeout=WAIT_MS)
     document_id = window.library_view.rows[0].id
-    window.rename_document(document_id, "Báo cáo  tổng kết ")
+    window.opener.rename(document_id, "Báo cáo  tổng kết ")
     qtbot.waitUntil(
         lambda: window.library_view.rows[0].title == "Báo cáo tổng kết", timeout=WAIT_MS
     )

@@ -14,9 +14,9 @@ from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from reader.app import theme
-from reader.app.main_window import MainWindow
 from reader.app.platform_check import check_platform_plugin
 from reader.app.settings import APPLICATION, ORGANISATION, AppSettings
+from reader.app.window.main_window import MainWindow
 from reader.core.errors import InputError, ReaderError
 from reader.core.files import writing
 
@@ -85,13 +85,13 @@ def _load_language_identifier_later(window: MainWindow) -> None:
     language told by letters alone never needs it, but the next one may."""
 
     def load() -> None:
-        window.visible_translation_ready.disconnect(load)
+        window.translation.visible_ready.disconnect(load)
         window.library_loaded.disconnect(load)
         from reader.core.segment.language import load_identifier
 
         window.workers.submit(load_identifier)
 
-    window.visible_translation_ready.connect(load)
+    window.translation.visible_ready.connect(load)
     window.library_loaded.connect(load)
 
 
@@ -108,7 +108,7 @@ class Screenshot(QObject):
         self.message = ""
         self._done = False
         if wait_translation:
-            window.visible_translation_ready.connect(self._settle)
+            window.translation.visible_ready.connect(self._settle)
         else:
             window.document_opened.connect(self._settle)
         window.open_failed.connect(self._failed)
@@ -157,7 +157,7 @@ class Screenshot(QObject):
             self.exit_code = EXIT_FAILED
 
     def _finish(self) -> None:
-        self.window.cancel_translation()
+        self.window.translation.cancel()
         QTimer.singleShot(0, self.window.close)
 
 
