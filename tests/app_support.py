@@ -60,3 +60,32 @@ def long_document(directory: Path, paragraphs: int, sentences_per_paragraph: int
     path = directory / f"long-{paragraphs}.vi.txt"
     path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def wait_translated_or_cancel(qtbot, window: MainWindow) -> None:
+    window.translation.cancel()
+    wait_translated(qtbot, window)
+
+
+def clear_translation_cache() -> None:
+    """Forget every cached translation, so a reopened document must be translated again."""
+    from sqlalchemy import delete
+
+    from reader.core.storage import open_database
+    from reader.core.translate.cache import CachedTranslationRow
+
+    database = open_database()
+    with database.session() as session:
+        session.execute(delete(CachedTranslationRow))
+    database.close()
+
+
+def annotations_of(document_id: int) -> list:
+    from reader.core.notes.service import list_annotations
+    from reader.core.storage import open_database
+
+    database = open_database()
+    try:
+        return list_annotations(database, document_id)
+    finally:
+        database.close()
