@@ -34,11 +34,11 @@ def test_library_search_finds_folded_text_and_opens_the_hit(qtbot, window, tmp_p
         window.search_panel.edit.setText("viet")
         qtbot.keyClick(window.search_panel.edit, Qt.Key.Key_Return)
     hits = finished.args[0]
-    assert hits and window.search_panel.results.count() == len(hits)
+    assert hits and window.search_panel.hits == hits
     hit = hits[0]
     assert hit.document_id == sample.document_id and "Việt Nam" in hit.snippet
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
-        window.search_panel.results.itemActivated.emit(window.search_panel.results.item(0))
+        window.search_panel.results.itemActivated.emit(window.search_panel.hit_item(0))
     view = window.document_view
     assert window.opened.document_id == sample.document_id
     assert hit.block_index in view.visible_blocks(view.source_pane)
