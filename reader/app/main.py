@@ -1,6 +1,6 @@
-"""Application start-up: QApplication, theme, the main window; and the `--screenshot` mode
-used by tests and headless checks (render, optionally wait for the visible translation, grab the
-whole window, exit)."""
+"""Application start-up: QApplication, theme, the main window (the last document reopened); and
+the `--screenshot` mode used by tests and headless checks (render, optionally wait for the
+visible translation, grab the whole window, exit)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def start(
     source_language: str | None = None,
     target_language: str | None = None,
 ) -> None:
-    """Show the window, then open `file`, or the library (the sample when the library is empty)."""
+    """Show the window, then open `file`; without one, the document read last, where it was
+    left (the library is one key away), or the sample on the first run."""
     window.show()
     gc.freeze()  # modules and widgets live until exit: no need to scan them in every full GC
     window.context.warm_up(window.workers)
@@ -71,12 +72,15 @@ def start(
         window.open_path(file, source_language, target_language)
         return
 
-    def first_run_sample() -> None:
-        window.library_loaded.disconnect(first_run_sample)
-        if not window.library_view.rows:
+    def reopen_last() -> None:
+        window.library_loaded.disconnect(reopen_last)
+        rows = window.library_view.rows  # the most recently opened first
+        if not rows:
             window.open_sample()
+        elif rows[0].opened_at is not None:
+            window.opener.open_library_entry(rows[0].id)
 
-    window.library_loaded.connect(first_run_sample)
+    window.library_loaded.connect(reopen_last)
     window.show_library()
 
 
@@ -121,8 +125,10 @@ class Screenshot(QObject):
         QTimer.singleShot(SETTLE_MS, self._grab)
 
     def _library_shown(self) -> None:
-        # A non-empty library stays on screen (an empty one makes way for the sample).
-        if self.window.library_view.rows and self.window.opened is None:
+        # A library stays on screen when it has no document read yet (an empty one makes way
+        # for the sample, one with a document read reopens it).
+        rows = self.window.library_view.rows
+        if rows and rows[0].opened_at is None and self.window.opened is None:
             self._settle()
 
     def _grab(self) -> None:

@@ -128,18 +128,6 @@ class DocumentOpener(QObject):
 
         self._workers.submit(rename, lambda _: self.load_library(), self._failed)
 
-    def last_read(self, found) -> None:
-        """Call `found(document_id)` with the library's most recently read document (if any)."""
-
-        def latest() -> int | None:
-            from reader.core.library import list_documents
-
-            documents = list_documents(self._context.database())
-            read = [entry for entry in documents if entry.opened_at is not None]
-            return max(read, key=lambda entry: entry.opened_at).id if read else None
-
-        self._workers.submit(latest, found, self._failed)
-
     def _route_known(self, generation: int, route) -> None:
         if generation == self.generation:
             self.route_known.emit(route)
