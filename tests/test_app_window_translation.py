@@ -41,6 +41,8 @@ def test_opening_shows_both_panes_and_translates_everything(qtbot, window, insta
     assert "Translation — English" in view.target_header.text()
     assert window.windowTitle().startswith(opened.document.title)
     assert not window.progress_bar.isVisible()
+    assert not window.actions.resume.isEnabled()  # nothing left to translate
+    assert not window.actions.cancel.isEnabled()
 
 
 def test_the_translation_starts_while_the_document_is_stored(
