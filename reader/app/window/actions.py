@@ -4,6 +4,7 @@ Keyboard Shortcuts dialog is generated from the same table."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -184,7 +185,10 @@ def shortcut_rows() -> list[tuple[str, str]]:
         sequences = key_sequences(spec.keys)
         if not sequences:
             continue
-        keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences)
+        named = (s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences)
+        keys = ", ".join(name for name in named if _on_a_keyboard(name))
+        if not keys:
+            continue
         if spec.keys_label:
             keys = spec.keys_label.replace(spec.keys[0], keys, 1)
         what = spec.text.replace("&", "").rstrip("…")
@@ -192,6 +196,12 @@ def shortcut_rows() -> list[tuple[str, str]]:
             what = f"Highlight the selection in {what.lower()}"
         rows.append((what, keys))
     return rows
+
+
+def _on_a_keyboard(name: str) -> bool:
+    """Keys every keyboard has: a combination, one character, F1-F12; not the dedicated keys
+    some platforms also bind ("Copy", "Open", F16 on Sun keyboards), which would only puzzle."""
+    return "+" in name or len(name) == 1 or re.fullmatch(r"F([1-9]|1[0-2])", name) is not None
 
 
 def key_sequences(keys: tuple) -> list[QKeySequence]:
