@@ -1,9 +1,7 @@
 """The main window end to end, with the real engine and the tiny real Argos package: drag and
-drop, keys, remembered geometry, the docks, the status bar."""
+drop, keys, remembered geometry, the status bar."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -112,38 +110,6 @@ def test_contents_panel_lists_headings_and_scrolls_to_them(qtbot, window, tmp_pa
     assert window.document_view.top_block() == block_index
     open_and_wait(qtbot, window, SAMPLE)  # a plain text: no contents
     assert not panel.isVisible()
-
-
-def headed_document(directory) -> Path:
-    filler = "\n\n".join(f"Đoạn văn số {n} về công tác bảo vệ chính trị." for n in range(80))
-    path = directory / "guide.md"
-    path.write_text(f"# Hướng dẫn\n\n{filler}\n\n## Phần một\n\n{filler}\n", encoding="utf-8")
-    return path
-
-
-def test_the_docks_leave_the_reading_panes_most_of_the_width(qtbot, tmp_path) -> None:
-    window = make_window(qtbot, (1200, 800))
-    open_and_wait(qtbot, window, headed_document(tmp_path))
-    window.search_panel.open_panel()
-    docks = (window.toc_panel, window.search_panel, window.notes_panel)
-    qtbot.waitUntil(lambda: all(not dock.isHidden() for dock in docks), timeout=WAIT_MS)
-    qtbot.wait(50)  # the layout settles
-    view = window.document_view
-    for pane in (view.source_pane, view.target_stack):
-        assert pane.width() >= 0.35 * window.width(), (pane.width(), window.width())
-    assert view.width() >= 0.7 * window.width()
-
-
-def test_an_empty_search_dock_is_not_restored_open(qtbot, tmp_path) -> None:
-    first = make_window(qtbot, (1200, 800))
-    open_and_wait(qtbot, first, SAMPLE)
-    first.search_panel.open_panel()
-    assert first.search_panel.isVisible()
-    first.close()
-    second = make_window(qtbot, (1200, 800))
-    open_and_wait(qtbot, second, SAMPLE)
-    assert second.search_panel.isHidden()
-    assert not second.notes_panel.isHidden()  # the other docks are restored as they were
 
 
 def test_the_status_bar_says_the_size_in_reader_words_and_how_far_the_reader_is(

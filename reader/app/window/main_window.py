@@ -7,7 +7,7 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,7 +25,6 @@ from reader.app.dialogs import EditTranslationDialog, TranslationPopup
 from reader.app.document_view import SOURCE, DocumentView
 from reader.app.library_view import LibraryView
 from reader.app.settings import AppSettings
-from reader.app.side_panels import SearchPanel, TocPanel
 from reader.app.window import APP_TITLE
 from reader.app.window.actions import (
     HIGHLIGHT_COLOURS,
@@ -36,6 +35,7 @@ from reader.app.window.actions import (
 )
 from reader.app.window.annotations import AnnotationController
 from reader.app.window.commands import ViewCommands, fill_recent_menu, fill_target_menu
+from reader.app.window.docks import SidePanels
 from reader.app.window.export import ExportController
 from reader.app.window.model_install import ModelInstaller
 from reader.app.window.ocr import OcrController, keep_ocr_marks
@@ -54,12 +54,6 @@ from reader.app.workers import (
 if TYPE_CHECKING:  # the notes panel imports the core (SQLAlchemy...): not at start-up
     from reader.app.notes_panel import NotesPanel
 
-DOCK_WIDTH = 280  # px: the side panels share one tabbed column this wide at first
-# Bumped when the dock layout changes, so that an old saved layout (docks side by side on
-# both edges, squeezing the panes) is not restored over the new default.
-DOCK_STATE_VERSION = 1
-RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
-
 
 class MainWindow(QMainWindow):
     document_opened = Signal(object)  # OpenedDocument
@@ -77,8 +71,6 @@ class MainWindow(QMainWindow):
         self.workers = workers or Workers(self)
         self.context = context or AppContext()
         self.opened: OpenedDocument | None = None
-        self.notes_panel: NotesPanel | None = None  # created with the database, on first use
-        self._panels_wanted = {"notes": True, "toc": True}
         self._progress = ReadingProgress([])
         self._popup_at = QPoint()
         self.setWindowTitle(APP_TITLE)
@@ -91,7 +83,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.document_view)
         self.setCentralWidget(self.stack)
         self.popup = TranslationPopup(self)
-        self._build_docks()
+        self.panels = SidePanels(self, self._make_notes_panel, self)
+        self.toc_panel, self.search_panel = self.panels.toc, self.panels.search
         self._build_status_bar()
         self._build_parts()
         self.actions = build_actions(self, self.document_view)
@@ -103,15 +96,6 @@ class MainWindow(QMainWindow):
         self.update_actions()
 
     # --- construction --------------------------------------------------------------------------
-
-    def _build_docks(self) -> None:
-        self.toc_panel = TocPanel(self)
-        self.toc_panel.block_requested.connect(self._toc_clicked)
-        self.search_panel = SearchPanel(self)
-        for dock in (self.toc_panel, self.search_panel):
-            self.addDockWidget(RIGHT, dock)
-            dock.hide()
-        self.tabifyDockWidget(self.toc_panel, self.search_panel)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -161,8 +145,8 @@ class MainWindow(QMainWindow):
             a.zoom_reset: self.commands.zoom_reset,
             a.next: lambda: view.move_current(+1),
             a.previous: lambda: view.move_current(-1),
-            a.notes: lambda on: self._set_panel_wanted("notes", on),
-            a.toc: lambda on: self._set_panel_wanted("toc", on),
+            a.notes: lambda on: self.panels.set_wanted("notes", on),
+            a.toc: lambda on: self.panels.set_wanted("toc", on),
             a.full_screen: self.commands.toggle_full_screen,
             a.cancel: self.translation.cancel,
             a.resume: self.translation.resume,
@@ -210,7 +194,9 @@ class MainWindow(QMainWindow):
             lambda text: view.missing_panel.set_error(f"{text}\nYou can try again.")
         )
         self.models.message.connect(message)
-        self.annotations.added.connect(lambda note: self.ensure_notes_panel().push_added(note))
+        self.annotations.added.connect(lambda note: self.panels.ensure_notes().push_added(note))
+        self.panels.wanted_changed.connect(lambda _name, on: self.actions.notes.setChecked(on))
+        self.toc_panel.block_requested.connect(self._toc_clicked)
         self.annotations.message.connect(message)
         self.search.open_requested.connect(opener.open_library_entry)
         self.search.annotation_jump.connect(self.jump_to_annotation)
@@ -237,12 +223,7 @@ class MainWindow(QMainWindow):
         splitter = settings.geometry("splitter")
         if splitter is not None:
             self.document_view.restore_splitter(splitter)
-        docks = settings.geometry("docks")
-        # Where the docks are and how wide (the notes dock is created later: restoreDockWidget).
-        self._docks_restored = docks is not None and self.restoreState(docks, DOCK_STATE_VERSION)
-        self._dock_sizes_pending = not self._docks_restored
-        self.toc_panel.hide()  # shown with a document that has contents
-        self.search_panel.hide()  # its results are not kept: an empty dock is only in the way
+        self.panels.restore(settings.geometry("docks"))
 
     # --- opening and showing documents ---------------------------------------------------------
 
@@ -302,7 +283,8 @@ class MainWindow(QMainWindow):
         else:
             view.show_translation()
         self.translation.show(opened)
-        self._show_panels(opened)
+        self.panels.show_document(opened)
+        self.annotations.show(opened)
         self.update_actions()
         self._show_reading_progress()
         self.document_opened.emit(opened)
@@ -319,7 +301,8 @@ class MainWindow(QMainWindow):
         self._save_reading_position()
         self.opened = None
         self.document_view.clear_document()
-        self._hide_panels()
+        self.annotations.show(None)
+        self.panels.hide_document()
         self.search.shown(None)
         self.stack.setCurrentWidget(self.library_view)
         self.setWindowTitle(APP_TITLE)
@@ -384,24 +367,19 @@ class MainWindow(QMainWindow):
 
     # --- side panels: notes, contents ----------------------------------------------------------
 
-    def ensure_notes_panel(self) -> NotesPanel:
-        """The notes dock, created once the database is open (a document was opened: the worker
-        that opened it opened the database too, so this costs the GUI thread nothing)."""
-        if self.notes_panel is None:
-            from reader.app.notes_panel import NotesPanel
+    @property
+    def notes_panel(self) -> NotesPanel | None:
+        return self.panels.notes
 
-            panel = NotesPanel(self.context.database(), self, submit=self.workers.submit)
-            panel.jump_requested.connect(self.jump_to_annotation)
-            panel.annotations_changed.connect(self.annotations.refresh)
-            self.addDockWidget(RIGHT, panel)
-            if not (self._docks_restored and self.restoreDockWidget(panel)):
-                self.tabifyDockWidget(self.toc_panel, panel)
-                self._dock_sizes_pending = True
-            panel.visibilityChanged.connect(
-                lambda visible: self._panel_visibility("notes", visible)
-            )
-            self.notes_panel = panel
-        return self.notes_panel
+    def _make_notes_panel(self) -> NotesPanel:
+        """Made once a document was opened: the worker that opened it opened the database
+        too, so this costs the GUI thread nothing."""
+        from reader.app.notes_panel import NotesPanel
+
+        panel = NotesPanel(self.context.database(), self, submit=self.workers.submit)
+        panel.jump_requested.connect(self.jump_to_annotation)
+        panel.annotations_changed.connect(self.annotations.refresh)
+        return panel
 
     def _undo_stack_call(self, what: str) -> None:
         if self.notes_panel is not None:
@@ -415,46 +393,6 @@ class MainWindow(QMainWindow):
             (self.actions.redo, "&Redo", stack.redoText() if stack else ""),
         ):
             action.setText(f"{label} {text}".strip())
-
-    def _show_panels(self, opened: OpenedDocument) -> None:
-        panel = self.ensure_notes_panel()
-        panel.set_document(opened.document_id)  # also re-reads it after a re-import
-        panel.setVisible(self._panels_wanted["notes"])
-        has_contents = bool(opened.document.toc)
-        self.toc_panel.set_toc(opened.document.toc)
-        self.toc_panel.setVisible(has_contents and self._panels_wanted["toc"])
-        if self._dock_sizes_pending:  # first run: leave the reading panes most of the width
-            self._dock_sizes_pending = False
-            self.resizeDocks([panel], [DOCK_WIDTH], Qt.Orientation.Horizontal)
-        if self.toc_panel.isVisible():  # the contents first: where to go in a new document
-            self.toc_panel.raise_()
-        self.annotations.show(opened)
-
-    def _hide_panels(self) -> None:
-        self.annotations.show(None)
-        if self.notes_panel is not None:
-            self.notes_panel.set_document(None)
-            self.notes_panel.hide()
-        self.toc_panel.set_toc(())
-        self.toc_panel.hide()
-
-    def _set_panel_wanted(self, name: str, on: bool) -> None:
-        """View ▸ Notes / Contents: shown while reading (the contents only if there are any)."""
-        self._panels_wanted[name] = on
-        if self.opened is None:
-            return
-        if name == "notes" and self.notes_panel is not None:
-            self.notes_panel.setVisible(on)
-        elif name == "toc":
-            self.toc_panel.setVisible(on and bool(self.opened.document.toc))
-
-    def _panel_visibility(self, name: str, visible: bool) -> None:
-        # Closing a dock with its ✕ while reading unticks its View menu entry (a tab made
-        # invisible by another tab's being raised is not hidden).
-        dock = self.notes_panel if name == "notes" else self.toc_panel
-        if self.opened is not None and not visible and dock.isHidden():
-            self._panels_wanted[name] = False
-            (self.actions.notes if name == "notes" else self.actions.toc).setChecked(False)
 
     def _toc_clicked(self, block_index: int) -> None:
         self.document_view.scroll_to_block(block_index)
@@ -526,7 +464,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry("main", self.saveGeometry())
         self.settings.set_geometry("splitter", self.document_view.splitter.saveState())
-        self.settings.set_geometry("docks", self.saveState(DOCK_STATE_VERSION))
+        self.settings.set_geometry("docks", self.panels.state())
         self.translation.leave()
         self._save_reading_position()
         self.settings.sync()
