@@ -119,15 +119,15 @@ def test_the_status_bar_says_the_size_in_reader_words_and_how_far_the_reader_is(
     document = opened.document
     message = window.statusBar().currentMessage()
     assert message == f"{document.sentence_count} sentences in {len(document.blocks)} paragraphs"
-    assert window.reading_percent == 0
+    assert window.status.reading_percent == 0
     view = window.document_view
     view.scroll_to_block(60)  # no current sentence: the top of the screen counts
     before = sum(len(block.sentences) for block in document.blocks[:60])
     expected = round(100 * before / (document.sentence_count - 1))
     assert 0 < expected < 100
-    qtbot.waitUntil(lambda: window.reading_percent == expected, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.status.reading_percent == expected, timeout=WAIT_MS)
     last = document.blocks[-1]
     view.set_current(last.index, len(last.sentences) - 1)
-    assert window.reading_percent == 100
+    assert window.status.reading_percent == 100
     window.show_library()
-    assert window.reading_percent is None
+    assert window.status.reading_percent is None

@@ -40,7 +40,7 @@ def test_opening_shows_both_panes_and_translates_everything(qtbot, window, insta
     assert "Original — Vietnamese" in view.source_header.text()
     assert "Translation — English" in view.target_header.text()
     assert window.windowTitle().startswith(opened.document.title)
-    assert not window.progress_bar.isVisible()
+    assert not window.status.progress_bar.isVisible()
     assert not window.actions.resume.isEnabled()  # nothing left to translate
     assert not window.actions.cancel.isEnabled()
 
@@ -136,11 +136,11 @@ def test_scrolling_reprioritises_the_running_job(qtbot, window, installed_vi_en,
 
 def test_cancel_stops_the_translation(qtbot, window, installed_vi_en, tmp_path) -> None:
     open_and_wait(qtbot, window, long_document(tmp_path, 1500))
-    assert window.cancel_button.isVisible()
-    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.status.cancel_button.isVisible()
+    qtbot.mouseClick(window.status.cancel_button, Qt.MouseButton.LeftButton)
     stats = wait_translated(qtbot, window)
     assert stats.cancelled and stats.done < stats.sentences
-    assert not window.progress_bar.isVisible()
+    assert not window.status.progress_bar.isVisible()
     assert "cancelled" in window.statusBar().currentMessage()
     assert window.actions.resume.isEnabled()
 

@@ -12,13 +12,10 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QStackedWidget,
-    QToolButton,
 )
 
 from reader.app.dialogs import EditTranslationDialog, TranslationPopup
@@ -40,8 +37,8 @@ from reader.app.window.export import ExportController
 from reader.app.window.model_install import ModelInstaller
 from reader.app.window.ocr import OcrController, keep_ocr_marks
 from reader.app.window.opening import DOCUMENT_FILTER, DocumentOpener
-from reader.app.window.progress import ReadingProgress, document_summary
 from reader.app.window.search import SearchController
+from reader.app.window.status import ReadingProgress, StatusArea, document_summary
 from reader.app.window.translation import TranslationController
 from reader.app.workers import (
     AppContext,
@@ -71,7 +68,6 @@ class MainWindow(QMainWindow):
         self.workers = workers or Workers(self)
         self.context = context or AppContext()
         self.opened: OpenedDocument | None = None
-        self._progress = ReadingProgress([])
         self._popup_at = QPoint()
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
@@ -85,7 +81,7 @@ class MainWindow(QMainWindow):
         self.popup = TranslationPopup(self)
         self.panels = SidePanels(self, self._make_notes_panel, self)
         self.toc_panel, self.search_panel = self.panels.toc, self.panels.search
-        self._build_status_bar()
+        self.status = StatusArea(self.statusBar())
         self._build_parts()
         self.actions = build_actions(self, self.document_view)
         self.menus = build_menus(self.menuBar(), self.actions, self.search_panel.toggleViewAction())
@@ -96,21 +92,6 @@ class MainWindow(QMainWindow):
         self.update_actions()
 
     # --- construction --------------------------------------------------------------------------
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.progress_label = QLabel()
-        self.progress_bar = QProgressBar(objectName="translationProgress")
-        self.progress_bar.setMaximumWidth(180)
-        self.progress_bar.setTextVisible(False)
-        self.cancel_button = QToolButton(text="Cancel", objectName="cancelTranslation")
-        self.cancel_button.setToolTip("Stop translating this document")
-        self.reading_label = QLabel(objectName="readingProgress")
-        self.reading_label.setToolTip("How far through the document the current sentence is")
-        for widget in (self.progress_label, self.progress_bar, self.cancel_button):
-            bar.addPermanentWidget(widget)
-        bar.addPermanentWidget(self.reading_label)
-        self._show_translation_progress(False)
 
     def _build_parts(self) -> None:
         workers, context, view = self.workers, self.context, self.document_view
@@ -183,12 +164,13 @@ class MainWindow(QMainWindow):
         opener.translatable.connect(translation.start_early)
         opener.abandoned.connect(translation.drop_early)
         opener.library_rows.connect(self._library_rows)
-        translation.progress.connect(self._translation_progress)
+        translation.progress.connect(self.status.translated)
+        translation.cancelling.connect(self.status.cancelling)
         translation.running_changed.connect(self._translation_running)
         translation.message.connect(message)
         translation.text_translated.connect(lambda text: self.popup.show_text(text, self._popup_at))
         translation.saved.connect(lambda: self.notes_panel and self.notes_panel.reload())
-        self.cancel_button.clicked.connect(translation.cancel)
+        self.status.cancel_clicked.connect(translation.cancel)
         self.models.installed.connect(self._model_installed)
         self.models.failed.connect(
             lambda text: view.missing_panel.set_error(f"{text}\nYou can try again.")
@@ -273,7 +255,7 @@ class MainWindow(QMainWindow):
         view.source_pane.setFocus()
         self.setWindowTitle(f"{document.title} — {APP_TITLE}")
         self.statusBar().showMessage(document_summary(document), 5000)
-        self._progress = ReadingProgress.of(document)
+        self.status.progress = ReadingProgress.of(document)
         if opened.route is None:
             entry = opened.download
             view.show_missing_model(
@@ -317,17 +299,8 @@ class MainWindow(QMainWindow):
     # --- translation, models --------------------------------------------------------------------
 
     def _translation_running(self, running: bool) -> None:
-        self._show_translation_progress(running)
+        self.status.show_translating(running)
         self.update_actions()
-
-    def _translation_progress(self, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
-        self.progress_label.setText(f"Translating: {done} / {total} sentences")
-
-    def _show_translation_progress(self, visible: bool) -> None:
-        for widget in (self.progress_label, self.progress_bar, self.cancel_button):
-            widget.setVisible(visible)
 
     def translate_selection(self) -> None:
         self._popup_at = self.cursor().pos() + QPoint(12, 12)
@@ -418,18 +391,8 @@ class MainWindow(QMainWindow):
 
     def _show_reading_progress(self) -> None:
         view = self.document_view
-        if self.opened is None or view.text is None:
-            self.reading_label.hide()
-            return
-        block, sentence = view.current or (view.top_block(), 0)
-        self.reading_label.setText(f"{self._progress.percent(block, sentence)} %")
-        self.reading_label.show()
-
-    @property
-    def reading_percent(self) -> int | None:
-        """The reading progress the status bar shows (None in the library)."""
-        text = self.reading_label.text()
-        return int(text.split()[0]) if self.reading_label.isVisibleTo(self) and text else None
+        reading = self.opened is not None and view.text is not None
+        self.status.show_reading((view.current or (view.top_block(), 0)) if reading else None)
 
     def _context_menu(self, side: int, position: QPoint) -> None:
         a = self.actions

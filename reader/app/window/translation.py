@@ -22,6 +22,7 @@ class TranslationController(QObject):
 
     progress = Signal(int, int)  # sentences translated, sentences
     running_changed = Signal(bool)
+    cancelling = Signal()  # asked to stop: the job ends after its current batch
     finished = Signal(object)  # JobStats, or an error message
     visible_ready = Signal()  # the screen's blocks are translated (or cannot be)
     message = Signal(str, int)  # for the status bar: text, milliseconds (0: until replaced)
@@ -115,7 +116,7 @@ class TranslationController(QObject):
     def cancel(self) -> None:
         if self.runner is not None:
             self.runner.cancel()
-            self.message.emit("Cancelling…", 0)
+            self.cancelling.emit()
 
     def prioritise(self, blocks: list[int]) -> None:
         if self.runner is not None:
