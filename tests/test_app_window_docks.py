@@ -31,14 +31,15 @@ def test_the_docks_leave_the_reading_panes_most_of_the_width(qtbot, tmp_path) ->
 
 def test_an_empty_search_dock_is_not_restored_open(qtbot, tmp_path) -> None:
     first = make_window(qtbot, (1200, 800))
-    open_and_wait(qtbot, first, SAMPLE)
+    open_and_wait(qtbot, first, headed_document(tmp_path))
     first.search_panel.open_panel()
     assert first.search_panel.isVisible()
     first.close()
     second = make_window(qtbot, (1200, 800))
-    open_and_wait(qtbot, second, SAMPLE)
+    open_and_wait(qtbot, second, headed_document(tmp_path))
     assert second.search_panel.isHidden()
     assert not second.notes_panel.isHidden()  # the other docks are restored as they were
+    assert second.toc_panel in second.tabifiedDockWidgets(second.notes_panel)  # still tabs
 
 
 def test_closing_the_notes_dock_unticks_its_menu_entry_and_is_remembered(qtbot) -> None:

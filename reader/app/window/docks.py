@@ -61,9 +61,14 @@ class SidePanels(QObject):
         if self.notes is None:
             panel = self.notes = self._make_notes()
             self._window.addDockWidget(RIGHT, panel)
-            if not (self._restored and self._window.restoreDockWidget(panel)):
-                self._window.tabifyDockWidget(self.toc, panel)
-                self._sizes_pending = True
+            window = self._window
+            restored = self._restored and window.restoreDockWidget(panel)
+            # Qt restores it beside the contents rather than among the tabs when those were
+            # hidden at the time (they are until a document shows them): tab it again.
+            beside = window.dockWidgetArea(panel) == window.dockWidgetArea(self.toc)
+            if not restored or (beside and not panel.isFloating()):
+                window.tabifyDockWidget(self.toc, panel)
+            self._sizes_pending = self._sizes_pending or not restored
             panel.visibilityChanged.connect(self._notes_visibility)
             self.notes_created.emit(panel)
         return self.notes
