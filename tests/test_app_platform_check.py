@@ -78,6 +78,8 @@ def test_package_names_follow_the_debian_policy() -> None:
     assert debian_package("libxcb-cursor.so.0") == "libxcb-cursor0"
     assert debian_package("libxkbcommon-x11.so.0") == "libxkbcommon-x11-0"
     assert debian_package("libX11-xcb.so.1") == "libx11-xcb1"
+    assert debian_package("libdbus-1.so.3") == "libdbus-1-3"
+    assert debian_package("libGLdispatch.so.0") == "libglvnd0"  # the one exception
 
 
 def test_only_the_xcb_platform_is_probed(tmp_path, monkeypatch) -> None:

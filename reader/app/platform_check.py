@@ -21,6 +21,8 @@ LDD_TIMEOUT_S = 5
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)
 _CTYPES_MISSING = re.compile(r"^(\S+\.so[.\d]*): cannot open shared object file")
 _SONAME = re.compile(r"^(?P<base>.+?)\.so\.(?P<major>\d+)")
+# Libraries of the plugin's tree whose Debian package is not named after them.
+_PACKAGE_OF = {"libGLdispatch.so.0": "libglvnd0"}
 
 
 def check_platform_plugin() -> None:
@@ -99,6 +101,8 @@ def debian_package(soname: str) -> str:
     """The Debian/Ubuntu package shipping a library, by Debian's naming policy: the soname's
     base, lower-cased, then its major version (after a hyphen when the base ends in a digit):
     `libxcb-icccm.so.4` → `libxcb-icccm4`, `libxkbcommon-x11.so.0` → `libxkbcommon-x11-0`."""
+    if soname in _PACKAGE_OF:
+        return _PACKAGE_OF[soname]
     found = _SONAME.match(soname)
     if found is None:
         return soname
