@@ -69,6 +69,7 @@ def test_shortcuts(qtbot, window, installed_vi_en) -> None:
     size = window.settings.font_size
     qtbot.keyClick(view.source_pane, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     assert window.settings.font_size == size + 1
+    assert window.statusBar().currentMessage() == f"Text size {size + 1:g} pt"
     qtbot.keyClick(view.source_pane, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert window.settings.font_size == size
     qtbot.keyClick(view.source_pane, Qt.Key.Key_J)

@@ -24,7 +24,6 @@ class ViewCommands(QObject):
     """Commands on the window and the reading view that need no worker."""
 
     message = Signal(str, int)
-    theme_changed = Signal(str)
 
     def __init__(
         self, window: QMainWindow, view: DocumentView, settings: AppSettings, actions: Actions
@@ -80,7 +79,6 @@ class ViewCommands(QObject):
         self._settings.theme = name
         theme.apply_theme(QApplication.instance(), name)
         self._actions.themes[name].setChecked(True)
-        self.theme_changed.emit(name)
 
     def edit_preferences(self) -> None:
         settings = self._settings

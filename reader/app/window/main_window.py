@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         self.search.open_requested.connect(opener.open_library_entry)
         self.search.annotation_jump.connect(self.jump_to_annotation)
         self.exports.message.connect(message)
+        self.commands.message.connect(message)
         self.exports.busy_changed.connect(lambda _busy: self.update_actions())
         view.visible_blocks_changed.connect(translation.prioritise)
         view.visible_blocks_changed.connect(lambda _blocks: self._show_reading_progress())
