@@ -18,8 +18,8 @@ def window(qtbot):
 
 
 def test_the_view_menu_shows_the_arrow_keys_too(window) -> None:
-    assert "J" in window.actions.next.text() and "↓" in window.actions.next.text()
-    assert "K" in window.actions.previous.text() and "↑" in window.actions.previous.text()
+    assert "J" in window.menu_actions.next.text() and "↓" in window.menu_actions.next.text()
+    assert "K" in window.menu_actions.previous.text() and "↑" in window.menu_actions.previous.text()
 
 
 def test_every_table_entry_is_a_menu_action(window) -> None:
@@ -31,7 +31,7 @@ def test_every_table_entry_is_a_menu_action(window) -> None:
             in_menus.add(action)
             if action.menu() is not None:
                 pending.append(action.menu())
-    missing = [s.name for s in ACTION_TABLE if window.actions.by_name[s.name] not in in_menus]
+    missing = [s.name for s in ACTION_TABLE if window.menu_actions.by_name[s.name] not in in_menus]
     assert missing == []
 
 
@@ -39,7 +39,7 @@ def test_the_shortcuts_dialog_lists_the_keys_the_actions_really_have(qtbot, wind
     rows = dict(shortcut_rows())
     native = QKeySequence.SequenceFormat.NativeText
     for spec in ACTION_TABLE:
-        keys = {k.toString(native) for k in window.actions.by_name[spec.name].shortcuts()}
+        keys = {k.toString(native) for k in window.menu_actions.by_name[spec.name].shortcuts()}
         what = spec.text.replace("&", "").rstrip("…")
         listed = rows.get(what) or rows.get(f"Highlight the selection in {what.lower()}", "")
         # Every key listed is one the action answers to (the J/K rows also name the arrows).
@@ -49,7 +49,7 @@ def test_the_shortcuts_dialog_lists_the_keys_the_actions_really_have(qtbot, wind
     assert "Ctrl+F" in rows["Find"] and "Ctrl+Shift+F" in rows["Search Library"]
     assert rows["Next Sentence"].endswith("or ↓")
     assert rows["Highlight the selection in yellow"] == "1"
-    window.actions.shortcuts.trigger()
+    window.menu_actions.shortcuts.trigger()
     dialog = next(d for d in window.findChildren(ShortcutsDialog) if d.isVisible())
     assert dialog.table.rowCount() == len(rows)
     shown = {
@@ -61,7 +61,7 @@ def test_the_shortcuts_dialog_lists_the_keys_the_actions_really_have(qtbot, wind
 
 
 def test_nothing_to_do_while_no_document_is_shown(window) -> None:
-    a = window.actions
+    a = window.menu_actions
     for action in (a.find, a.copy, a.note, a.export, a.cancel, a.resume, a.download, a.toc):
         assert not action.isEnabled()
     for action in (a.open, a.library, a.quit, a.shortcuts, a.preferences):

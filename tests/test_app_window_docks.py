@@ -46,10 +46,10 @@ def test_closing_the_notes_dock_unticks_its_menu_entry_and_is_remembered(qtbot) 
     window = make_window(qtbot, (1200, 800))
     open_and_wait(qtbot, window, SAMPLE)
     panel = window.notes_panel
-    assert window.actions.notes.isChecked() and not panel.isHidden()
+    assert window.menu_actions.notes.isChecked() and not panel.isHidden()
     panel.close()  # its ✕
-    assert not window.actions.notes.isChecked()
+    assert not window.menu_actions.notes.isChecked()
     open_and_wait(qtbot, window, SAMPLE)  # the next document keeps it closed
     assert panel.isHidden()
-    window.actions.notes.trigger()
-    assert window.actions.notes.isChecked() and not panel.isHidden()
+    window.menu_actions.notes.trigger()
+    assert window.menu_actions.notes.isChecked() and not panel.isHidden()

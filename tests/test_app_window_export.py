@@ -49,4 +49,4 @@ def test_export_errors_are_shown_in_a_message_box(qtbot, window, installed_vi_en
     assert "does not exist" in finished.args[0]
     boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     assert boxes and "does not exist" in boxes[0].text()
-    assert window.actions.export.isEnabled()
+    assert window.menu_actions.export.isEnabled()

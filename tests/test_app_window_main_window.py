@@ -85,7 +85,7 @@ def test_window_geometry_and_preferences_are_remembered(qtbot, installed_vi_en) 
     second = make_window(qtbot, (100, 100))
     second_size = second.settings.geometry("main")
     assert second_size is not None
-    assert not second.actions.sync.isChecked() and not second.document_view.synced
+    assert not second.menu_actions.sync.isChecked() and not second.document_view.synced
 
 
 def test_contents_panel_lists_headings_and_scrolls_to_them(qtbot, window, tmp_path) -> None:

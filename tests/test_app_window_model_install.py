@@ -34,7 +34,7 @@ def test_missing_model_offers_download_and_install_from_file(
     size = window.opened.download.size
     assert view.missing_panel.download_button.text() == f"Download ({human_size(size)})"
     assert human_size(size) == "65.9 MB"
-    assert window.actions.download.isEnabled()
+    assert window.menu_actions.download.isEnabled()
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
         window.models.install_file(argos_package_file)
     assert not view.missing_model_shown

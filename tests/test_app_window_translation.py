@@ -41,8 +41,8 @@ def test_opening_shows_both_panes_and_translates_everything(qtbot, window, insta
     assert "Translation — English" in view.target_header.text()
     assert window.windowTitle().startswith(opened.document.title)
     assert not window.status.progress_bar.isVisible()
-    assert not window.actions.resume.isEnabled()  # nothing left to translate
-    assert not window.actions.cancel.isEnabled()
+    assert not window.menu_actions.resume.isEnabled()  # nothing left to translate
+    assert not window.menu_actions.cancel.isEnabled()
 
 
 def test_the_translation_starts_while_the_document_is_stored(
@@ -142,7 +142,7 @@ def test_cancel_stops_the_translation(qtbot, window, installed_vi_en, tmp_path) 
     assert stats.cancelled and stats.done < stats.sentences
     assert not window.status.progress_bar.isVisible()
     assert "cancelled" in window.statusBar().currentMessage()
-    assert window.actions.resume.isEnabled()
+    assert window.menu_actions.resume.isEnabled()
 
 
 def test_an_edit_is_kept_over_later_retranslation(qtbot, window, installed_vi_en) -> None:

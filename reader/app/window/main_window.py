@@ -83,9 +83,11 @@ class MainWindow(QMainWindow):
         self.toc_panel, self.search_panel = self.panels.toc, self.panels.search
         self.status = StatusArea(self.statusBar())
         self._build_parts()
-        self.actions = build_actions(self, self.document_view)
-        self.menus = build_menus(self.menuBar(), self.actions, self.search_panel.toggleViewAction())
-        self.commands = ViewCommands(self, self.document_view, self.settings, self.actions)
+        self.menu_actions = build_actions(self, self.document_view)
+        self.menus = build_menus(
+            self.menuBar(), self.menu_actions, self.search_panel.toggleViewAction()
+        )
+        self.commands = ViewCommands(self, self.document_view, self.settings, self.menu_actions)
         self._connect_actions()
         self._connect_parts()
         self._restore_preferences()
@@ -104,7 +106,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportController(workers, context, self)
 
     def _connect_actions(self) -> None:
-        a, view = self.actions, self.document_view
+        a, view = self.menu_actions, self.document_view
         slots = {
             a.open: self.choose_file,
             a.library: self.show_library,
@@ -177,7 +179,7 @@ class MainWindow(QMainWindow):
         )
         self.models.message.connect(message)
         self.annotations.added.connect(lambda note: self.panels.ensure_notes().push_added(note))
-        self.panels.wanted_changed.connect(lambda _name, on: self.actions.notes.setChecked(on))
+        self.panels.wanted_changed.connect(lambda _name, on: self.menu_actions.notes.setChecked(on))
         self.toc_panel.block_requested.connect(self._toc_clicked)
         self.annotations.message.connect(message)
         self.search.open_requested.connect(opener.open_library_entry)
@@ -363,8 +365,8 @@ class MainWindow(QMainWindow):
         """Edit menu: say what Undo and Redo would do (the notes panel's undo stack)."""
         stack = self.notes_panel.undo_stack if self.notes_panel is not None else None
         for action, label, text in (
-            (self.actions.undo, "&Undo", stack.undoText() if stack else ""),
-            (self.actions.redo, "&Redo", stack.redoText() if stack else ""),
+            (self.menu_actions.undo, "&Undo", stack.undoText() if stack else ""),
+            (self.menu_actions.redo, "&Redo", stack.redoText() if stack else ""),
         ):
             action.setText(f"{label} {text}".strip())
 
@@ -388,7 +390,7 @@ class MainWindow(QMainWindow):
             fully_translated=self.translation.fully_translated,
             exporting=self.exports.busy,
         )
-        update_actions(self.actions, self.menus, state)
+        update_actions(self.menu_actions, self.menus, state)
 
     def _show_reading_progress(self) -> None:
         view = self.document_view
@@ -396,7 +398,7 @@ class MainWindow(QMainWindow):
         self.status.show_reading((view.current or (view.top_block(), 0)) if reading else None)
 
     def _context_menu(self, side: int, position: QPoint) -> None:
-        a = self.actions
+        a = self.menu_actions
         menu = QMenu(self)
         menu.addAction(a.copy)
         menu.addAction(a.translate_selection if side == SOURCE else a.edit)
