@@ -124,9 +124,17 @@ class AnnotationController(QObject):
             from reader.core.notes.translations import SentenceTranslation
 
             return annotate_translation_selection(
-                database(), document_id, b0, sentence_index, SentenceTranslation(text, origin),
-                start, end, colour=colour, note=note, tags=tags,
-            )  # fmt: skip
+                database(),
+                document_id,
+                b0,
+                sentence_index,
+                SentenceTranslation(text, origin),
+                start,
+                end,
+                colour=colour,
+                note=note,
+                tags=tags,
+            )
 
         return create_translation
 

@@ -57,9 +57,14 @@ class ExportController(QObject):
             from reader.core.export import export_document
 
             return export_document(
-                service(), opened.document, opened.target_language, output,
-                format=format, layout=layout, on_progress=relay.report,
-            )  # fmt: skip
+                service(),
+                opened.document,
+                opened.target_language,
+                output,
+                format=format,
+                layout=layout,
+                on_progress=relay.report,
+            )
 
         self._workers.submit(export, self._exported, self._failed)
 

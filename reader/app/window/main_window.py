@@ -262,9 +262,11 @@ class MainWindow(QMainWindow):
         if opened.route is None:
             entry = opened.download
             view.show_missing_model(
-                document.language, opened.target_language, entry.size if entry else None,
+                document.language,
+                opened.target_language,
+                entry.size if entry else None,
                 entry is not None,
-            )  # fmt: skip
+            )
         else:
             view.show_translation()
         self.translation.show(opened)

@@ -57,9 +57,13 @@ class TranslationController(QObject):
         if self.runner is not None:  # the shown document's: it is about to make way
             self.runner.cancel()  # (the translation thread is free sooner)
         runner = TranslationRunner(
-            self._workers, self._context.service(), early.document, early.route, self,
+            self._workers,
+            self._context.service(),
+            early.document,
+            early.route,
+            self,
             known=early.cached,
-        )  # fmt: skip
+        )
         runner.start(early.priority, hold=True)
         self.early_runner = runner
 
@@ -136,9 +140,13 @@ class TranslationController(QObject):
             self.message.emit("Translated (from the cache)", 5000)
             return
         runner = early or TranslationRunner(
-            self._workers, self._context.service(), opened.document, opened.route, self,
+            self._workers,
+            self._context.service(),
+            opened.document,
+            opened.route,
+            self,
             known=known,
-        )  # fmt: skip
+        )
         runner.sentences_ready.connect(self._on_sentences)
         runner.progress.connect(self.progress)
         runner.finished.connect(lambda stats, runner=runner: self._done(runner, stats))
@@ -203,9 +211,12 @@ class TranslationController(QObject):
             from reader.core.translate.service import TranslatedSentence
 
             service().save_edit(
-                opened.document, block_index, sentence_index, translation,
+                opened.document,
+                block_index,
+                sentence_index,
+                translation,
                 to_code=opened.route.to_code,
-            )  # fmt: skip
+            )
             source = opened.document.blocks[block_index].sentences[sentence_index].text
             shown = translation or service().translate_sentences(opened.route, [source])[0]
             return TranslatedSentence(
