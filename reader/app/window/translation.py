@@ -107,11 +107,9 @@ class TranslationController(QObject):
     @property
     def fully_translated(self) -> bool:
         text, opened = self._view.text, self._opened
-        return (
-            opened is not None
-            and text is not None
-            and (len(text.sentences) >= opened.document.sentence_count)
-        )
+        if opened is None or text is None:
+            return False
+        return len(text.sentences) >= opened.document.sentence_count
 
     def resume(self) -> None:
         if self.runner is None and self._opened is not None:
