@@ -44,8 +44,8 @@ def main() -> None:
     window.open_path(path)
     opened = wait_for(window.document_opened)[0]
     sentences = opened.document.sentence_count
-    if window.runner is not None:
-        wait_for(window.translation_finished)
+    if window.translation.runner is not None:
+        wait_for(window.translation.finished)
     print(
         f"document: {sentences} sentences in {len(opened.document.blocks)} blocks, "
         f"translated in {time.perf_counter() - started:.1f} s"
@@ -73,12 +73,14 @@ def main() -> None:
         window.workers.wait()
         started = time.perf_counter()
         window._show_document = timed_show
-        window.open_library_entry(opened.document_id)
+        window.opener.open_library_entry(opened.document_id)
         wait_for(window.document_opened)
         view = window.document_view
         view.repaint()  # paint both panes now
         elapsed = time.perf_counter() - started
-        assert view.visible_translated() and window.runner is None, "not filled from the cache"
+        assert view.visible_translated() and window.translation.runner is None, (
+            "not filled from the cache"
+        )
         assert len(view.text.sentences) == sentences
         timings.append(elapsed)
         shown.append(prepared[-1] - started)

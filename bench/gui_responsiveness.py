@@ -115,8 +115,8 @@ def launch(document_path: Path) -> None:
 
     def opened(_opened) -> None:
         marks["opened"] = time.perf_counter()
-        if window.runner is not None:
-            window.runner.sentences_ready.connect(batch)
+        if window.translation.runner is not None:
+            window.translation.runner.sentences_ready.connect(batch)
 
     def batch(_batch) -> None:
         if "first_paragraph" not in marks and first_paragraph_shown(window):
@@ -211,8 +211,8 @@ def main() -> None:
         results["open_stall"] = describe(
             "opening (parse in worker + view set-up)", heartbeat.take()
         )
-        if window.runner is not None:
-            window.runner.sentences_ready.connect(first_batch)
+        if window.translation.runner is not None:
+            window.translation.runner.sentences_ready.connect(first_batch)
 
     def first_batch(_batch) -> None:
         view = window.document_view
@@ -238,7 +238,7 @@ def main() -> None:
         window.close()
 
     window.document_opened.connect(opened)
-    window.translation_finished.connect(
+    window.translation.finished.connect(
         lambda _stats: QTimer.singleShot(0, finish) if "first_painted" in marks else None
     )
     window.open_failed.connect(lambda message: (print(message), window.close()))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from reader.app.main_window import MainWindow
 from reader.app.settings import AppSettings
+from reader.app.window.main_window import MainWindow
 
 WAIT_MS = 60_000  # generous: CI machines are slow; tests normally finish in well under a second
 
@@ -36,14 +36,14 @@ def open_and_wait(qtbot, window: MainWindow, path: Path, **languages):
 
 def wait_highlights(qtbot, window: MainWindow) -> None:
     """Wait until the shown document's annotations are painted (they load in a worker)."""
-    qtbot.waitUntil(lambda: window.highlights_up_to_date, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.annotations.up_to_date, timeout=WAIT_MS)
 
 
 def wait_translated(qtbot, window: MainWindow):
     """Wait for the running translation job (if any) to finish; return its stats."""
-    if window.runner is None:
+    if window.translation.runner is None:
         return None
-    with qtbot.waitSignal(window.translation_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.translation.finished, timeout=WAIT_MS) as finished:
         pass
     return finished.args[0]
 
@@ -60,3 +60,32 @@ def long_document(directory: Path, paragraphs: int, sentences_per_paragraph: int
     path = directory / f"long-{paragraphs}.vi.txt"
     path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def wait_translated_or_cancel(qtbot, window: MainWindow) -> None:
+    window.translation.cancel()
+    wait_translated(qtbot, window)
+
+
+def clear_translation_cache() -> None:
+    """Forget every cached translation, so a reopened document must be translated again."""
+    from sqlalchemy import delete
+
+    from reader.core.storage import open_database
+    from reader.core.translate.cache import CachedTranslationRow
+
+    database = open_database()
+    with database.session() as session:
+        session.execute(delete(CachedTranslationRow))
+    database.close()
+
+
+def annotations_of(document_id: int) -> list:
+    from reader.core.notes.service import list_annotations
+    from reader.core.storage import open_database
+
+    database = open_database()
+    try:
+        return list_annotations(database, document_id)
+    finally:
+        database.close()

@@ -201,7 +201,7 @@ def test_the_details_pane_shows_file_format_languages_sizes_dates_and_ocr(qtbot)
     view.set_rows([row(ocr=True, format="pdf", file_size=2048, tags=("x",))])
     view.table.selectRow(0)
     details = view.details.text()
-    for expected in ("/x.txt", "PDF (read by OCR)", "Vietnamese → English", "2 KB", "#x"):
+    for expected in ("/x.txt", "PDF (read by OCR)", "Vietnamese → English", "2.0 KB", "#x"):
         assert expected in details
     assert "11 paragraphs, 40 sentences" in details and "2024-01-0" in details
 

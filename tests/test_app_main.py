@@ -1,5 +1,6 @@
-"""Start-up: the window, the first run (library empty: the sample), `--screenshot` mode, and
-that the heavy Argos dependencies (torch, stanza, spaCy) are never imported."""
+"""Start-up: the window, the first run (library empty: the sample), later runs (the last
+document, where it was left), `--screenshot` mode, and that the heavy Argos dependencies (torch,
+stanza, spaCy) are never imported."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from reader.app.main import build_window, start
@@ -25,17 +27,26 @@ def test_first_run_opens_the_bundled_sample(qtbot) -> None:
     window.close()
 
 
-def test_later_runs_show_the_library(qtbot) -> None:
+def test_later_runs_reopen_the_last_document_where_it_was_left(qtbot) -> None:
     first = build_window()
     qtbot.addWidget(first, before_close_func=lambda w: (w.close(), w.workers.wait()))
-    with qtbot.waitSignal(first.document_opened, timeout=WAIT_MS):
+    with qtbot.waitSignal(first.document_opened, timeout=WAIT_MS) as opened:
         start(first, None)
+    first.document_view.scroll_to_block(6)
     first.close()
+    first.workers.wait()
     second = build_window()
     qtbot.addWidget(second, before_close_func=lambda w: (w.close(), w.workers.wait()))
-    with qtbot.waitSignal(second.library_loaded, timeout=WAIT_MS):
+    with qtbot.waitSignal(second.document_opened, timeout=WAIT_MS) as reopened:
         start(second, None)
-    qtbot.wait(50)
+    assert reopened.args[0].document_id == opened.args[0].document_id
+    assert second.document_view.top_block() == 6
+    second.activateWindow()
+    second.document_view.source_pane.setFocus()
+    with qtbot.waitSignal(second.library_loaded, timeout=WAIT_MS):  # the library: one key away
+        qtbot.keyClick(
+            second.document_view.source_pane, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier
+        )
     assert second.stack.currentWidget() is second.library_view
     assert len(second.library_view.rows) == 1
 
@@ -90,7 +101,7 @@ from reader.app.main import build_window, create_application, start
 from reader.core.paths import sample_document
 app = create_application()
 window = build_window()
-window.translation_finished.connect(lambda *_: QTimer.singleShot(0, window.close))
+window.translation.finished.connect(lambda *_: QTimer.singleShot(0, window.close))
 window.open_failed.connect(lambda *_: QTimer.singleShot(0, window.close))
 start(window, sample_document())
 app.exec()

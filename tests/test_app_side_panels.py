@@ -35,8 +35,9 @@ def test_clicking_an_entry_asks_for_its_block(qtbot) -> None:
     assert requested.args == [7]
 
 
-def hit(snippet: str, spans, kind: str = "block") -> SearchHit:
-    return SearchHit(kind, 1, "Báo cáo <2023>", 4, None, snippet, tuple(spans), 0.0)
+def hit(snippet: str, spans, kind: str = "block", document: int = 1) -> SearchHit:
+    title = "Báo cáo <2023>" if document == 1 else f"Văn bản {document}"
+    return SearchHit(kind, document, title, 4, None, snippet, tuple(spans), 0.0)
 
 
 def test_search_panel_sends_the_query_and_shows_hits_with_matches_in_bold(qtbot) -> None:
@@ -47,13 +48,13 @@ def test_search_panel_sends_the_query_and_shows_hits_with_matches_in_bold(qtbot)
         qtbot.keyClick(panel.edit, Qt.Key.Key_Return)
     assert requested.args == ["viet"]
     panel.show_hits([hit("ở Việt Nam & nơi khác", [(2, 6)]), hit("ghi chú", [], kind="note")])
-    assert panel.results.count() == 2 and panel.status.text() == "2 results"
-    label = panel.results.itemWidget(panel.results.item(0))
+    assert panel.status.text() == "2 results"
+    label = panel.results.itemWidget(panel.hit_item(0))
     assert "<b>Việt</b> Nam &amp; nơi" in label.text()  # snippet text is escaped
-    assert "Báo cáo &lt;2023&gt;" in label.text()
-    assert "note in" in panel.results.itemWidget(panel.results.item(1)).text()
+    assert panel.title_rows == ["Báo cáo <2023> (2)"]
+    assert "note ¶5" in panel.results.itemWidget(panel.hit_item(1)).text()
     with qtbot.waitSignal(panel.hit_activated) as activated:
-        panel.results.itemActivated.emit(panel.results.item(1))
+        panel.results.itemActivated.emit(panel.hit_item(1))
     assert activated.args[0].kind == "note"
     panel.show_hits([])
     assert panel.status.text() == "No match."
@@ -66,9 +67,25 @@ def test_hits_wrap_to_the_width_of_the_list(qtbot) -> None:
     panel.show()
     long_snippet = "công tác bảo vệ chính trị nội bộ của Đảng năm 2023 " * 4
     panel.show_hits([hit(long_snippet, [(0, 4)])])
-    item = panel.results.item(0)
+    item = panel.hit_item(0)
     width = panel.results.viewport().width()
     assert item.sizeHint().width() == width
     assert item.sizeHint().height() > 3 * panel.results.fontMetrics().height()  # wrapped
     panel.resize(500, 400)
-    qtbot.waitUntil(lambda: panel.results.item(0).sizeHint().width() > width)
+    qtbot.waitUntil(lambda: panel.hit_item(0).sizeHint().width() > width)
+
+
+def test_hits_are_grouped_under_their_document_title_once(qtbot) -> None:
+    panel = SearchPanel()
+    qtbot.addWidget(panel)
+    hits = [hit("một", [], document=1), hit("hai", [], document=2), hit("ba", [], document=1)]
+    panel.show_hits(hits)
+    assert panel.title_rows == ["Báo cáo <2023> (2)", "Văn bản 2 (1)"]
+    snippets = [panel.hit_item(i).data(Qt.ItemDataRole.UserRole).snippet for i in range(3)]
+    assert snippets == ["một", "ba", "hai"]  # each document's hits together, best document first
+    title = panel.results.item(0)
+    assert not title.flags() & Qt.ItemFlag.ItemIsSelectable
+    with qtbot.assertNotEmitted(panel.hit_activated):
+        panel.results.itemActivated.emit(title)
+    for index in range(3):  # no hit repeats the title
+        assert "Báo cáo" not in panel.results.itemWidget(panel.hit_item(index)).text()

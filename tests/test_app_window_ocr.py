@@ -226,13 +226,13 @@ def test_low_confidence_marks_survive_reopening_the_shown_scan_from_the_library(
     document_id = first.args[0].document_id
     # As after installing a model: the shown document comes back from the library.
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as again:
-        window.open_library_entry(document_id)
+        window.opener.open_library_entry(document_id)
     assert unsure_words(again.args[0].document) == marked
     assert window.document_view.ocr_unsure_at(Side.ORIGINAL, *first_unsure_position(again.args[0]))
     # From the library with nothing shown, they are not known (the library keeps no marks).
     window.show_library()
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS) as cold:
-        window.open_library_entry(document_id)
+        window.opener.open_library_entry(document_id)
     assert cold.args[0].document.ocr and not any(unsure_words(cold.args[0].document))
 
 

@@ -39,18 +39,12 @@ class AppContext:
 
     def warm_up(self, workers: Workers) -> None:
         """Start the slow first-use costs in parallel while the window appears: the database
-        (SQLAlchemy, migrations), the service (CTranslate2) and the language identifier."""
+        (SQLAlchemy, migrations) and the service (CTranslate2). The language identifier is
+        not among them: Vietnamese needs none, and it would slow the first paragraph down."""
         workers.submit(self.service)
-        workers.submit(_load_language_identifier)
 
     def close(self) -> None:
         with self._lock:
             if self._database is not None:
                 self._database.close()
             self._database = self._service = None
-
-
-def _load_language_identifier() -> None:
-    from reader.core.segment import detect_language
-
-    detect_language("Xin chào")  # loads the model (about 0.6 s) before a document needs it

@@ -1,6 +1,6 @@
-"""Application start-up: QApplication, theme, the main window; and the `--screenshot` mode
-used by tests and headless checks (render, optionally wait for the visible translation, grab the
-whole window, exit)."""
+"""Application start-up: QApplication, theme, the main window (the last document reopened); and
+the `--screenshot` mode used by tests and headless checks (render, optionally wait for the
+visible translation, grab the whole window, exit)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from reader.app import theme
-from reader.app.main_window import MainWindow
+from reader.app.platform_check import check_platform_plugin
 from reader.app.settings import APPLICATION, ORGANISATION, AppSettings
+from reader.app.window.main_window import MainWindow
 from reader.core.errors import InputError, ReaderError
 from reader.core.files import writing
 
@@ -61,21 +62,41 @@ def start(
     source_language: str | None = None,
     target_language: str | None = None,
 ) -> None:
-    """Show the window, then open `file`, or the library (the sample when the library is empty)."""
+    """Show the window, then open `file`; without one, the document read last, where it was
+    left (the library is one key away), or the sample on the first run."""
     window.show()
     gc.freeze()  # modules and widgets live until exit: no need to scan them in every full GC
     window.context.warm_up(window.workers)
+    _load_language_identifier_later(window)
     if file is not None:
         window.open_path(file, source_language, target_language)
         return
 
-    def first_run_sample() -> None:
-        window.library_loaded.disconnect(first_run_sample)
-        if not window.library_view.rows:
+    def reopen_last() -> None:
+        window.library_loaded.disconnect(reopen_last)
+        rows = window.library_view.rows  # the most recently opened first
+        if not rows:
             window.open_sample()
+        elif rows[0].opened_at is not None:
+            window.opener.open_library_entry(rows[0].id)
 
-    window.library_loaded.connect(first_run_sample)
+    window.library_loaded.connect(reopen_last)
     window.show_library()
+
+
+def _load_language_identifier_later(window: MainWindow) -> None:
+    """Once the first screen is shown (a document translated, or the library): a document in a
+    language told by letters alone never needs it, but the next one may."""
+
+    def load() -> None:
+        window.translation.visible_ready.disconnect(load)
+        window.library_loaded.disconnect(load)
+        from reader.core.segment.language import load_identifier
+
+        window.workers.submit(load_identifier)
+
+    window.translation.visible_ready.connect(load)
+    window.library_loaded.connect(load)
 
 
 class Screenshot(QObject):
@@ -91,7 +112,7 @@ class Screenshot(QObject):
         self.message = ""
         self._done = False
         if wait_translation:
-            window.visible_translation_ready.connect(self._settle)
+            window.translation.visible_ready.connect(self._settle)
         else:
             window.document_opened.connect(self._settle)
         window.open_failed.connect(self._failed)
@@ -104,8 +125,10 @@ class Screenshot(QObject):
         QTimer.singleShot(SETTLE_MS, self._grab)
 
     def _library_shown(self) -> None:
-        # A non-empty library stays on screen (an empty one makes way for the sample).
-        if self.window.library_view.rows and self.window.opened is None:
+        # A library stays on screen when it has no document read yet (an empty one makes way
+        # for the sample, one with a document read reopens it).
+        rows = self.window.library_view.rows
+        if rows and rows[0].opened_at is None and self.window.opened is None:
             self._settle()
 
     def _grab(self) -> None:
@@ -140,7 +163,7 @@ class Screenshot(QObject):
             self.exit_code = EXIT_FAILED
 
     def _finish(self) -> None:
-        self.window.cancel_translation()
+        self.window.translation.cancel()
         QTimer.singleShot(0, self.window.close)
 
 
@@ -156,6 +179,7 @@ def run(
     """Run the window until it closes; return the process exit code."""
     if screenshot is not None:
         ensure_display_for_screenshot()
+    check_platform_plugin()  # Qt would abort the process instead
     app = create_application()
     window = build_window()
     shooter = Screenshot(window, screenshot, wait_translation, timeout_s) if screenshot else None

@@ -126,23 +126,49 @@ class SearchPanel(QDockWidget):
             self.search_requested.emit(query)
 
     def show_hits(self, hits: list) -> None:
+        """The hits grouped by document (in the order of each document's best hit): its title
+        once, then one compact line per hit."""
         self.hits = hits
         self.results.clear()
-        for hit in hits:
-            label = QLabel(_hit_html(hit))
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setContentsMargins(4, 3, 4, 3)
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            item = QListWidgetItem()
-            item.setData(HIT_ROLE, hit)
-            item.setToolTip(hit.document_title)
-            self.results.addItem(item)
-            self.results.setItemWidget(item, label)
+        for group in _by_document(hits):
+            self._add_title(group[0].document_title, len(group))
+            for hit in group:
+                self._add_hit(hit)
         self._fit_items()
         self.status.setText(
             f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if hits else "No match."
         )
+
+    def _add_title(self, title: str, count: int) -> None:
+        item = QListWidgetItem(f"{' '.join(title.split())} ({count})")
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: not a hit to activate
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        item.setToolTip(title)
+        self.results.addItem(item)
+
+    def _add_hit(self, hit) -> None:
+        label = QLabel(_hit_html(hit))
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setContentsMargins(12, 2, 4, 2)
+        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        item = QListWidgetItem()
+        item.setData(HIT_ROLE, hit)
+        self.results.addItem(item)
+        self.results.setItemWidget(item, label)
+
+    @property
+    def title_rows(self) -> list[str]:
+        """The document headings shown (tests)."""
+        items = (self.results.item(row) for row in range(self.results.count()))
+        return [item.text() for item in items if item.data(HIT_ROLE) is None]
+
+    def hit_item(self, index: int) -> QListWidgetItem:
+        """The `index`-th hit row shown (the hits grouped by document, titles left out)."""
+        items = (self.results.item(row) for row in range(self.results.count()))
+        return [item for item in items if item.data(HIT_ROLE) is not None][index]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.results.viewport() and event.type() == QEvent.Type.Resize:
@@ -164,19 +190,25 @@ class SearchPanel(QDockWidget):
         self.status.setText(message)
 
     def _activated(self, item: QListWidgetItem) -> None:
-        self.hit_activated.emit(item.data(HIT_ROLE))
+        hit = item.data(HIT_ROLE)
+        if hit is not None:
+            self.hit_activated.emit(hit)
+
+
+def _by_document(hits: list) -> list[list]:
+    groups: dict[int, list] = {}
+    for hit in hits:
+        groups.setdefault(hit.document_id, []).append(hit)
+    return list(groups.values())
 
 
 def _hit_html(hit) -> str:
-    """Title, then the snippet with the matched words in bold."""
+    """Where (paragraph, or note), then the snippet with the matched words in bold."""
     pieces, position = [], 0
     for start, end in hit.highlights:
         pieces.append(html.escape(hit.snippet[position:start]))
         pieces.append(f"<b>{html.escape(hit.snippet[start:end])}</b>")
         position = end
     pieces.append(html.escape(hit.snippet[position:]))
-    kind = "note in " if hit.kind == "note" else ""
-    return (
-        f"<small>{kind}<i>{html.escape(hit.document_title)}</i> · ¶{hit.block_index + 1}</small>"
-        f"<br>{''.join(pieces)}"
-    )
+    where = f"note ¶{hit.block_index + 1}" if hit.kind == "note" else f"¶{hit.block_index + 1}"
+    return f"<small>{where}</small> {''.join(pieces)}"

@@ -23,11 +23,23 @@ def apply_theme(app: QApplication, theme: str) -> None:
             hints.unsetColorScheme()
         app.setStyle(QStyleFactory.create(str(_ORIGINAL["style"])))
         app.setPalette(_ORIGINAL["palette"])  # type: ignore[arg-type]
-        return
-    if hasattr(hints, "setColorScheme"):
-        hints.setColorScheme(Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
-    app.setStyle(QStyleFactory.create("Fusion"))
-    app.setPalette(dark_palette() if theme == "dark" else light_palette())
+    else:
+        if hasattr(hints, "setColorScheme"):
+            hints.setColorScheme(Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
+        app.setStyle(QStyleFactory.create("Fusion"))
+        app.setPalette(dark_palette() if theme == "dark" else light_palette())
+    _repolish_style_sheets(app)
+
+
+def _repolish_style_sheets(app: QApplication) -> None:
+    """A widget with a style sheet (and all its children) keeps the palette it was polished with,
+    and `palette(mid)` in a sheet is resolved then: without a new polish, switching the theme at
+    runtime leaves such panes with the old theme's text on the new background."""
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
 
 
 def is_dark(palette: QPalette) -> bool:

@@ -62,10 +62,7 @@ class MissingModelPanel(QWidget):
 
 
 def format_size(size: int | None) -> str:
-    if not size:
-        return "size unknown"
-    if size >= 1024**3:
-        return f"{size / 1024**3:.1f} GB"
-    if size >= 1024**2:
-        return f"{size / 1024**2:.0f} MB"
-    return f"{max(1, size // 1024)} KB"
+    """As `bireader models available` prints it (the same function)."""
+    from reader.core.sizes import human_size
+
+    return human_size(size) if size else "size unknown"

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from reader.app.ocr_panel import OcrDataOffer, OcrStatus, PageRelay
-from reader.app.window_models import ProgressRelay
+from reader.app.window.model_install import ProgressRelay
 from reader.app.workers import Workers, error_message
 
 if TYPE_CHECKING:
