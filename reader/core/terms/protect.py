@@ -1,0 +1,124 @@
+"""The terms stage around a translation model: what the model receives, and what comes back.
+
+Before the model, a sentence's abbreviations are written out (`Expander`) and each glossary
+term found in it is replaced by a placeholder `⟦n⟧`, which models copy through; after, each
+placeholder becomes its target term. The output is checked: a sentence that lost or doubled a
+placeholder is translated again without protection, and any term whose target is not in the
+final translation is reported missing rather than silently dropped.
+
+The stage knows nothing of the engine: `translate` takes any function from texts to texts, so a
+local model and a remote server get the same treatment. The cache key of a sentence is the text
+the model receives plus the target terms (`PreparedSentence.cache_text`), so editing one entry
+re-translates only the sentences it touches, and an untouched sentence keeps its old key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reader.core.terms.abbreviations import Expander
+from reader.core.terms.glossary import TermMatcher
+
+PLACEHOLDERS = 10  # ⟦0⟧..⟦9⟧: what the models are known to copy
+_PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+_KEY_SEPARATOR = "\x1f"  # never in a document's text (control characters are cleaned out)
+
+ModelCall = Callable[[list[str]], list[str]]
+
+
+@dataclass(frozen=True)
+class ProtectedTerm:
+    term: str  # as it is in the sentence
+    replacement: str  # what the translation must hold instead
+
+
+@dataclass(frozen=True)
+class PreparedSentence:
+    source: str  # the document's sentence
+    expanded: str  # with abbreviations written out: the model's input without protection
+    model_text: str  # `expanded` with placeholders: placeholder n stands for protected[n]
+    protected: tuple[ProtectedTerm, ...] = ()
+    required: tuple[ProtectedTerm, ...] = ()  # every term found, protected or not
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.required) or self.model_text != self.source
+
+    @property
+    def cache_text(self) -> str:
+        """What the sentence's cache key is made of."""
+        if not self.required:
+            return self.model_text
+        return _KEY_SEPARATOR.join([self.model_text, *(t.replacement for t in self.required)])
+
+
+@dataclass(frozen=True)
+class FinishedSentence:
+    translation: str
+    missing: tuple[str, ...] = ()  # source terms whose target the translation lacks
+
+
+class TermStage:
+    def __init__(self, expander: Expander | None = None, matcher: TermMatcher | None = None):
+        matcher = matcher or TermMatcher(())
+        expansions = {} if expander is None else expander.expansions
+        # An abbreviation that is itself a glossary term is left to the glossary.
+        self.expander = Expander(
+            {short: long for short, long in expansions.items() if not matcher.matches_whole(short)}
+        )
+        self.matcher = matcher
+
+    def __bool__(self) -> bool:
+        return bool(self.expander) or bool(self.matcher)
+
+    def prepare(self, sentence: str) -> PreparedSentence:
+        expanded = self.expander.expand(sentence) if self.expander else sentence
+        matches = self.matcher.find(expanded) if self.matcher else []
+        if not matches:
+            return PreparedSentence(sentence, expanded, expanded)
+        pieces, protected, required, end = [], [], [], 0
+        for match in matches:
+            term = ProtectedTerm(expanded[match.start : match.end], match.entry.replacement)
+            required.append(term)
+            if len(protected) < PLACEHOLDERS:
+                pieces += [expanded[end : match.start], f"⟦{len(protected)}⟧"]
+                protected.append(term)
+                end = match.end
+        pieces.append(expanded[end:])
+        return PreparedSentence(
+            sentence, expanded, "".join(pieces), tuple(protected), tuple(required)
+        )
+
+
+def translate(sentences: Sequence[PreparedSentence], model: ModelCall) -> list[FinishedSentence]:
+    """Translate prepared sentences with `model` (one call, and a second for those whose
+    protection failed)."""
+    outputs = model([sentence.model_text for sentence in sentences])
+    finished = [_restore(s, output) for s, output in zip(sentences, outputs, strict=True)]
+    failed = [i for i, result in enumerate(finished) if result is None]
+    if failed:
+        retried = model([sentences[i].expanded for i in failed])
+        for i, output in zip(failed, retried, strict=True):
+            finished[i] = FinishedSentence(output, missing_terms(sentences[i], output))
+    return finished
+
+
+def _restore(sentence: PreparedSentence, output: str) -> FinishedSentence | None:
+    """The output with its placeholders replaced by the target terms; None if the model lost,
+    doubled or made up a placeholder."""
+    if not sentence.protected:
+        return FinishedSentence(output, missing_terms(sentence, output))
+    found = sorted(int(number) for number in _PLACEHOLDER.findall(output))
+    if found != list(range(len(sentence.protected))):
+        return None
+    restored = _PLACEHOLDER.sub(lambda m: sentence.protected[int(m.group(1))].replacement, output)
+    return FinishedSentence(restored, missing_terms(sentence, restored))
+
+
+def missing_terms(sentence: PreparedSentence, translation: str) -> tuple[str, ...]:
+    """The sentence's terms whose target the translation does not hold (case aside)."""
+    held = translation.casefold()
+    missing = [t.term for t in sentence.required if t.replacement.casefold() not in held]
+    return tuple(dict.fromkeys(missing))
