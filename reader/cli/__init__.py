@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "search",
     "backup",
     "export",
+    "terms",  # hook: terms
+    "glossary",  # hook: terms
 )
 
 EXIT_INPUT_ERROR = 2
