@@ -24,7 +24,9 @@ from reader.core.terms.glossary import (
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("glossary", help="terms the translation obeys, per language pair")
+    parser = subparsers.add_parser(
+        "glossary", help="terms the translation obeys, per language pair"
+    )
     commands = parser.add_subparsers(dest="glossary_command", metavar="ACTION", required=True)
 
     listing = commands.add_parser("list", help="list the entries")

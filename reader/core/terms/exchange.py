@@ -178,7 +178,8 @@ def read_tbx(
                 )
             )
     if not entries:
-        raise InputError(path, f"no entry has terms in both {source_language} and {target_language}")
+        pair = f"{source_language} and {target_language}"
+        raise InputError(path, f"no entry has terms in both {pair}")
     return entries
 
 
@@ -191,9 +192,7 @@ def _concept_terms(
         language = section.get(XML_LANG) or section.get("lang")
         if not language:
             raise InputError(path, f"entry {number}: a <{sections}> without xml:lang")
-        found = [
-            "".join(term.itertext()).strip() for term in _children(section, *term_path)
-        ]
+        found = ["".join(term.itertext()).strip() for term in _children(section, *term_path)]
         if not found or not found[0]:
             raise InputError(path, f"entry {number}: no <term> in {language}")
         terms.setdefault(language.split("-")[0].lower(), found[0])
