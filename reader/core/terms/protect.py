@@ -15,6 +15,7 @@ re-translates only the sentences it touches, and an untouched sentence keeps its
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -118,7 +119,13 @@ def _restore(sentence: PreparedSentence, output: str) -> FinishedSentence | None
 
 
 def missing_terms(sentence: PreparedSentence, translation: str) -> tuple[str, ...]:
-    """The sentence's terms whose target the translation does not hold (case aside)."""
+    """The sentence's terms whose target the translation does not hold (case aside) as often
+    as the sentence has the term."""
     held = translation.casefold()
-    missing = [t.term for t in sentence.required if t.replacement.casefold() not in held]
+    wanted = Counter(term.replacement.casefold() for term in sentence.required)
+    missing = [
+        term.term
+        for term in sentence.required
+        if held.count(term.replacement.casefold()) < wanted[term.replacement.casefold()]
+    ]
     return tuple(dict.fromkeys(missing))
