@@ -111,3 +111,15 @@ def test_the_shipped_list_is_for_vietnamese_documents(tmp_path):
     path = tmp_path / "doc.txt"
     path.write_text("The UBND met. The TW said so.\n", encoding="utf-8")
     assert document_abbreviations(load_document(path, language="en")) == []
+
+
+def test_a_sentence_saying_what_an_abbreviation_stands_for_defines_it():
+    text = "DA là ký hiệu chữ viết tắt của dự án; ĐK là ký hiệu chữ viết tắt của nhiệm vụ mới."
+    assert defined(text) == {"DA": "dự án"}  # ĐK's words do not spell it
+    assert defined("WHO stands for World Health Organization.") == {
+        "WHO": "World Health Organization"
+    }
+    expander = Expander({"DA": "dự án"})
+    assert expander.expand("DA là ký hiệu chữ viết tắt của dự án. Mỗi DA một mã.") == (
+        "DA là ký hiệu chữ viết tắt của dự án. Mỗi dự án một mã."
+    )

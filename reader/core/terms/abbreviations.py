@@ -3,7 +3,8 @@ their expansion in the text a translation model receives.
 
 A definition is a parenthesis next to a long form whose syllables' initials spell the
 abbreviation: `bảo vệ chính trị nội bộ (BVCTNB)`, `cán bộ, đảng viên (CB,ĐV)`, `UBND (Ủy ban
-nhân dân)`, `... Chính phủ (sau đây gọi tắt là CP)`, `World Health Organization (WHO)`. The long
+nhân dân)`, `... Chính phủ (sau đây gọi tắt là CP)`, `World Health Organization (WHO)`, or a sentence saying
+so: `DA là ký hiệu chữ viết tắt của dự án`. The long
 form is found by working back from the parenthesis, one word per letter; only function words
 (`và`, `của`, `and`, `of`...) may be skipped, at most two, never at either end. Anything else in
 parentheses (`(Ảnh: Phương Hoa/TTXVN)`, `(khóa XIII)`, `(2021-2025)`) defines nothing: precision
@@ -46,6 +47,17 @@ _DEFINING_PHRASE = re.compile(
     r"(?:(?:sau\s+đây\s+)?(?:được\s+)?(?:gọi|viết)\s+tắt\s+(?:là\s+)?"
     r"|(?:hereinafter|hereafter)\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)",
     re.IGNORECASE,
+)
+# "DA là ký hiệu chữ viết tắt của dự án;", "WHO stands for World Health Organization."
+_DEFINING_SENTENCE = re.compile(
+    r"(?<![\w/.-])(?P<short>[^\W\d_][^\s;:()]*)\s+"
+    r"(?:là\s+(?:ký\s+hiệu\s+)?(?:chữ\s+)?viết\s+tắt\s+(?:của|cho)|stands\s+for)\s+"
+    r"(?P<long>[^;:.()\n]{2,120})",
+    re.IGNORECASE,
+)
+# Where a sentence defines the abbreviation, it stays short ("DA là ... viết tắt của dự án").
+_NOT_DEFINED_HERE = (
+    r"(?!\s+(?:là\s+(?:ký\s+hiệu\s+)?(?:chữ\s+)?viết\s+tắt|stands\s+for)\b)"
 )
 # A token goes on through these (a document code: 32-TB/TW, 19.2.TT.1): a match inside is none.
 _TOKEN_BEFORE = r"(?<![\w/-])(?<!\w\.)"
@@ -92,6 +104,12 @@ def find_definitions(text: str) -> list[Definition]:
         definition = _definition_at(text, match)
         if definition is not None:
             found.append(definition)
+    for match in _DEFINING_SENTENCE.finditer(text):
+        short, long_form = match.group("short"), match.group("long").strip()
+        if looks_like_abbreviation(short) and _spells(
+            _words(long_form), _letters(short), whole=True
+        ):
+            found.append(Definition(short, long_form))
     return found
 
 
@@ -226,13 +244,14 @@ def count_occurrences(texts: Iterable[str], abbreviations: Iterable[str]) -> dic
     return counts
 
 
-def token_pattern(tokens: Iterable[str]) -> re.Pattern | None:
-    """Whole-token occurrences of any of `tokens` (case-sensitive, longest first)."""
+def token_pattern(tokens: Iterable[str], after: str = "") -> re.Pattern | None:
+    """Whole-token occurrences of any of `tokens` (case-sensitive, longest first), followed
+    by what `after` allows."""
     ordered = sorted(set(tokens), key=len, reverse=True)
     if not ordered:
         return None
     alternatives = "|".join(re.escape(token) for token in ordered)
-    return re.compile(f"{_TOKEN_BEFORE}(?:{alternatives}){_TOKEN_AFTER}")
+    return re.compile(f"{_TOKEN_BEFORE}(?:{alternatives}){_TOKEN_AFTER}{after}")
 
 
 # --- expansion --------------------------------------------------------------------------------
@@ -245,7 +264,7 @@ class Expander:
 
     def __init__(self, expansions: Mapping[str, str]) -> None:
         self.expansions = dict(expansions)
-        self._tokens = token_pattern(self.expansions)
+        self._tokens = token_pattern(self.expansions, after=_NOT_DEFINED_HERE)
 
     def __bool__(self) -> bool:
         return bool(self.expansions)
