@@ -3,22 +3,23 @@ their expansion in the text a translation model receives.
 
 A definition is a parenthesis next to a long form whose syllables' initials spell the
 abbreviation: `bảo vệ chính trị nội bộ (BVCTNB)`, `cán bộ, đảng viên (CB,ĐV)`, `UBND (Ủy ban
-nhân dân)`, `... Chính phủ (sau đây gọi tắt là CP)`, `World Health Organization (WHO)`, or a sentence saying
-so: `DA là ký hiệu chữ viết tắt của dự án`. The long
-form is found by working back from the parenthesis, one word per letter; only function words
-(`và`, `của`, `and`, `of`...) may be skipped, at most two, never at either end. Anything else in
-parentheses (`(Ảnh: Phương Hoa/TTXVN)`, `(khóa XIII)`, `(2021-2025)`) defines nothing: precision
-comes first, since a wrong expansion would change every occurrence the model sees.
+nhân dân)`, `... Chính phủ (sau đây gọi tắt là CP)`, `World Health Organization (WHO)`; or a
+sentence saying so: `DA là ký hiệu chữ viết tắt của dự án`. The long form is found by working
+back from the parenthesis, one word per letter; only function words (`và`, `của`, `and`,
+`of`...) may be skipped, at most two, never at either end. Anything else in parentheses
+(`(Ảnh: Phương Hoa/TTXVN)`, `(khóa XIII)`, `(2021-2025)`) defines nothing: precision comes
+first, since a wrong expansion would change every occurrence the model sees.
 
 Occurrences are whole tokens: `TW` in `58-QĐ/TW` or in `Điều 19.2.TT.1.` is part of a code and
-is neither counted nor expanded.
+is neither counted nor expanded; a slash between words without digits is no code (`Phương
+Hoa/TTXVN`, `UBND/HĐND`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -56,12 +57,8 @@ _DEFINING_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 # Where a sentence defines the abbreviation, it stays short ("DA là ... viết tắt của dự án").
-_NOT_DEFINED_HERE = (
-    r"(?!\s+(?:là\s+(?:ký\s+hiệu\s+)?(?:chữ\s+)?viết\s+tắt|stands\s+for)\b)"
-)
-# A token goes on through these (a document code: 32-TB/TW, 19.2.TT.1): a match inside is none.
-_TOKEN_BEFORE = r"(?<![\w/-])(?<!\w\.)"
-_TOKEN_AFTER = r"(?![\w/-])(?!\.\w)"
+_NOT_DEFINED_HERE = r"(?!\s+(?:là\s+(?:ký\s+hiệu\s+)?(?:chữ\s+)?viết\s+tắt|stands\s+for)\b)"
+_CODE_JOINS = "/.-"  # what joins the parts of a document code: 32-TB/TW, 19.2.TT.1
 
 
 class Source(StrEnum):
@@ -244,14 +241,49 @@ def count_occurrences(texts: Iterable[str], abbreviations: Iterable[str]) -> dic
     return counts
 
 
-def token_pattern(tokens: Iterable[str], after: str = "") -> re.Pattern | None:
+class TokenPattern:
+    """Whole-token occurrences of some tokens, outside document codes."""
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self._pattern = pattern
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        for match in self._pattern.finditer(text):
+            if not inside_code(text, match.start(), match.end()):
+                yield match
+
+    def sub(self, replacement: Callable[[re.Match], str], text: str) -> str:
+        pieces, end = [], 0
+        for match in self.finditer(text):
+            pieces += [text[end : match.start()], replacement(match)]
+            end = match.end()
+        return "".join([*pieces, text[end:]])
+
+
+def token_pattern(tokens: Iterable[str], after: str = "") -> TokenPattern | None:
     """Whole-token occurrences of any of `tokens` (case-sensitive, longest first), followed
     by what `after` allows."""
     ordered = sorted(set(tokens), key=len, reverse=True)
     if not ordered:
         return None
     alternatives = "|".join(re.escape(token) for token in ordered)
-    return re.compile(f"{_TOKEN_BEFORE}(?:{alternatives}){_TOKEN_AFTER}{after}")
+    return TokenPattern(re.compile(rf"(?<!\w)(?:{alternatives})(?!\w){after}"))
+
+
+def inside_code(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is part of a longer token joined by `-`, `.` or `/` that is a
+    code: one with a digit, or a dash or dot joining it (a slash between words is not)."""
+    left, right = start, end
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in _CODE_JOINS):
+        left -= 1
+    while right < len(text) and (text[right].isalnum() or text[right] in _CODE_JOINS):
+        right += 1
+    while right > end and text[right - 1] in ".-":  # a sentence's last period joins nothing
+        right -= 1
+    outside = text[left:start] + text[end:right]
+    if not outside:
+        return False
+    return any(c.isdigit() for c in text[left:right]) or any(c in ".-" for c in outside)
 
 
 # --- expansion --------------------------------------------------------------------------------
@@ -288,6 +320,4 @@ def _drop_definition(text: str, abbreviation: str, expansion: str) -> str:
     quotes = f"[{_QUOTES}]?"
     inside = rf"\(\s*(?:{_DEFINING_PHRASE.pattern})?{quotes}{short}{quotes}\s*\)"
     text = re.sub(rf"({long_form})\s*{inside}", r"\1", text, flags=re.IGNORECASE)
-    return re.sub(
-        rf"{_TOKEN_BEFORE}{short}\s*\(\s*({long_form})\s*\)", r"\1", text, flags=re.IGNORECASE
-    )
+    return re.sub(rf"(?<!\w){short}\s*\(\s*({long_form})\s*\)", r"\1", text, flags=re.IGNORECASE)
