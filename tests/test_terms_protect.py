@@ -12,7 +12,7 @@ from reader.core.terms.abbreviations import Expander
 from reader.core.terms.glossary import TermMatcher, make_entry, save_entry
 from reader.core.terms.protect import TermStage, translate
 from reader.core.terms.settings import set_abbreviation_expansion, set_document_expansion
-from reader.core.translate.service import TranslationService
+from reader.core.translate.service import TranslationService, terms_key
 from tests.terms_support import installed_copy_vi_en  # noqa: F401 (a fixture)
 
 POLITBURO = make_entry("Bộ Chính trị", "Politburo", "vi", "en")
@@ -192,12 +192,14 @@ def test_a_cached_sentence_still_reports_what_it_lacks(sample_document):
     # A translation without the term, stored as a model failing the check would leave it.
     from reader.core.translate import cache
 
+    digest = cache.source_hash(prepared.source)
     with database.session() as session:
         cache.store(
             session,
             route.key,
             "beam=4",
-            {cache.source_hash(prepared.cache_text): "It directs the work."},
+            {digest: "It directs the work."},
+            {digest: terms_key(prepared)},
         )
     found = service.cached_translations(sample_document, route)
     assert found[(1, 0)].glossary_missing == ("Bộ Chính trị",)

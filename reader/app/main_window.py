@@ -104,6 +104,9 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self._build_menus()
         self._connect_views()
         self._restore_preferences()
+        from reader.app.glossary_panel import install_glossary_panel  # hook: terms
+
+        self.glossary_panel = install_glossary_panel(self)  # hook: terms
 
     # --- construction --------------------------------------------------------------------------
 

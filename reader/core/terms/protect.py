@@ -7,9 +7,10 @@ placeholder is translated again without protection, and any term whose target is
 final translation is reported missing rather than silently dropped.
 
 The stage knows nothing of the engine: `translate` takes any function from texts to texts, so a
-local model and a remote server get the same treatment. The cache key of a sentence is the text
-the model receives plus the target terms (`PreparedSentence.cache_text`), so editing one entry
-re-translates only the sentences it touches, and an untouched sentence keeps its old key.
+local model and a remote server get the same treatment. A cached translation records the text
+the model received plus the target terms (`PreparedSentence.cache_text`, hashed as the cache's
+`terms_key`), so editing one entry re-translates only the sentences it touches, and an
+untouched sentence keeps its old cache row.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class PreparedSentence:
 
     @property
     def cache_text(self) -> str:
-        """What the sentence's cache key is made of."""
+        """What identifies the model input and the targets (the cache's `terms_key`)."""
         if not self.required:
             return self.model_text
         return _KEY_SEPARATOR.join([self.model_text, *(t.replacement for t in self.required)])

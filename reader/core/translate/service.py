@@ -130,15 +130,17 @@ class TranslationService:
         digests = cache.sentence_hashes(document)
         if prepared is None:
             prepared = prepare_sentences(self.terms_stage(document, route), document)
+        terms = {digests[position]: terms_key(item) for position, item in prepared.items()}
         with self.database.reading() as session:
             edits = cache.edits_for(session, document.content_hash, route.to_code)
-            known = cache.lookup(session, route.key, options, _cache_keys(prepared).values())
+            known = cache.lookup(session, route.key, options, terms, terms)
         found: dict[tuple[int, int], TranslatedSentence] = {}
         for block, sentence in document.iter_sentences():
             position = (block.index, sentence.index)
-            edit = edits.get((*position, digests[position]))
+            digest = digests[position]
+            edit = edits.get((*position, digest))
             item = prepared.get(position)
-            text = edit if edit is not None else item and known.get(_cache_key(item))
+            text = edit if edit is not None else item and known.get(digest)
             if text is None and not block.translate:
                 text = sentence.text  # code, contents, letterhead: the same on both sides
             if text is not None:
@@ -188,15 +190,16 @@ class TranslationService:
         options = decoding_options(beam)
         stage = self.terms_stage(None, route)  # free text: the glossary, no document's terms
         prepared = [stage.prepare(sentence) for sentence in sentences]
-        digests = [_cache_key(item) for item in prepared]
+        digests = [cache.source_hash(sentence) for sentence in sentences]
+        terms = {d: terms_key(item) for d, item in zip(digests, prepared, strict=True)}
         with self.database.reading() as session:
-            known = cache.lookup(session, route.key, options, digests)
+            known = cache.lookup(session, route.key, options, digests, terms)
         missing = {d: item for d, item in zip(digests, prepared, strict=True) if d not in known}
         if missing:
             results = translate_prepared(self.engine, route, list(missing.values()), beam)
             fresh = {d: result.translation for d, result in zip(missing, results, strict=True)}
             with self.database.session() as session:
-                cache.store(session, route.key, options, fresh)
+                cache.store(session, route.key, options, fresh, terms)
             known.update(fresh)
         return [known[digest] for digest in digests]
 
@@ -252,12 +255,9 @@ def prepare_sentences(stage: TermStage, document: Document) -> Prepared:
     }
 
 
-def _cache_key(item: PreparedSentence) -> str:
-    return cache.source_hash(item.cache_text)
-
-
-def _cache_keys(prepared: Prepared) -> dict[tuple[int, int], str]:
-    return {position: _cache_key(item) for position, item in prepared.items()}
+def terms_key(item: PreparedSentence) -> str | None:
+    """Which model input a cached translation is of (None: the sentence as it is)."""
+    return cache.source_hash(item.cache_text) if item.touched else None
 
 
 def translate_prepared(
@@ -367,9 +367,8 @@ class TranslationJob:
         for block, sentence in self._document.iter_sentences():
             position = (block.index, sentence.index)
             if position not in known:
-                item = self._prepared[position]
-                digest = _cache_key(item)
-                self._prepared_by_digest[digest] = item
+                digest = cache.source_hash(sentence.text)
+                self._prepared_by_digest[digest] = self._prepared[position]
                 pending.add(*position, sentence.text, digest)
         return pending
 
@@ -430,7 +429,8 @@ class TranslationJob:
             for item, result in zip(batch, translations, strict=True)
         }
         with self._service.database.session() as session:
-            cache.store(session, self._route.key, self._options, fresh)
+            terms = {d: terms_key(self._prepared_by_digest[d]) for d in fresh}
+            cache.store(session, self._route.key, self._options, fresh, terms)
 
     def _deliver(
         self, batch: list[PendingSentence], translations: list[FinishedSentence], started: float

@@ -1,4 +1,6 @@
-"""The glossary the translation obeys, and each document's abbreviation expansion switches.
+"""The glossary the translation obeys, each document's abbreviation expansion switches, and
+which model input a cached translation is of (`translation_cache.terms_key`: NULL, the
+sentence as it is, for every existing row).
 
 Revision ID: 0008
 Revises: 0006
@@ -14,6 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("translation_cache", sa.Column("terms_key", sa.String(64), nullable=True))
     op.create_table(
         "glossary_entries",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -39,6 +42,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("translation_cache") as batch:
+        batch.drop_column("terms_key")
     op.drop_table("disabled_abbreviations")
     op.drop_table("document_term_settings")
     op.drop_table("glossary_entries")
