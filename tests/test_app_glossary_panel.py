@@ -16,6 +16,9 @@ from reader.core.library import get_document
 from reader.core.terms.glossary import list_entries, make_entry, save_entry
 from reader.core.terms.settings import expansion_settings
 from reader.core.translate.service import TranslatedSentence
+from tests.app_support import WAIT_MS, make_window, open_and_wait, wait_translated
+from tests.conftest import SAMPLE
+from tests.terms_support import installed_copy_vi_en  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -121,3 +124,24 @@ def test_lists_translations_lacking_a_term(qtbot, database, document):
     with qtbot.waitSignal(panel.block_requested) as requested:
         panel.lacking.itemActivated.emit(panel.lacking.item(0))
     assert requested.args == [4]
+
+
+@pytest.mark.usefixtures("installed_copy_vi_en")
+def test_in_the_window_a_new_entry_retranslates_only_the_sentences_it_touches(qtbot):
+    window = make_window(qtbot)
+    opened = open_and_wait(qtbot, window, SAMPLE)
+    first = wait_translated(qtbot, window)
+    assert first.translated == opened.document.sentence_count
+    panel = window.glossary_panel
+    assert panel.document.content_hash == opened.document.content_hash
+    touched = [
+        (block.index, sentence.index)
+        for block, sentence in opened.document.iter_sentences()
+        if "Ban Bí thư" in sentence.text
+    ]
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        panel.save_entry(make_entry("Ban Bí thư", "Secretariat", "vi", "en"))
+    again = wait_translated(qtbot, window)
+    assert again.translated == len(touched) > 0  # the others came from the cache
+    shown = window.document_view.text.sentences
+    assert all("Secretariat" in shown[position].translation for position in touched)
