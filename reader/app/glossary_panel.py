@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -151,6 +151,7 @@ class GlossaryPanel(QDockWidget):
             item.setDisabled(not terms.settings.expand)
             item.setData(0, Qt.ItemDataRole.UserRole, found.abbreviation)
             self.abbreviations.addTopLevelItem(item)
+        _fit_columns(self.abbreviations)
 
     def _fill_entries(self, terms: DocumentTerms | None) -> None:
         self.entries.clear()
@@ -168,6 +169,7 @@ class GlossaryPanel(QDockWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, use.entry)
             item.setToolTip(0, _flags_text(use.entry))
             self.entries.addTopLevelItem(item)
+        _fit_columns(self.entries)
 
     def _fill_lacking(self, terms: DocumentTerms | None) -> None:
         self.lacking.clear()
@@ -324,6 +326,11 @@ def _tree(headers: list[str]) -> QTreeWidget:
     return tree
 
 
+def _fit_columns(tree: QTreeWidget) -> None:
+    for column in range(tree.columnCount()):
+        tree.resizeColumnToContents(column)
+
+
 def _flags_text(entry: GlossaryEntry) -> str:
     case = "case-sensitive" if entry.case_sensitive else "any case"
     accents = "with its diacritics" if entry.accent_sensitive else "with or without diacritics"
@@ -354,6 +361,15 @@ def install_glossary_panel(window) -> GlossaryPanel:
     for action in window.menuBar().actions():
         if action.text() == "&View":
             action.menu().addAction(toggle)
+
+    def shown(visible: bool) -> None:
+        # A tab beside the notes, not a third of their height.
+        notes = window.notes_panel
+        if visible and notes is not None and not window.tabifiedDockWidgets(panel):
+            window.tabifyDockWidget(notes, panel)
+            QTimer.singleShot(0, panel.raise_)  # once the tab bar exists
+
+    toggle.toggled.connect(shown)
 
     def follow(opened) -> None:
         panel.set_document(opened.document, opened.document.language, opened.target_language)
