@@ -19,6 +19,7 @@ def stage_for(
     matcher = TermMatcher(list_entries(database, from_code, to_code))
     expander = None
     if document is not None:
+        matcher = matcher.within(block.text for block in document.blocks)
         settings = expansion_settings(database, document.content_hash)
         if settings.expand:
             expander = Expander(

@@ -31,6 +31,7 @@ BUILTIN_FILE = "abbreviations-vi.tsv"
 BUILTIN_LANGUAGE = "vi"  # the shipped list is for documents in this language
 MAX_LETTERS = 12
 MAX_SKIPPED_WORDS = 2
+LONG_FORM_REACH = 300  # characters before a parenthesis searched for its long form
 # Words an abbreviation may leave out ("Bộ Khoa học và Công nghệ" → BKHCN).
 FUNCTION_WORDS = frozenset(
     {"và", "của", "cho", "với", "về", "các", "những", "ở", "tại"}
@@ -101,7 +102,8 @@ def find_definitions(text: str) -> list[Definition]:
         definition = _definition_at(text, match)
         if definition is not None:
             found.append(definition)
-    for match in _DEFINING_SENTENCE.finditer(text):
+    defines_in_words = "tắt" in text or "stands for" in text  # the cheap test first
+    for match in _DEFINING_SENTENCE.finditer(text) if defines_in_words else ():
         short, long_form = match.group("short"), match.group("long").strip()
         if looks_like_abbreviation(short) and _spells(
             _words(long_form), _letters(short), whole=True
@@ -114,10 +116,11 @@ def _definition_at(text: str, parenthesis: re.Match) -> Definition | None:
     inside = parenthesis.group(1).strip()
     phrase = _DEFINING_PHRASE.match(inside)
     candidate = (inside[phrase.end() :] if phrase else inside).strip(_QUOTES + " ")
+    # What a long form can reach back to (a long block would make this quadratic).
+    before = text[max(0, parenthesis.start() - LONG_FORM_REACH) : parenthesis.start()]
     if looks_like_abbreviation(candidate):  # long form (ABBR), long form (gọi tắt là ABBR)
-        long_form = _long_form_before(text[: parenthesis.start()], _letters(candidate))
+        long_form = _long_form_before(before, _letters(candidate))
         return Definition(candidate, long_form) if long_form else None
-    before = text[: parenthesis.start()]
     previous = re.search(r"(\S+)\s*$", before)
     if previous and looks_like_abbreviation(previous.group(1)):  # ABBR (long form)
         abbreviation = previous.group(1)
@@ -210,7 +213,22 @@ def builtin_abbreviations() -> dict[str, str]:
 def document_abbreviations(document: Document) -> list[Abbreviation]:
     """What the document defines (the first definition of each), then the shipped ones it
     uses without defining; each with how often it occurs. In order of first definition, then
-    alphabetically."""
+    alphabetically. Remembered for the last few documents: opening one asks several times."""
+    key = (document.content_hash, document.language)
+    found = _recent.pop(key, None)
+    if found is None:
+        found = _find_abbreviations(document)
+    _recent[key] = found
+    while len(_recent) > RECENT_DOCUMENTS:
+        _recent.pop(next(iter(_recent)))
+    return list(found)
+
+
+RECENT_DOCUMENTS = 8
+_recent: dict[tuple[str, str], tuple[Abbreviation, ...]] = {}  # oldest first
+
+
+def _find_abbreviations(document: Document) -> tuple[Abbreviation, ...]:
     defined: dict[str, tuple[str, int]] = {}
     for block in document.blocks:
         for definition in find_definitions(block.text):
@@ -227,7 +245,7 @@ def document_abbreviations(document: Document) -> list[Abbreviation]:
         for abbreviation, count in sorted(counts.items())
         if abbreviation in builtin and count
     ]
-    return found
+    return tuple(found)
 
 
 def count_occurrences(texts: Iterable[str], abbreviations: Iterable[str]) -> dict[str, int]:
@@ -308,10 +326,12 @@ class Expander:
         return list(dict.fromkeys(match.group() for match in self._tokens.finditer(text)))
 
     def expand(self, text: str) -> str:
-        for abbreviation in self.used_in(text):
-            text = _drop_definition(text, abbreviation, self.expansions[abbreviation])
-        if self._tokens is None:
+        used = self.used_in(text)
+        if not used:
             return text
+        if "(" in text:
+            for abbreviation in used:
+                text = _drop_definition(text, abbreviation, self.expansions[abbreviation])
         return self._tokens.sub(lambda match: self.expansions[match.group()], text)
 
 

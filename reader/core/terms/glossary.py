@@ -194,6 +194,12 @@ class TermMatcher:
                 end = match.end
         return kept
 
+    def within(self, texts: Iterable[str]) -> TermMatcher:
+        """A matcher of only the entries occurring in `texts` (a document): sentences are
+        then searched for a few terms, not the whole glossary."""
+        found = {match.entry for match in self.find("\n".join(texts))}  # one scan
+        return TermMatcher([entry for entry in self.entries if entry in found])
+
     def matches_whole(self, text: str) -> bool:
         """Whether `text` is one of the terms."""
         matches = self.find(text)

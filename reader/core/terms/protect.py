@@ -75,6 +75,11 @@ class TermStage:
     def __bool__(self) -> bool:
         return bool(self.expander) or bool(self.matcher)
 
+    def touches(self, text: str) -> bool:
+        """Whether the stage changes anything in `text` (a whole block: one scan for all of
+        its sentences, most of which it leaves alone)."""
+        return bool(self.expander.used_in(text)) or bool(self.matcher.find(text))
+
     def prepare(self, sentence: str) -> PreparedSentence:
         expanded = self.expander.expand(sentence) if self.expander else sentence
         matches = self.matcher.find(expanded) if self.matcher else []

@@ -248,11 +248,17 @@ class TranslationService:
 
 def prepare_sentences(stage: TermStage, document: Document) -> Prepared:
     """What the model receives for each sentence it translates."""
-    return {
-        (block.index, sentence.index): stage.prepare(sentence.text)
-        for block, sentence in document.iter_sentences()
-        if block.translate
-    }
+    prepared: Prepared = {}
+    for block in document.blocks:
+        if not block.translate:
+            continue
+        touched = stage.touches(block.text)
+        for sentence in block.sentences:
+            text = sentence.text
+            prepared[(block.index, sentence.index)] = (
+                stage.prepare(text) if touched else PreparedSentence(text, text, text)
+            )
+    return prepared
 
 
 def terms_key(item: PreparedSentence) -> str | None:
