@@ -386,6 +386,7 @@ def install_glossary_panel(window) -> GlossaryPanel:
         )
 
     window.document_opened.connect(follow)
+    window.translation_finished.connect(lambda _stats: panel.reload())  # new lacking ones
     panel.terms_changed.connect(reopen)
     panel.block_requested.connect(window.document_view.scroll_to_block)
     return panel

@@ -20,14 +20,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from reader.core.documents.model import Document
 from reader.core.terms.abbreviations import Expander
 from reader.core.terms.glossary import TermMatcher
+from reader.core.translate.cache import source_hash
 
 PLACEHOLDERS = 10  # ⟦0⟧..⟦9⟧: what the models are known to copy
 _PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
 _KEY_SEPARATOR = "\x1f"  # never in a document's text (control characters are cleaned out)
 
 ModelCall = Callable[[list[str]], list[str]]
+Prepared = dict[tuple[int, int], "PreparedSentence"]  # (block, sentence) -> the model's input
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,26 @@ class TermStage:
         return PreparedSentence(
             sentence, expanded, "".join(pieces), tuple(protected), tuple(required)
         )
+
+
+def prepare_sentences(stage: TermStage, document: Document) -> Prepared:
+    """What the model receives for each sentence it translates."""
+    prepared: Prepared = {}
+    for block in document.blocks:
+        if not block.translate:
+            continue
+        touched = stage.touches(block.text)
+        for sentence in block.sentences:
+            text = sentence.text
+            prepared[(block.index, sentence.index)] = (
+                stage.prepare(text) if touched else PreparedSentence(text, text, text)
+            )
+    return prepared
+
+
+def terms_key(item: PreparedSentence) -> str | None:
+    """Which model input a cached translation is of (None: the sentence as it is)."""
+    return source_hash(item.cache_text) if item.touched else None
 
 
 def translate(sentences: Sequence[PreparedSentence], model: ModelCall) -> list[FinishedSentence]:

@@ -22,7 +22,15 @@ from reader.core.errors import ReaderError
 from reader.core.segment import split_sentences
 from reader.core.storage.db import Database
 from reader.core.terms import protect, stage_for
-from reader.core.terms.protect import FinishedSentence, PreparedSentence, TermStage, missing_terms
+from reader.core.terms.protect import (
+    FinishedSentence,
+    Prepared,
+    PreparedSentence,
+    TermStage,
+    missing_terms,
+    prepare_sentences,
+    terms_key,
+)
 from reader.core.translate import cache
 from reader.core.translate.batching import BatchPlanner, PendingSentence, PendingWork
 from reader.core.translate.engine import DEFAULT_BEAM_SIZE, TranslationEngine
@@ -78,7 +86,6 @@ class JobStats:
         return self.cached + self.translated
 
 
-Prepared = dict[tuple[int, int], PreparedSentence]  # (block, sentence) -> the model's input
 SentencesCallback = Callable[[list[TranslatedSentence]], None]
 ProgressCallback = Callable[[int, int], None]
 
@@ -146,7 +153,12 @@ class TranslationService:
             if text is not None:
                 missing = () if edit is not None or item is None else missing_terms(item, text)
                 found[position] = TranslatedSentence(
-                    *position, sentence.text, text, True, edit is not None, missing
+                    *position,
+                    sentence.text,
+                    text,
+                    cached=True,
+                    edited=edit is not None,
+                    glossary_missing=missing,
                 )
         return found
 
@@ -244,26 +256,6 @@ class TranslationService:
 
 
 # --- the terms stage (reader.core.terms.protect) around the model -----------------------------
-
-
-def prepare_sentences(stage: TermStage, document: Document) -> Prepared:
-    """What the model receives for each sentence it translates."""
-    prepared: Prepared = {}
-    for block in document.blocks:
-        if not block.translate:
-            continue
-        touched = stage.touches(block.text)
-        for sentence in block.sentences:
-            text = sentence.text
-            prepared[(block.index, sentence.index)] = (
-                stage.prepare(text) if touched else PreparedSentence(text, text, text)
-            )
-    return prepared
-
-
-def terms_key(item: PreparedSentence) -> str | None:
-    """Which model input a cached translation is of (None: the sentence as it is)."""
-    return cache.source_hash(item.cache_text) if item.touched else None
 
 
 def translate_prepared(
@@ -443,7 +435,12 @@ class TranslationJob:
     ) -> None:
         results = [
             TranslatedSentence(
-                *position, self._source(position), result.translation, False, False, result.missing
+                *position,
+                item.text,
+                result.translation,
+                cached=False,
+                edited=False,
+                glossary_missing=result.missing,
             )
             for item, result in zip(batch, translations, strict=True)
             for position in item.positions
@@ -454,12 +451,6 @@ class TranslationJob:
         if self.stats.first_batch_seconds is None:
             self.stats.first_batch_seconds = time.perf_counter() - started
         self._report_progress()
-
-    def _source(self, position: tuple[int, int]) -> str:
-        # Not the pending item's text: sentences that differ only by an abbreviation written
-        # out share one translation (one cache key), each keeps its own source.
-        block_index, sentence_index = position
-        return self._document.blocks[block_index].sentences[sentence_index].text
 
     def _report_progress(self) -> None:
         if self._on_progress is not None:
