@@ -105,9 +105,7 @@ def find_definitions(text: str) -> list[Definition]:
     defines_in_words = "tắt" in text or "stands for" in text  # the cheap test first
     for match in _DEFINING_SENTENCE.finditer(text) if defines_in_words else ():
         short, long_form = match.group("short"), match.group("long").strip()
-        if looks_like_abbreviation(short) and _spells(
-            _words(long_form), _letters(short), whole=True
-        ):
+        if looks_like_abbreviation(short) and _named_by(_words(long_form), _letters(short)):
             found.append(Definition(short, long_form))
     return found
 
@@ -175,6 +173,17 @@ def _spells(words: list[re.Match], letters: list[str], *, whole: bool) -> int:
     if letter >= 0 or (whole and used != len(words)):
         return 0
     return used
+
+
+def _named_by(words: list[re.Match], letters: list[str]) -> bool:
+    """Whether a long form the text names outright ("X là chữ viết tắt của ...") fits: its
+    initials spell the letters, or those of a run of its words do ("ĐK ... của nhiệm vụ triển
+    khai định kỳ"), since the wording itself says it is a definition."""
+    if _spells(words, letters, whole=True):
+        return True
+    initials = [_initial(match.group()) for match in words]
+    size = len(letters)
+    return any(initials[i : i + size] == letters for i in range(len(initials) - size + 1))
 
 
 def _words(text: str) -> list[re.Match]:
