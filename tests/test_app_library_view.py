@@ -98,19 +98,24 @@ def test_load_rows_counts_what_the_reader_would_show_for_the_current_model(
     from dataclasses import replace
 
     from reader.core.translate import cache
-    from reader.core.translate.service import decoding_options
+    from reader.core.translate.service import decoding_options, terms_key
 
     context = AppContext()
     try:
         opened = open_file(context, SAMPLE, None, None, "en")
         service, document, route = context.service(), opened.document, opened.route
         sentences = [sentence for _, sentence in document.iter_sentences()]
+        stage = service.terms_stage(document, route)  # as the reader stores them: hook: terms
+        terms = {
+            cache.source_hash(s.text): terms_key(stage.prepare(s.text)) for s in sentences[:10]
+        }
         with context.database().session() as session:
             cache.store(
                 session,
                 route.key,
                 decoding_options(service.beam_size),
-                {cache.source_hash(s.text): "done" for s in sentences[:10]},
+                dict.fromkeys(terms, "done"),
+                terms,
             )
         block, sentence = list(document.iter_sentences())[-1]  # not among the cached ones
         service.save_edit(document, block.index, sentence.index, "mine", to_code="en")

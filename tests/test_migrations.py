@@ -60,7 +60,8 @@ def _fill(path: Path, revision: str) -> None:
             _insert_document(connection, document_id, document)
         if "translation_cache" in tables:
             connection.executemany(
-                "INSERT INTO translation_cache VALUES ('translate-vi_en@1.0', 'beam=4', ?, ?, ?)",
+                "INSERT INTO translation_cache (model_key, options, source_hash, translation, "
+                "created_at) VALUES ('translate-vi_en@1.0', 'beam=4', ?, ?, ?)",
                 [
                     (hashlib.sha256(str(i).encode()).hexdigest(), f"translation {i}", NOW)
                     for i in range(CACHED)

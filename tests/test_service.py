@@ -84,7 +84,10 @@ def test_every_sentence_gets_one_aligned_translation(service, installed_vi_en, s
         result = recorder.sentences[(block.index, sentence.index)]
         assert result.source == sentence.text == block.text[sentence.start : sentence.end]
         assert result.translation and not result.cached and not result.edited
-    expected = TranslationEngine().translate(route.models, [result.source for result in delivered])
+    # The model receives each sentence with its abbreviations written out (reader.core.terms).
+    stage = service.terms_stage(sample, route)
+    model_inputs = [stage.prepare(result.source).model_text for result in delivered]
+    expected = TranslationEngine().translate(route.models, model_inputs)
     assert [result.translation for result in delivered] == expected
 
 

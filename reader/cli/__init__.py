@@ -28,9 +28,11 @@ COMMAND_MODULES = (
     "search",
     "backup",
     "export",
-    "dict",  # hook: dictionary
-    "lookup",  # hook: dictionary
-    "vocab",  # hook: dictionary
+    "terms",
+    "glossary",
+    "dict",
+    "lookup",
+    "vocab",
 )
 
 EXIT_INPUT_ERROR = 2

@@ -116,6 +116,7 @@ def render_json(document: Document, results: Translations, target_lang: str) -> 
             "start": sentence.start,
             "end": sentence.end,
             "cached": translated.cached,
+            "glossary_missing": list(translated.glossary_missing),  # terms the output lacks
         }
 
     blocks = []

@@ -48,6 +48,7 @@ from reader.core.reading import OpenedDocument, find_download, save_reading_posi
 from reader.core.side import Side
 
 if TYPE_CHECKING:  # the notes panel imports the core (SQLAlchemy...): not at start-up
+    from reader.app.glossary_panel import GlossaryPanel
     from reader.app.notes_panel import NotesPanel
 
 
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self._restore_preferences()
         self.update_actions()
         self.lookup = attach_to_window(self)  # the dictionary popup and the vocabulary dock
+        self.glossary_panel: GlossaryPanel | None = None  # made with the first document shown
+        self.document_opened.connect(self._ensure_glossary_panel)
 
     # --- construction --------------------------------------------------------------------------
 
@@ -362,6 +365,16 @@ class MainWindow(QMainWindow):
         panel.jump_requested.connect(self.jump_to_annotation)
         panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         return panel
+
+    def _ensure_glossary_panel(self, opened: OpenedDocument) -> None:
+        """The abbreviations and glossary panel, made once a document is shown: it imports the
+        library (SQLAlchemy, 0.8 s), which the worker that opened the document has loaded."""
+        if self.glossary_panel is None:
+            from reader.app.glossary_panel import install_glossary_panel
+
+            self.glossary_panel = install_glossary_panel(self)
+            document = opened.document
+            self.glossary_panel.set_document(document, document.language, opened.target_language)
 
     def _push_undo(self, command) -> None:
         """A translation edit joins the notes' undo stack: Edit ▸ Undo takes back either."""

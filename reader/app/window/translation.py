@@ -221,7 +221,12 @@ class TranslationController(QObject):
                 to_code=opened.route.to_code,
             )
             source = opened.document.blocks[block_index].sentences[sentence_index].text
-            shown = translation or service().translate_sentences(opened.route, [source])[0]
+            shown = (
+                translation
+                or service().translate_sentences(opened.route, [source], document=opened.document)[
+                    0
+                ]
+            )
             sentence = TranslatedSentence(
                 block_index, sentence_index, source, shown, cached=True, edited=bool(translation)
             )

@@ -2,7 +2,11 @@
 
 * `translation_cache`: what a model (or a pivot chain) produced for a source sentence, keyed by
   the models' codes and versions, the decoding options and the sentence's SHA-256. Any document
-  containing the same sentence reuses it; a new model version misses it, as it should.
+  containing the same sentence reuses it; a new model version misses it, as it should. Where
+  the model received the sentence changed by the terms stage (abbreviations written out,
+  glossary terms protected: reader.core.terms), `terms_key` identifies that input, and a
+  look-up for another input misses: a changed glossary entry re-translates only the sentences
+  it touches. The row stays keyed by the source sentence, so the library's progress counts it.
 * `translation_edits`: a translation the user typed for one sentence of one document into one
   language, keyed by the document's content hash, the target language, the sentence's position
   and its source hash. It always wins over machine translation into that language; when the
@@ -12,7 +16,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -48,6 +52,10 @@ class CachedTranslationRow(Base):
     source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     translation: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    terms_key: Mapped[str | None] = mapped_column(String(64))  # migration 0008; None: as is
+
+
+TermsKeys = Mapping[str, str | None]  # source_hash -> the terms stage's key (None: untouched)
 
 
 class TranslationEditRow(Base):
@@ -78,26 +86,48 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + _LOOKUP_CHUNK]
 
 
-def lookup(session: Session, model_key: str, options: str, hashes: Iterable[str]) -> dict[str, str]:
-    """Cached translations of the given source hashes: {source_hash: translation}."""
+def lookup(
+    session: Session,
+    model_key: str,
+    options: str,
+    hashes: Iterable[str],
+    terms_keys: TermsKeys | None = None,
+) -> dict[str, str]:
+    """Cached translations of the given source hashes: {source_hash: translation}, of the
+    model input `terms_keys` names for each (none: the sentence as it is)."""
+    terms_keys = terms_keys or {}
     wanted = sorted(set(hashes))
     found: dict[str, str] = {}
     for chunk in _chunks(wanted):
         rows = session.execute(
-            select(CachedTranslationRow.source_hash, CachedTranslationRow.translation).where(
+            select(
+                CachedTranslationRow.source_hash,
+                CachedTranslationRow.translation,
+                CachedTranslationRow.terms_key,
+            ).where(
                 CachedTranslationRow.model_key == model_key,
                 CachedTranslationRow.options == options,
                 CachedTranslationRow.source_hash.in_(chunk),
             )
         )
-        found.update((digest, text) for digest, text in rows)
+        found.update(
+            (digest, text) for digest, text, terms in rows if terms == terms_keys.get(digest)
+        )
     return found
 
 
-def store(session: Session, model_key: str, options: str, translations: dict[str, str]) -> None:
-    """Remember translations {source_hash: translation}; a newer one replaces an older one."""
+def store(
+    session: Session,
+    model_key: str,
+    options: str,
+    translations: dict[str, str],
+    terms_keys: TermsKeys | None = None,
+) -> None:
+    """Remember translations {source_hash: translation} (of the inputs `terms_keys` names);
+    a newer one replaces an older one."""
     if not translations:
         return
+    terms_keys = terms_keys or {}
     rows = [
         {
             "model_key": model_key,
@@ -105,6 +135,7 @@ def store(session: Session, model_key: str, options: str, translations: dict[str
             "source_hash": digest,
             "translation": translation,
             "created_at": utc_now(),
+            "terms_key": terms_keys.get(digest),
         }
         for digest, translation in translations.items()
     ]
@@ -115,6 +146,7 @@ def store(session: Session, model_key: str, options: str, translations: dict[str
             set_={
                 "translation": statement.excluded.translation,
                 "created_at": statement.excluded.created_at,
+                "terms_key": statement.excluded.terms_key,
             },
         )
     )

@@ -25,6 +25,16 @@ from reader.core.errors import ReaderError
 from reader.core.segment import split_sentences
 from reader.core.storage.db import Database
 from reader.core.storage.models import DocumentRow
+from reader.core.terms import protect, stage_for
+from reader.core.terms.protect import (
+    FinishedSentence,
+    Prepared,
+    PreparedSentence,
+    TermStage,
+    missing_terms,
+    prepare_sentences,
+    terms_key,
+)
 from reader.core.translate import cache
 from reader.core.translate.batching import BatchPlanner, PendingSentence, PendingWork
 from reader.core.translate.engine import DEFAULT_BEAM_SIZE, TranslationEngine
@@ -62,6 +72,7 @@ class TranslatedSentence:
     translation: str
     cached: bool  # came from the database, not from the model in this job
     edited: bool  # the user's own translation
+    glossary_missing: tuple[str, ...] = ()  # glossary terms whose target it lacks
 
 
 @dataclass
@@ -117,27 +128,47 @@ class TranslationService:
         return Route(from_code, to_code, (first, second))
 
     def cached_translations(
-        self, document: Document, route: Route, *, beam_size: int | None = None
+        self,
+        document: Document,
+        route: Route,
+        *,
+        beam_size: int | None = None,
+        prepared: Prepared | None = None,
     ) -> dict[tuple[int, int], TranslatedSentence]:
-        """What the database already has for the document: edits, then cached translations."""
+        """What the database already has for the document: edits, then cached translations.
+        `prepared`: the document's sentences as the model receives them, if the caller has them."""
         options = decoding_options(beam_size or self.beam_size)
         digests = cache.sentence_hashes(document)
+        if prepared is None:
+            prepared = prepare_sentences(self.terms_stage(document, route), document)
+        terms = {digests[position]: terms_key(item) for position, item in prepared.items()}
         with self.database.reading() as session:
             edits = cache.edits_for(session, document.content_hash, route.to_code)
-            known = cache.lookup(session, route.key, options, digests.values())
+            known = cache.lookup(session, route.key, options, terms, terms)
         found: dict[tuple[int, int], TranslatedSentence] = {}
         for block, sentence in document.iter_sentences():
             position = (block.index, sentence.index)
             digest = digests[position]
             edit = edits.get((*position, digest))
-            text = edit if edit is not None else known.get(digest)
+            item = prepared.get(position)
+            text = edit if edit is not None else item and known.get(digest)
             if text is None and not block.translate:
                 text = sentence.text  # code, contents, letterhead: the same on both sides
             if text is not None:
+                missing = () if edit is not None or item is None else missing_terms(item, text)
                 found[position] = TranslatedSentence(
-                    *position, sentence.text, text, cached=True, edited=edit is not None
+                    *position,
+                    sentence.text,
+                    text,
+                    cached=True,
+                    edited=edit is not None,
+                    glossary_missing=missing,
                 )
         return found
+
+    def terms_stage(self, document: Document | None, route: Route) -> TermStage:
+        """Abbreviation expansion and the glossary, around the model (see reader.core.terms)."""
+        return stage_for(self.database, document, route.from_code, route.to_code)
 
     def create_job(
         self,
@@ -168,20 +199,29 @@ class TranslationService:
         )
 
     def translate_sentences(
-        self, route: Route, sentences: Sequence[str], *, beam_size: int | None = None
+        self,
+        route: Route,
+        sentences: Sequence[str],
+        *,
+        beam_size: int | None = None,
+        document: Document | None = None,
     ) -> list[str]:
-        """Translate sentences through the cache: only unknown ones reach the model."""
+        """Translate sentences through the cache: only unknown ones reach the model. Sentences
+        of `document` get its abbreviations expanded too (free text: the glossary only)."""
         beam = beam_size or self.beam_size
         options = decoding_options(beam)
+        stage = self.terms_stage(document, route)
+        prepared = [stage.prepare(sentence) for sentence in sentences]
         digests = [cache.source_hash(sentence) for sentence in sentences]
+        terms = {d: terms_key(item) for d, item in zip(digests, prepared, strict=True)}
         with self.database.reading() as session:
-            known = cache.lookup(session, route.key, options, digests)
-        missing = {d: s for d, s in zip(digests, sentences, strict=True) if d not in known}
+            known = cache.lookup(session, route.key, options, digests, terms)
+        missing = {d: item for d, item in zip(digests, prepared, strict=True) if d not in known}
         if missing:
-            texts = self.engine.translate(route.models, list(missing.values()), beam_size=beam)
-            fresh = dict(zip(missing, texts, strict=True))
+            results = translate_prepared(self.engine, route, list(missing.values()), beam)
+            fresh = {d: result.translation for d, result in zip(missing, results, strict=True)}
             with self.database.session() as session:
-                cache.store(session, route.key, options, fresh)
+                cache.store(session, route.key, options, fresh, terms)
             known.update(fresh)
         return [known[digest] for digest in digests]
 
@@ -238,6 +278,21 @@ class SavedEdit:
     changes: Changes
 
 
+# --- the terms stage (reader.core.terms.protect) around the model -----------------------------
+
+
+def translate_prepared(
+    engine: TranslationEngine,
+    route: Route,
+    prepared: Sequence[PreparedSentence],
+    beam_size: int,
+) -> list[FinishedSentence]:
+    def model(texts: list[str]) -> list[str]:
+        return engine.translate(route.models, texts, beam_size=beam_size)
+
+    return protect.translate(prepared, model)
+
+
 def _find_sentence(document: Document, block_index: int, sentence_index: int) -> Sentence:
     if not 0 <= block_index < len(document.blocks):
         raise ReaderError(f"{document.title}: no block {block_index}")
@@ -279,6 +334,8 @@ class TranslationJob:
             service.engine.parallel_batches, top_paragraph_first=top_paragraph_first
         )
         self.stats = JobStats(sentences=document.sentence_count)
+        self._prepared = prepare_sentences(service.terms_stage(document, route), document)
+        self._prepared_by_digest: dict[str, PreparedSentence] = {}
 
     def prioritise(self, block_indexes: Iterable[int]) -> None:
         """Translate these blocks next (in this order), e.g. the ones on screen."""
@@ -320,7 +377,7 @@ class TranslationJob:
         known = self._known
         if known is None:
             known = self._service.cached_translations(
-                self._document, self._route, beam_size=self._beam_size
+                self._document, self._route, beam_size=self._beam_size, prepared=self._prepared
             )
             delivered = [known[position] for position in sorted(known)]
             for start in range(0, len(delivered), CACHED_DELIVERY_CHUNK):
@@ -329,9 +386,11 @@ class TranslationJob:
         self._report_progress()
         pending = PendingWork()
         for block, sentence in self._document.iter_sentences():
-            if (block.index, sentence.index) not in known:
+            position = (block.index, sentence.index)
+            if position not in known:
                 digest = cache.source_hash(sentence.text)
-                pending.add(block.index, sentence.index, sentence.text, digest)
+                self._prepared_by_digest[digest] = self._prepared[position]
+                pending.add(*position, sentence.text, digest)
         return pending
 
     def _translate_pending(self, pending: PendingWork, started: float) -> None:
@@ -378,25 +437,35 @@ class TranslationJob:
         busy = sum(self._planner.seconds_left(batch, now - since) for batch, since in running)
         return self._planner.next_batch(pending, priority, busy)
 
-    def _translate(self, batch: list[PendingSentence]) -> tuple[list[str], float]:
-        """Runs in a worker thread: the model call only, no callbacks, no database."""
+    def _translate(self, batch: list[PendingSentence]) -> tuple[list[FinishedSentence], float]:
+        """Runs in a worker thread: the model call(s) only, no callbacks, no database."""
         started = time.perf_counter()
-        texts = self._service.engine.translate(
-            self._route.models, [item.text for item in batch], beam_size=self._beam_size
-        )
-        return texts, time.perf_counter() - started
+        prepared = [self._prepared_by_digest[item.digest] for item in batch]
+        finished = translate_prepared(self._service.engine, self._route, prepared, self._beam_size)
+        return finished, time.perf_counter() - started
 
-    def _store(self, batch: list[PendingSentence], translations: list[str]) -> None:
-        fresh = {item.digest: text for item, text in zip(batch, translations, strict=True)}
+    def _store(self, batch: list[PendingSentence], translations: list[FinishedSentence]) -> None:
+        fresh = {
+            item.digest: result.translation
+            for item, result in zip(batch, translations, strict=True)
+        }
         with self._service.database.session() as session:
-            cache.store(session, self._route.key, self._options, fresh)
+            terms = {d: terms_key(self._prepared_by_digest[d]) for d in fresh}
+            cache.store(session, self._route.key, self._options, fresh, terms)
 
     def _deliver(
-        self, batch: list[PendingSentence], translations: list[str], started: float
+        self, batch: list[PendingSentence], translations: list[FinishedSentence], started: float
     ) -> None:
         results = [
-            TranslatedSentence(*position, item.text, translation, cached=False, edited=False)
-            for item, translation in zip(batch, translations, strict=True)
+            TranslatedSentence(
+                *position,
+                item.text,
+                result.translation,
+                cached=False,
+                edited=False,
+                glossary_missing=result.missing,
+            )
+            for item, result in zip(batch, translations, strict=True)
             for position in item.positions
         ]
         results.sort(key=lambda sentence: (sentence.block_index, sentence.sentence_index))
