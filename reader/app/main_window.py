@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from reader.app.dialogs import ExportDialog, NoteDialog, TranslationPopup
 from reader.app.document_view import SOURCE, TARGET, DocumentView
 from reader.app.library_view import LibraryView
+from reader.app.reading_tools import ReadingTools  # hook: exports-models
 from reader.app.settings import AppSettings
 from reader.app.side_panels import SearchPanel, TocPanel
 from reader.app.window_actions import HIGHLIGHT_COLOURS, WindowActions
@@ -102,6 +103,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self.ocr = OcrController(self, self.workers)
         self._build_actions()
         self._build_menus()
+        self.tools = ReadingTools(self)  # hook: exports-models (PDF, print, bookmarks, models)
         self._connect_views()
         self._restore_preferences()
 
@@ -442,7 +444,9 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
             self.statusBar().showMessage("Open a document with a translation model first", 3000)
             return
         source = opened.document.source_path
-        folder = source.parent if source is not None else Path.home()
+        from reader.core.export import default_export_folder  # hook: exports-models
+
+        folder = default_export_folder(source)  # hook: exports-models (not the app's resources)
         stem = (source.stem if source is not None else "document") + f".{opened.target_language}"
         dialog = ExportDialog(folder / f"{stem}.html", self)
         if dialog.exec() == ExportDialog.DialogCode.Accepted:
@@ -465,6 +469,7 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
 
         def export():
             from reader.core.export import export_document
+            from reader.core.notes.service import list_annotations  # hook: exports-models
 
             return export_document(
                 self.context.service(),
@@ -473,6 +478,9 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
                 output,
                 format=format,
                 layout=layout,
+                annotations=list_annotations(
+                    self.context.database(), opened.document_id
+                ),  # hook: exports-models
                 on_progress=relay.report,
             )
 

@@ -13,6 +13,7 @@ from reader.core.errors import ReaderError
 from reader.core.translate.catalogue import (
     CatalogueEntry,
     find_entry,
+    human_size,
     load_catalogue,
     refresh_catalogue,
 )
@@ -57,17 +58,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove = commands.add_parser("remove", help="remove an installed model")
     remove.add_argument("code", help="e.g. vi_en, vi-en or translate-vi_en")
     remove.set_defaults(func=_remove)
-
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return "?"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
 
 
 def _installed_status(entry: CatalogueEntry, installed: dict[str, InstalledModel]) -> str:

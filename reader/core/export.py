@@ -160,16 +160,17 @@ def bilingual(
     service: TranslationService,
     document: Document,
     to_code: str,
-    output: Path,
+    output: Path | None,
     layout: str,
     annotations: Iterable[Annotation] = (),
     on_progress: ProgressCallback | None = None,
 ) -> Bilingual:
     """The checks every export makes before translating for minutes (the layout, the output
-    writable, a model installed), then the translated content."""
+    writable unless it is a printer, a model installed), then the translated content."""
     if layout not in LAYOUTS:
         raise ExportError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
-    check_target(output)
+    if output is not None:
+        check_target(output)
     route = service.route(document.language, to_code)
     if route is None:
         raise ExportError(

@@ -63,6 +63,19 @@ class CatalogueEntry:
         }
 
 
+def human_size(size: int | None) -> str:
+    """Decimal units, one decimal ("65.9 MB"): the CLI's `models available` and the window's
+    model manager say the same."""
+    if size is None:
+        return "?"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
 def bundled_catalogue_dir() -> Path:
     return resources_dir() / "catalogue"
 
