@@ -521,3 +521,15 @@ def test_default_export_folder_is_the_documents_writable_folder(tmp_path) -> Non
         (locked / "b.txt").write_text("x", encoding="utf-8")
         locked.chmod(0o500)
         assert default_export_folder(locked / "b.txt") == documents
+
+
+def test_the_print_page_keeps_marks_and_notes_but_not_the_sentence_spans(annotated) -> None:
+    from reader.core.export import bilingual, print_html
+
+    service, document, annotations = annotated
+    content = bilingual(service, document, "en", None, "side-by-side", annotations)
+    page = html.fromstring(print_html(content, "side-by-side"))
+    assert not page.xpath("//span[@class='s']")  # Qt reads a long page 10x faster without
+    assert [m.text for m in page.xpath("//mark")] == ["công tác văn thư", "lưu trữ hồ sơ"]
+    assert page.xpath("//table[@class='bilingual']/@width") == ["100%"]
+    assert "Tiếng Việt → English" in page.xpath("//p[@class='print-title']")[0].text_content()

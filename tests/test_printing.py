@@ -25,6 +25,13 @@ COPY_MODEL = SHARED / "models" / "translate-vi_en-copy.argosmodel"
 DECREE_ANNEX = SHARED / "samples" / "real" / "nd-30-2020-phu-luc-I.docx"
 
 
+@pytest.fixture(autouse=True)
+def application(qapp):
+    """pytest-qt's QApplication: the QGuiApplication the CLI would make could not be followed
+    by the QApplication that later window tests in this process need."""
+    return qapp
+
+
 @pytest.fixture
 def service(bireader_home):
     install_package_file(COPY_MODEL)
