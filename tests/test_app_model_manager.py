@@ -57,7 +57,8 @@ def test_the_catalogue_is_filtered_by_the_documents_languages(manager) -> None:
     shown = _column(manager.available_tree, 0)
     everything = [entry.code for entry in manager.state.catalogue]
     assert shown and len(shown) < len(everything)
-    assert all("vi" in code or "en" in code for code in shown)
+    assert "translate-vi_en" in shown and "translate-en_vi" in shown
+    assert all(code.startswith("translate-vi_") or code == "translate-en_vi" for code in shown)
     sizes = {e.code: human_size(e.size) for e in manager.state.catalogue}
     assert _column(manager.available_tree, 3) == [sizes[code] for code in shown]
     manager.filter_box.setChecked(False)

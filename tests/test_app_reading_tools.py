@@ -60,6 +60,10 @@ def test_ctrl_b_bookmarks_the_current_sentence_and_the_panel_jumps(qtbot, window
     panel.list.setCurrentRow(0)
     panel.list.itemClicked.emit(panel.list.item(0))
     assert view.current == (5, 0)
+    window.show_library()  # the library shows no document's bookmarks
+    assert not panel.isVisible() and panel.list.count() == 0
+    open_and_wait(qtbot, window, SAMPLE)
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.list.count() == 1, timeout=WAIT_MS)
 
 
 def test_pdf_export_from_the_window_carries_the_highlights_note(
@@ -102,6 +106,6 @@ def test_the_model_manager_opens_for_the_documents_languages(qtbot, window, copy
     window.tools.show_model_manager()
     manager = window.tools.model_manager
     qtbot.waitUntil(lambda: manager.installed_tree.topLevelItemCount() == 1, timeout=WAIT_MS)
-    assert manager.isVisible() and manager.languages == {"vi", "en"}
+    assert manager.isVisible() and manager.languages == ("vi", "en")
     assert manager.filter_box.isChecked()
     manager.close()

@@ -73,7 +73,8 @@ class BookmarksPanel(QDockWidget):
         self._build()
 
     def _build(self) -> None:
-        self.list = QListWidget(objectName="bookmarksList")
+        self.list = QListWidget(objectName="bookmarksList", wordWrap=True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemClicked.connect(self._jump)
         self.list.itemActivated.connect(self._jump)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())

@@ -63,10 +63,13 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def for_languages(entries: Iterable[CatalogueEntry], languages: set[str]) -> list[CatalogueEntry]:
-    """The packages from or into one of `languages`: the direct pair, and the legs of a route
-    through English."""
-    return [e for e in entries if e.from_code in languages or e.to_code in languages]
+def for_document(
+    entries: Iterable[CatalogueEntry], source: str, target: str
+) -> list[CatalogueEntry]:
+    """The packages a reader of this document may want: from its language (into any other),
+    and between its two languages, both ways."""
+    pair = {source, target}
+    return [e for e in entries if e.from_code == source or {e.from_code, e.to_code} == pair]
 
 
 class DownloadRelay(QObject):
@@ -84,13 +87,18 @@ class ModelManager(QDialog):
     finished_work = Signal(str)  # what an install or removal did, or why it failed
 
     def __init__(
-        self, submit: Submit, languages: Iterable[str] = (), parent: QWidget | None = None
+        self,
+        submit: Submit,
+        languages: tuple[str, str] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """`languages`: the shown document's (source, target), which the catalogue is
+        filtered by; None without a document (the whole catalogue)."""
         super().__init__(parent)
         self.setWindowTitle("Translation Models")
         self.setObjectName("modelManager")
         self._submit = submit
-        self.languages = {code for code in languages if code}
+        self.languages = languages
         self.state = ModelsState([], [])
         self.busy = False
         self._cancel_requested = False
@@ -134,8 +142,10 @@ class ModelManager(QDialog):
         self._set_busy(False)
 
     def _filter_label(self) -> str:
-        shown = ", ".join(sorted(self.languages)) or "none"
-        return f"Only the models for this document's languages ({shown})"
+        if self.languages is None:
+            return "Only the models for the document's languages (no document open)"
+        source, target = self.languages
+        return f"Only the models for this document: from {source}, and {source} ⇄ {target}"
 
     # --- showing ----------------------------------------------------------------------------
 
@@ -157,8 +167,8 @@ class ModelManager(QDialog):
                 _item(model.code, model, size, _catalogue_status(model, entry))
             )
         entries = self.state.catalogue
-        if self.filter_box.isChecked():
-            entries = for_languages(entries, self.languages)
+        if self.filter_box.isChecked() and self.languages is not None:
+            entries = for_document(entries, *self.languages)
         self.available_tree.clear()
         for entry in entries:
             model = installed.get(entry.code)

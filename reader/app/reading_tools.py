@@ -19,10 +19,12 @@ class ReadingTools(QObject):
         self.window = window
         self._printing = None
         self.bookmarks_panel = None  # created with the database, when a document is opened
+        self.bookmarks_wanted = False  # shown while reading, when the reader asked for it
         self.model_manager = None
         self._build_actions()
         self._add_to_menus()
         window.document_opened.connect(self._document_opened)
+        window.stack.currentChanged.connect(lambda _index: self._show_bookmarks_if_wanted())
 
     def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:
         action = QAction(text, self.window)
@@ -95,7 +97,16 @@ class ReadingTools(QObject):
 
     def _document_opened(self, opened) -> None:
         self.ensure_bookmarks_panel().set_document(opened.document_id)
+        self._show_bookmarks_if_wanted()
         self.update_actions()
+
+    def _show_bookmarks_if_wanted(self) -> None:
+        """Like the notes: in the reading view only (the library shows no document's)."""
+        if self.bookmarks_panel is not None:
+            reading = self.window.stack.currentWidget() is self.window.document_view
+            self.bookmarks_panel.setVisible(self.bookmarks_wanted and reading)
+            if not reading:
+                self.bookmarks_panel.set_document(None)
 
     def add_bookmark(self) -> None:
         """Ctrl+B: the current sentence, else the first one on screen."""
@@ -105,12 +116,14 @@ class ReadingTools(QObject):
         block, sentence = view.current or (view.top_block(), 0)
         panel = self.ensure_bookmarks_panel()
         panel.add(block, sentence)
+        self.bookmarks_wanted = True
         panel.show()
         self.window.statusBar().showMessage(f"Bookmarked ¶ {block + 1}", 3000)
 
     def toggle_bookmarks_panel(self) -> None:
-        panel = self.ensure_bookmarks_panel()
-        panel.setVisible(not panel.isVisible())
+        self.ensure_bookmarks_panel()
+        self.bookmarks_wanted = not self.bookmarks_wanted
+        self._show_bookmarks_if_wanted()
 
     def jump_to(self, block_index: int, sentence_index: int) -> None:
         view = self.window.document_view
@@ -124,8 +137,8 @@ class ReadingTools(QObject):
         from reader.app.model_manager import ModelManager
 
         opened = self.window.opened
-        languages = (opened.document.language, opened.target_language) if opened else ()
-        if self.model_manager is None or set(languages) != self.model_manager.languages:
+        languages = (opened.document.language, opened.target_language) if opened else None
+        if self.model_manager is None or languages != self.model_manager.languages:
             if self.model_manager is not None:
                 self.model_manager.deleteLater()
             self.model_manager = ModelManager(self.window.workers.submit, languages, self.window)
