@@ -504,23 +504,20 @@ def test_cli_export_carries_the_librarys_annotations_of_that_text(annotated, tmp
 
 
 def test_default_export_folder_is_the_documents_writable_folder(tmp_path) -> None:
-    import platformdirs
-
-    from reader.core.export import default_export_folder
+    from reader.core.export import default_export_folder, documents_folder
     from reader.core.paths import sample_document
 
-    documents = Path(platformdirs.user_documents_dir())
+    documents = documents_folder()
     source = tmp_path / "a.txt"
     source.write_text("x", encoding="utf-8")
     assert default_export_folder(source) == tmp_path.resolve()
     assert default_export_folder(sample_document()) == documents  # never the app's resources
     assert default_export_folder(None) == documents
-    if os.geteuid() != 0:  # root writes anywhere
-        locked = tmp_path / "locked"
-        locked.mkdir()
-        (locked / "b.txt").write_text("x", encoding="utf-8")
-        locked.chmod(0o500)
-        assert default_export_folder(locked / "b.txt") == documents
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("x", encoding="utf-8")
+    locked.chmod(0o500)  # read-only, even for root (who could write past it)
+    assert default_export_folder(locked / "b.txt") == documents
 
 
 def test_the_print_page_keeps_marks_and_notes_but_not_the_sentence_spans(annotated) -> None:
@@ -533,3 +530,13 @@ def test_the_print_page_keeps_marks_and_notes_but_not_the_sentence_spans(annotat
     assert [m.text for m in page.xpath("//mark")] == ["công tác văn thư", "lưu trữ hồ sơ"]
     assert page.xpath("//table[@class='bilingual']/@width") == ["100%"]
     assert "Tiếng Việt → English" in page.xpath("//p[@class='print-title']")[0].text_content()
+
+
+def test_the_documents_folder_is_the_users_else_home(tmp_path, monkeypatch) -> None:
+    from reader.core.export import documents_folder
+
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "Tài liệu"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert documents_folder() == tmp_path  # not there: home
+    (tmp_path / "Tài liệu").mkdir()
+    assert documents_folder() == tmp_path / "Tài liệu"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import stat
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -200,12 +201,28 @@ def pair_blocks(
 def default_export_folder(source: Path | None) -> Path:
     """Where the window proposes to export: beside the document when that folder is the user's
     to write in, else the Documents folder (never inside the app's own resources, where the
-    bundled sample lives)."""
+    bundled sample lives, nor in a read-only folder)."""
     if source is not None:
         folder = Path(source).resolve().parent
-        if folder.is_dir() and os.access(folder, os.W_OK) and not _is_app_folder(folder):
+        if _writable(folder) and not _is_app_folder(folder):
             return folder
-    return Path(platformdirs.user_documents_dir())
+    return documents_folder()
+
+
+def documents_folder() -> Path:
+    """The user's Documents folder, or the home folder on a system without one."""
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
+def _writable(folder: Path) -> bool:
+    """Writable by us, and not made read-only by its mode (which root could write past)."""
+    try:
+        mode = folder.stat().st_mode
+    except OSError:
+        return False
+    write_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    return stat.S_ISDIR(mode) and bool(mode & write_bits) and os.access(folder, os.W_OK)
 
 
 def _is_app_folder(folder: Path) -> bool:
