@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import shutil
 import stat
 import subprocess
@@ -19,9 +20,10 @@ from reader.cli import main
 from reader.core.documents import BlockKind, load_document
 from reader.core.documents.importers import RawBlock, RawDocument
 from reader.core.documents.loader import build_document
-from reader.core.export import export_document, translate_all
+from reader.core.export import LAYOUTS, export_document, translate_all
 from reader.core.storage import open_database
 from reader.core.translate.service import TranslationService
+from tests.conftest import SHARED
 from tests.documents_helpers import DOCUMENTS, sentence_texts
 
 FEATURES = DOCUMENTS / "features.epub"
@@ -407,3 +409,134 @@ def test_cli_export_is_user_only_whatever_the_umask(installed_vi_en, tmp_path) -
     finally:
         os.umask(previous)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+# --- the reader's highlights and notes in the export -------------------------------------------
+
+COPY_MODEL = SHARED / "models" / "translate-vi_en-copy.argosmodel"
+ANNOTATED_TEXT = (
+    "Nghị định này quy định về công tác văn thư và quản lý nhà nước.\n\n"
+    "Cơ quan, tổ chức phải bảo đảm việc lưu trữ hồ sơ đúng quy định."
+)
+NOTE = "Compare with **Điều 2**."
+_SENTENCE_ID = re.compile(r"b\d+\.s\d+")
+
+
+@pytest.fixture
+def annotated(tmp_path, bireader_home):
+    """A document in the library with a noted highlight on the original, a plain one on the
+    translation (the copy model's output is its input), and the service that translated it."""
+    from reader.core.export_notes import stored_annotations
+    from reader.core.library import add_document
+    from reader.core.notes.service import annotate_quote
+    from reader.core.translate.packages import install_package_file
+
+    install_package_file(COPY_MODEL)
+    source = tmp_path / "nghi-dinh.txt"
+    source.write_text(ANNOTATED_TEXT, encoding="utf-8")
+    database = open_database()
+    document_id = add_document(database, source).document_id
+    service = TranslationService(database)  # the window's: its cache is the notes'
+    document = load_document(source)
+    translate_all(service, document, service.route("vi", "en"))  # the cache the quote is found in
+    annotate_quote(database, document_id, "công tác văn thư", note=NOTE, colour="green")
+    annotate_quote(database, document_id, "lưu trữ hồ sơ", side="translation")
+    yield service, document, stored_annotations(database, document)
+    database.close()
+
+
+def test_html_marks_highlights_on_their_side_with_linked_notes(annotated, tmp_path) -> None:
+    service, document, annotations = annotated
+    out = export_document(service, document, "en", tmp_path / "out.html", annotations=annotations)
+    page = html.parse(str(out)).getroot()
+    original, translated = page.xpath("//table[@class='bilingual']/tbody/tr[1]/td")
+    assert [m.text for m in original.xpath(".//mark[@class='green']")] == ["công tác văn thư"]
+    assert not translated.xpath(".//mark")  # an original-side highlight stays on its side
+    second = page.xpath("//table[@class='bilingual']/tbody/tr[2]/td")[1]
+    assert [m.text for m in second.xpath(".//mark[@class='yellow']")] == ["lưu trữ hồ sơ"]
+    link = original.xpath(".//a[@class='noteref']")[0]
+    note = page.get_element_by_id(link.get("href").removeprefix("#"))
+    assert note.xpath(".//strong")[0].text == "Điều 2"  # the note's Markdown, rendered
+    assert "công tác văn thư" in note.text_content()
+    assert page.xpath("//a[@class='noteref']/@href") == ["#note-1"]  # only noted ones
+    assert not [t for t in page.xpath("//@title") if _SENTENCE_ID.search(t)]
+
+
+def test_markdown_uses_mark_syntax_and_footnotes(annotated, tmp_path) -> None:
+    service, document, annotations = annotated
+    for layout in LAYOUTS:
+        out = tmp_path / f"{layout}.md"
+        export_document(
+            service, document, "en", out, format="md", layout=layout, annotations=annotations
+        )
+        text = out.read_text(encoding="utf-8")
+        assert "==công tác văn thư==[^1]" in text
+        assert text.count("==lưu trữ hồ sơ==") == 1  # the translation side only
+        definition = [line for line in text.splitlines() if line.startswith("[^1]: ")]
+        assert definition == ["[^1]: “công tác văn thư” — Compare with **Điều 2**."]
+
+
+def test_epub_notes_are_footnote_asides_in_the_chapter_that_refers_to_them(
+    annotated, tmp_path
+) -> None:
+    service, document, annotations = annotated
+    out = export_document(
+        service, document, "en", tmp_path / "out.epub", format="epub", annotations=annotations
+    )
+    _validate_epub_structure(out)
+    ops = "{http://www.idpf.org/2007/ops}type"
+    with zipfile.ZipFile(out) as archive:
+        chapter = etree.fromstring(archive.read("EPUB/chapter-001.xhtml"))
+    refs = [a for a in chapter.iter("{*}a") if a.get(ops) == "noteref"]
+    asides = [a for a in chapter.iter("{*}aside") if a.get(ops) == "footnote"]
+    assert [ref.get("href") for ref in refs] == [f"#{aside.get('id')}" for aside in asides]
+    assert len(asides) == 1 and "Điều 2" in "".join(asides[0].itertext())
+
+
+def test_cli_export_carries_the_librarys_annotations_of_that_text(annotated, tmp_path) -> None:
+    _service, document, _annotations = annotated
+    out = tmp_path / "cli.md"
+    assert main(["export", str(document.source_path), "--to", "en", "-o", str(out)]) == 0
+    assert "==công tác văn thư==[^1]" in out.read_text(encoding="utf-8")
+    document.source_path.write_text(ANNOTATED_TEXT + " Thêm.", encoding="utf-8")
+    assert main(["export", str(document.source_path), "--to", "en", "-o", str(out)]) == 0
+    assert "==" not in out.read_text(encoding="utf-8")  # another text: its anchors do not apply
+
+
+def test_default_export_folder_is_the_documents_writable_folder(tmp_path) -> None:
+    from reader.core.export import default_export_folder, documents_folder
+    from reader.core.paths import sample_document
+
+    documents = documents_folder()
+    source = tmp_path / "a.txt"
+    source.write_text("x", encoding="utf-8")
+    assert default_export_folder(source) == tmp_path.resolve()
+    assert default_export_folder(sample_document()) == documents  # never the app's resources
+    assert default_export_folder(None) == documents
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("x", encoding="utf-8")
+    locked.chmod(0o500)  # read-only, even for root (who could write past it)
+    assert default_export_folder(locked / "b.txt") == documents
+
+
+def test_the_print_page_keeps_marks_and_notes_but_not_the_sentence_spans(annotated) -> None:
+    from reader.core.export import bilingual, print_html
+
+    service, document, annotations = annotated
+    content = bilingual(service, document, "en", None, "side-by-side", annotations)
+    page = html.fromstring(print_html(content, "side-by-side"))
+    assert not page.xpath("//span[@class='s']")  # Qt reads a long page 10x faster without
+    assert [m.text for m in page.xpath("//mark")] == ["công tác văn thư", "lưu trữ hồ sơ"]
+    assert page.xpath("//table[@class='bilingual']/@width") == ["100%"]
+    assert "Tiếng Việt → English" in page.xpath("//p[@class='print-title']")[0].text_content()
+
+
+def test_the_documents_folder_is_the_users_else_home(tmp_path, monkeypatch) -> None:
+    from reader.core.export import documents_folder
+
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "Tài liệu"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert documents_folder() == tmp_path  # not there: home
+    (tmp_path / "Tài liệu").mkdir()
+    assert documents_folder() == tmp_path / "Tài liệu"

@@ -348,3 +348,24 @@ def test_cli_notes_export_goes_to_devices_streams_and_links_without_replacing_th
     capsys.readouterr()
     assert main(["notes", "export", "--format", "md", "-o", str(tmp_path)]) == 2
     assert capsys.readouterr().err == f"bireader: {tmp_path}: is a folder, not a file\n"
+
+
+def test_bookmarks_are_exported_with_the_notes(database, small_document, tmp_path) -> None:
+    from reader.core.notes.bookmarks import add_bookmark
+
+    annotate_quote(database, small_document, "tăng cường", note="ghi chú")
+    add_bookmark(database, small_document, 2, 1, "Đời sống")
+    markdown = export_annotations(database, "md", small_document)
+    section = markdown[markdown.index("### Bookmarks") :]
+    assert "**Đời sống** — “Đời sống người dân được cải thiện.”" in section
+    collection = json.loads(export_annotations(database, "json", small_document))
+    (bookmark,) = collection["bireader:bookmarks"]
+    assert bookmark["motivation"] == "bookmarking"
+    assert bookmark["target"]["selector"]["exact"] == "Đời sống người dân được cải thiện."
+    assert collection["total"] == 1  # the items are the annotations, as before
+    assert "Đời sống người dân" not in export_annotations(database, "csv", small_document)
+    # a file with bookmarks still imports (its annotations) into another library
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    result = import_w3c(database, path)
+    assert result.skipped == 1  # already present here: same uuid

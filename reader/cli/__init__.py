@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "models",
     "ocr",
     "notes",
+    "bookmarks",
     "search",
     "backup",
     "export",

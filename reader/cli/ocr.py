@@ -51,8 +51,8 @@ def _data_json(data: OcrData) -> dict:
 
 
 def _available(args: argparse.Namespace) -> int:
-    from reader.cli.models import human_size
     from reader.core.ocr.data import CATALOGUE, find_data
+    from reader.core.sizes import human_size
 
     rows = []
     for entry in CATALOGUE:

@@ -53,10 +53,11 @@ class ExportController(QObject):
         )
         self.busy_changed.emit(True)
         self.message.emit(f"Exporting {output.name}…", 0)
-        service = self._context.service
+        service, database = self._context.service, self._context.database
 
         def export():
             from reader.core.export import export_document
+            from reader.core.notes.service import list_annotations
 
             return export_document(
                 service(),
@@ -65,6 +66,7 @@ class ExportController(QObject):
                 output,
                 format=format,
                 layout=layout,
+                annotations=list_annotations(database(), opened.document_id),  # marks, notes
                 on_progress=relay.report,
             )
 
@@ -94,12 +96,10 @@ class ExportController(QObject):
 
 
 def default_export_path(opened: OpenedDocument) -> Path:
-    """Beside the document (or in Documents, or home), named after it and the target language."""
+    """Beside the document when that folder is the user's (else in Documents, or home), named
+    after it and the target language."""
+    from reader.core.export import default_export_folder
+
     source = opened.document.source_path
-    if source is not None and source.parent.is_dir():
-        folder = source.parent
-    else:
-        documents = Path.home() / "Documents"
-        folder = documents if documents.is_dir() else Path.home()
     stem = source.stem if source is not None else "document"
-    return folder / f"{stem}.{opened.target_language}.html"
+    return default_export_folder(source) / f"{stem}.{opened.target_language}.html"

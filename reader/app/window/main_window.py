@@ -24,6 +24,7 @@ from reader.app.library_view import LibraryView
 from reader.app.lookup_popup import attach_to_window
 from reader.app.ops import ChangeBus, Op
 from reader.app.reading.view import DocumentView
+from reader.app.reading_tools import ReadingTools
 from reader.app.settings import AppSettings
 from reader.app.window import APP_TITLE
 from reader.app.window.actions import (
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self._restore_preferences()
         self.update_actions()
         self.lookup = attach_to_window(self)  # the dictionary popup and the vocabulary dock
+        self.tools = ReadingTools(self)  # PDF, print, bookmarks, the model manager
         self.glossary_panel: GlossaryPanel | None = None  # made with the first document shown
         self.document_opened.connect(self._ensure_glossary_panel)
 

@@ -2,6 +2,10 @@
 back), Markdown (to read: grouped by document and block, original beside translation) and CSV
 that Anki imports (front: the original sentence, back: its translation and the note).
 
+Bookmarks go with the notes: in JSON as `bireader:bookmarks` (W3C annotations with the
+"bookmarking" motivation, kept apart from `items`, which are highlights), in Markdown as each
+document's list; not in the CSV (a bookmark is no flash card).
+
 Translations come from the database only (`cached_sentence_translations`): a sentence not yet
 translated is exported with an empty translation, never translated on the fly.
 """
@@ -13,7 +17,7 @@ import html
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +30,7 @@ from reader import __version__
 from reader.core.documents import Block, BlockKind, Document, Sentence
 from reader.core.errors import ReaderError
 from reader.core.library import get_document
+from reader.core.notes.bookmarks import Bookmark, place_bookmarks, stored_bookmarks
 from reader.core.notes.service import Annotation, list_annotations, place_on_translations
 from reader.core.notes.translations import CachedTranslations, SentenceTranslation
 from reader.core.storage.db import Database
@@ -48,6 +53,7 @@ class DocumentNotes:
     target_language: str
     annotations: list[Annotation]
     translations: dict[tuple[int, int], SentenceTranslation]
+    bookmarks: list[Bookmark] = field(default_factory=list)
 
     @cached_property
     def source_iri(self) -> str:  # once per document: resolving a path is a system call
@@ -82,6 +88,10 @@ def collect(
     by_document: dict[int, list[Annotation]] = {}
     for annotation in annotations:
         by_document.setdefault(annotation.document_id, []).append(annotation)
+    bookmarks: dict[int, list[Bookmark]] = {}
+    for bookmark in stored_bookmarks(database, document_id):
+        bookmarks.setdefault(bookmark.document_id, []).append(bookmark)
+        by_document.setdefault(bookmark.document_id, [])
     if document_id is not None:
         get_document(database, document_id)  # an unknown id is an error, not an empty export
         by_document.setdefault(document_id, [])
@@ -93,7 +103,10 @@ def collect(
         document = documents[doc_id]
         translations = lookup.of(document, targets[doc_id]) if lookup and notes else {}
         notes = place_on_translations(notes, translations) if translations else notes
-        groups.append(DocumentNotes(doc_id, document, targets[doc_id], notes, translations))
+        marks = bookmarks.get(doc_id, [])
+        if with_text and marks:
+            marks = place_bookmarks(document, marks)
+        groups.append(DocumentNotes(doc_id, document, targets[doc_id], notes, translations, marks))
     return groups
 
 
@@ -177,7 +190,7 @@ def to_w3c(groups: Iterable[DocumentNotes]) -> dict:
         }
         for group in groups
     ]
-    return {
+    collection = {
         "@context": JSON_CONTEXT,
         "type": "AnnotationCollection",
         "label": "Bilingual Reader annotations",
@@ -185,7 +198,31 @@ def to_w3c(groups: Iterable[DocumentNotes]) -> dict:
         "generated": _iso(datetime.now(UTC)),
         "total": len(items),
         "bireader:documents": documents,
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+    bookmarks = [to_w3c_bookmark(group, b) for group in groups for b in group.bookmarks]
+    if bookmarks:
+        collection["bireader:bookmarks"] = bookmarks
+    # the page last: `w3c_json` writes its items one a line after the rest
+    collection["first"] = {"type": "AnnotationPage", "startIndex": 0, "items": items}
+    return collection
+
+
+def to_w3c_bookmark(group: DocumentNotes, bookmark: Bookmark) -> dict:
+    body = [{"type": "TextualBody", "value": bookmark.label, "purpose": "describing"}]
+    return {
+        "id": f"urn:uuid:{bookmark.uuid}",
+        "type": "Annotation",
+        "motivation": "bookmarking",
+        "created": _iso(bookmark.created_at),
+        "body": body if bookmark.label else [],
+        "target": {
+            "source": group.source_iri,
+            "selector": {"type": "TextQuoteSelector", "exact": bookmark.exact},
+            "bireader:sentence": {
+                "block": bookmark.block_index,
+                "sentence": bookmark.sentence_index,
+            },
+        },
     }
 
 
@@ -270,6 +307,7 @@ def _markdown_document(group: DocumentNotes) -> list[str]:
         f"{document.language} → {group.target_language}_",
         "",
     ]
+    lines += _markdown_bookmarks(group.bookmarks)
     anchored = [note for note in group.annotations if note.status == "anchored"]
     orphans = [note for note in group.annotations if note.status != "anchored"]
     current_block = None
@@ -287,6 +325,21 @@ def _markdown_document(group: DocumentNotes) -> list[str]:
         for note in orphans:
             lines += [f"> {_one_line(note.quote)}", "", *_markdown_note_text(note)]
     return lines
+
+
+def _markdown_bookmarks(bookmarks: list[Bookmark]) -> list[str]:
+    if not bookmarks:
+        return []
+    lines = ["### Bookmarks", ""]
+    for bookmark in bookmarks:
+        orphan = (
+            " *(its sentence is no longer in the document)*"
+            if bookmark.status != "anchored"
+            else ""
+        )
+        label = f"**{_cell(bookmark.label)}** — " if bookmark.label else ""
+        lines.append(f"- ¶ {bookmark.block_index + 1}: {label}“{_excerpt(bookmark.exact)}”{orphan}")
+    return [*lines, ""]
 
 
 def _markdown_note(group: DocumentNotes, note: Annotation) -> list[str]:
