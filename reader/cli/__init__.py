@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "search",
     "backup",
     "export",
+    "servers",
 )
 
 EXIT_INPUT_ERROR = 2
