@@ -86,3 +86,16 @@ def test_its_answers_come_back_in_order_for_many_sentences(libretranslate):
     sentences = [f"Câu số {i} trong văn bản." for i in range(40)]
     client = LibreTranslateClient(Server("lt", libretranslate.url))
     assert client.translate(sentences, "vi", "en") == sentences
+
+
+def test_a_line_break_inside_a_sentence_translates_as_locally(libretranslate, database):
+    from reader.core.translate.remote import RemotePair
+
+    sentences = ["Chương I.\nCHẾ ĐỘ CHÍNH TRỊ", "Điều 1.\nNước Cộng hòa xã hội chủ nghĩa Việt Nam"]
+    local = TranslationService(database).engine.translate(
+        [install_package_file(COPY_PACKAGES[0])], sentences
+    )
+    client = LibreTranslateClient(Server("lt", libretranslate.url))
+    server = Server("lt", libretranslate.url, client.served_models())
+    assert RemotePair(server, "vi", "en").translate(sentences) == local
+    assert "\n" not in "".join(local)

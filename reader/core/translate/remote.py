@@ -217,7 +217,10 @@ class RemotePair:
         return f"libretranslate:{self.server.url}:{self.from_code}_{self.to_code}#{model}"
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        return client_for(self.server).translate(sentences, self.from_code, self.to_code)
+        # A line break inside a sentence (a wrapped heading) is a space to our segmenter and
+        # tokenizer, but Argos on the server cuts paragraphs there and translates the lines apart.
+        flat = [" ".join(sentence.split()) for sentence in sentences]
+        return client_for(self.server).translate(flat, self.from_code, self.to_code)
 
 
 def remote_pair(from_code: str, to_code: str, *, local_model: bool) -> RemotePair | None:
