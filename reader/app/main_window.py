@@ -104,6 +104,11 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
         self._build_menus()
         self._connect_views()
         self._restore_preferences()
+        from reader.app.server_banner import ServerBanner  # hook: libretranslate
+        from reader.app.server_preferences import ServerPreferencesDialog  # hook: libretranslate
+
+        self.server_banner = ServerBanner.attach(self)  # hook: libretranslate
+        ServerPreferencesDialog.attach(self)  # hook: libretranslate
 
     # --- construction --------------------------------------------------------------------------
 
