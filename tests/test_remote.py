@@ -204,3 +204,29 @@ def test_the_fallback_serves_only_pairs_without_a_local_model(database, installe
         assert service.route("vi", "en").server is None  # the local model wins
         assert service.route("en", "vi").server is not None  # nothing local: the server
         assert service.route("vi", "fr") is None  # the server does not serve it
+
+
+def test_the_prioritised_block_goes_first_and_a_cancel_stops_sending(database, tmp_path):
+    document = document_of(tmp_path, 60)
+    last = document.blocks[-1]
+    with fake_server(lambda b: b.replies.extend([Reply(delay=0.1)] * 200)) as server:
+        register(server.url)
+        use_server("office", pair=("vi", "en"))
+        service = TranslationService(database)
+        job = service.create_job(
+            document, service.route("vi", "en"), on_sentences=lambda _batch: job.cancel()
+        )
+        job.prioritise([last.index])
+        stats = job.run()
+        sent = [request["q"] for request in server.behaviour.requests]
+    assert stats.cancelled and len(sent) <= IN_FLIGHT  # the first ones in flight, then nothing
+    assert any(last.sentences[0].text in batch for batch in sent)  # the last block among them
+
+
+def test_the_key_is_never_logged(caplog):
+    caplog.set_level("DEBUG")
+    with fake_server(lambda b: b.replies.append(Reply(403, b"{}"))) as server:
+        made, _ = client(server.url)
+        with pytest.raises(ServerError):
+            made.translate(SENTENCES, "vi", "en")
+    assert caplog.records and "secret-key" not in caplog.text

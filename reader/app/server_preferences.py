@@ -48,6 +48,8 @@ class ServerPreferences(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
         self.name_edit = QLineEdit(placeholderText="office")
         self.url_edit = QLineEdit(placeholderText="http://gpu-box:5000")
         self.key_edit = QLineEdit(placeholderText="API key (optional)")
@@ -90,6 +92,7 @@ class ServerPreferences(QWidget):
             cells = (server.name, server.url, key, ", ".join(sorted(server.models)))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
         self._show_routing(registry)
 
     def _show_routing(self, registry: servers.Registry) -> None:
