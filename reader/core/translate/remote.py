@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from reader.core.errors import ReaderError
-from reader.core.translate.servers import Server, load_key, pair_code
+from reader.core.translate.servers import Server, load_key, load_registry, pair_code
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 120.0  # a big batch on a CPU server takes a while
@@ -225,8 +225,6 @@ class RemotePair:
 
 def remote_pair(from_code: str, to_code: str, *, local_model: bool) -> RemotePair | None:
     """The server route for the pair, if the registry chooses one that serves it."""
-    from reader.core.translate.servers import load_registry
-
     server = load_registry().server_for(from_code, to_code, local_model=local_model)
     if server is None or pair_code(from_code, to_code) not in server.models:
         return None
