@@ -126,3 +126,11 @@ def test_a_bad_key_file_is_refused_without_echoing_it(tmp_path, content):
     with pytest.raises(ReaderError) as error:
         servers.read_key_file(path)
     assert "two" not in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_server_route_is_hashable_like_a_local_one():
+    from reader.core.translate.remote import RemotePair
+    from reader.core.translate.service import Route
+
+    pair = RemotePair(servers.Server("office", "http://box", dict(MODELS)), "vi", "en")
+    assert len({Route("vi", "en", (), pair), Route("vi", "en", (), pair)}) == 1

@@ -33,7 +33,7 @@ class Server:
     url: str  # without a trailing slash
     # What the server reported for each pair it serves ("vi_en": a digest of its /languages
     # entries), so that the cache can be looked up with no request.
-    models: dict[str, str] = field(default_factory=dict)
+    models: dict[str, str] = field(default_factory=dict, hash=False)  # routes stay hashable
     key_store: str | None = None  # "keyring", "file", or None: no API key
 
     @property
