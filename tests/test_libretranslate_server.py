@@ -103,3 +103,20 @@ def test_a_line_break_inside_a_sentence_translates_as_locally(libretranslate, da
     server = Server("lt", libretranslate.url, client.served_models())
     assert RemotePair(server, "vi", "en").translate(sentences) == local
     assert "\n" not in "".join(local)
+
+
+def test_api_keys_on_a_server_that_checks_them(tmp_path):
+    from reader.core.translate.remote import ServerError
+    from tests.support.libretranslate import add_api_key, key_checking
+
+    venv = provision().venv
+    home = tmp_path / "keyed"
+    home.mkdir()
+    with running_server(venv, home, COPY_PACKAGES, key_checking(home)) as server:
+        add_api_key(venv, home, "right-key")
+        right = LibreTranslateClient(Server("keyed", server.url), "right-key")
+        assert right.translate(["Một câu."], "vi", "en") == ["Một câu."]
+        wrong = LibreTranslateClient(Server("keyed", server.url), "wrong-key")
+        with pytest.raises(ServerError, match="HTTP 403") as error:
+            wrong.translate(["Một câu."], "vi", "en")
+    assert "wrong-key" not in str(error.value)

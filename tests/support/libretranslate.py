@@ -75,7 +75,7 @@ def _base_python() -> str:
 def _run(command: list[str], step: str) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        tail = (result.stderr or result.stdout).strip().splitlines()[-15:]
+        tail = f"{result.stdout}\n{result.stderr}".strip().splitlines()[-15:]
         raise ProvisioningError(f"LibreTranslate: could not {step}:\n" + "\n".join(tail))
 
 
@@ -148,6 +148,19 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def key_checking(home: Path) -> tuple[str, ...]:
+    """Arguments that make the server check keys against a database under `home`, which it
+    creates at start (an unknown key is then refused with HTTP 403)."""
+    return ("--api-keys", "--api-keys-db-path", str(home / "api_keys.db"))
+
+
+def add_api_key(venv: Path, home: Path, key: str) -> None:
+    """Put `key` in the running key-checking server's database (it looks keys up per request)."""
+    database = str(home / "api_keys.db")
+    ltmanage = [str(venv / "bin" / "ltmanage"), "keys", "--api-keys-db-path", database]
+    _run([*ltmanage, "add", "--key", key, "1000"], "add an API key")
 
 
 def _wait_until_ready(server: RunningServer) -> None:
