@@ -82,6 +82,7 @@ def build_argos_package(
     fixed_output_length: int | None = None,
     with_spacy: bool = False,
     package_version: str = "1.0",
+    extra_symbols: tuple[str, ...] = (),
 ) -> Path:
     """Write `translate-<from>_<to>-<version>.argosmodel` into `dest_dir` and return its path.
 
@@ -90,6 +91,7 @@ def build_argos_package(
     `fixed_output_length` makes every translation exactly that many tokens long (benchmarks);
     otherwise lengths vary but stay short. `with_spacy` adds a blank multilingual spaCy pipeline
     in `spacy/` so that argostranslate (ARGOS_CHUNK_TYPE=SPACY) finds a sentencizer offline.
+    `extra_symbols`: more whole tokens (the language tokens of a multi-pair package).
     """
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -97,7 +99,7 @@ def build_argos_package(
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / name
         root.mkdir()
-        sp_model = _train_sentencepiece(vocab_size, target_prefix)
+        sp_model = _train_sentencepiece(vocab_size, (target_prefix, *extra_symbols))
         (root / "sentencepiece.model").write_bytes(sp_model)
         pieces = _pieces(sp_model)
         spec = _transformer_spec(
@@ -152,10 +154,10 @@ def _training_lines() -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _train_sentencepiece(vocab_size: int, target_prefix: str) -> bytes:
+def _train_sentencepiece(vocab_size: int, whole_tokens: tuple[str, ...]) -> bytes:
     """Train on the sample; pad up to `vocab_size` with synthetic user-defined pieces."""
     natural_size = min(vocab_size, 600)
-    symbols = [target_prefix] if target_prefix else []
+    symbols = [token for token in whole_tokens if token]
     symbols += [f"⟨{i:05d}⟩" for i in range(max(0, vocab_size - natural_size - len(symbols)))]
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(

@@ -361,3 +361,55 @@ def test_split_text_with_a_bpe_tokenizer(tmp_path) -> None:
     assert len(pieces) >= total // PIECE_TOKENS >= 2
     assert all(len(tokenizer.encode(piece)) <= PIECE_TOKENS for piece in pieces)
     assert " ".join(pieces).split() == paragraph.split()
+
+
+# --- device choice (the facts injected: no GPU on the test machines) -------------------------
+
+
+def _facts(cuda: int, cuda_types=("float32", "float16", "int8_float16"), cpu_types=("int8",)):
+    return {
+        "cuda_devices": lambda: cuda,
+        "supported_types": lambda device: set(cuda_types if device == "cuda" else cpu_types),
+    }
+
+
+def test_a_gpu_is_used_with_its_fastest_type_for_int8_packages(monkeypatch):
+    from reader.core.translate.engine import Device, choose_device
+
+    monkeypatch.delenv("BIREADER_DEVICE", raising=False)
+    assert choose_device(**_facts(1)) == Device("cuda", "int8_float16")
+    assert choose_device(**_facts(2, cuda_types=("float32", "float16"))) == Device(
+        "cuda", "float16"
+    )
+
+
+def test_the_cpu_without_a_gpu_or_when_forced(monkeypatch):
+    from reader.core.translate.engine import Device, choose_device
+
+    monkeypatch.delenv("BIREADER_DEVICE", raising=False)
+    assert choose_device(**_facts(0, cpu_types=("int8_float32", "int8"))) == Device(
+        "cpu", "int8_float32"
+    )
+    monkeypatch.setenv("BIREADER_DEVICE", "CPU")
+    assert choose_device(**_facts(1)) == Device("cpu", "int8")
+    assert choose_device("cpu", **_facts(1, cpu_types=())) == Device("cpu", "auto")
+
+
+def test_a_device_preference_that_cannot_be_met_is_one_clear_error(monkeypatch):
+    from reader.core.errors import ReaderError
+    from reader.core.translate.engine import choose_device
+
+    with pytest.raises(ReaderError, match="no CUDA device"):
+        choose_device("cuda", **_facts(0))
+    with pytest.raises(ReaderError, match="expected one of auto, cpu, cuda"):
+        choose_device("tpu", **_facts(0))
+
+
+def test_this_machine_runs_on_the_cpu_as_auto_would():
+    import ctranslate2
+
+    from reader.core.translate.engine import choose_device
+
+    device = choose_device()
+    assert device.name == "cpu"
+    assert device.compute_type in ctranslate2.get_supported_compute_types("cpu")

@@ -681,3 +681,77 @@ def test_unreadable_metadata_of_an_installed_package_is_skipped_not_a_crash(tmp_
     ):
         (model.path / "metadata.json").write_bytes(content)
         assert list_installed() == [other]
+
+
+# --- multi-pair packages (NLLB/M2M style: the target prefix is the target's language token) ---
+
+
+def multi_pair_package(tmp_path: Path, **metadata_changes: object) -> Path:
+    """A real en→fr/de package whose decoding starts with the target's token."""
+    built = build_argos_package(
+        tmp_path / "built", "en", "fr", seed=3, target_prefix="__fr__", extra_symbols=("__de__",)
+    )
+    metadata = json.loads(read_member(built, "metadata.json"))
+    for name in ("from_code", "to_code", "from_name", "to_name", "target_prefix"):
+        metadata.pop(name)
+    metadata |= {
+        "from_codes": ["en"],
+        "to_codes": ["fr", "de"],
+        "target_prefix": "__{to_code}__",
+        "languages": [{"code": "fr", "name": "French"}, {"code": "de", "name": "German"}],
+    } | metadata_changes
+    return rewrite_member(
+        built, tmp_path / "multi.argosmodel", "metadata.json", json.dumps(metadata)
+    )
+
+
+def read_member(archive: Path, name: str) -> bytes:
+    with zipfile.ZipFile(archive) as zipped:
+        [member] = [m for m in zipped.namelist() if m.endswith(f"/{name}")]
+        return zipped.read(member)
+
+
+def rewrite_member(archive: Path, dest: Path, name: str, text: str) -> Path:
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(dest, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            target.writestr(member, text if member.filename.endswith(f"/{name}") else data)
+    return dest
+
+
+def test_a_multi_pair_package_serves_each_pair_with_its_prefix(tmp_path: Path) -> None:
+    install_package_file(multi_pair_package(tmp_path))
+    french, german = find_installed("en", "fr"), find_installed("en", "de")
+    assert (french.target_prefix, german.target_prefix) == ("__fr__", "__de__")
+    assert (french.to_name, german.to_name) == ("French", "German")
+    assert french.path == german.path and french.key != german.key  # one package, two caches
+    engine = TranslationEngine()
+    sentences = ["The protection of internal politics is important.", "Numbers such as 2020."]
+    into_french = engine.translate([french], sentences)
+    into_german = engine.translate([german], sentences)
+    assert into_french != into_german  # the prefix steers the decoder
+    assert not any("__" in text for text in into_french + into_german)  # and is not shown
+    assert {model.code for model in list_installed()} == {french.code}
+    remove_installed(french.code)
+    assert list_installed() == []
+
+
+def test_explicit_target_prefixes_win_over_the_template(tmp_path: Path) -> None:
+    package = multi_pair_package(tmp_path, target_prefixes={"de": "__fr__"})
+    assert {p.target_prefix for p in read_package_metadata(package).pairs} == {"__fr__"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"target_prefix": ""}, "no target prefix for each"),
+        ({"to_codes": []}, "not a list of language codes"),
+        ({"to_codes": ["fr", "x y"]}, "not a list of language codes"),
+        ({"from_codes": ["fr"], "to_codes": ["fr"]}, "into itself"),
+        ({"target_prefixes": {"fr": "two tokens", "de": "__de__"}}, "not a single token"),
+    ],
+)
+def test_a_bad_multi_pair_package_is_refused(tmp_path: Path, changes, problem) -> None:
+    with pytest.raises(InputError, match=problem):
+        install_package_file(multi_pair_package(tmp_path, **changes))
+    assert list_installed() == []

@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "dict",
     "lookup",
     "vocab",
+    "servers",
 )
 
 EXIT_INPUT_ERROR = 2

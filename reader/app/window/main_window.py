@@ -25,6 +25,8 @@ from reader.app.lookup_popup import attach_to_window
 from reader.app.ops import ChangeBus, Op
 from reader.app.reading.view import DocumentView
 from reader.app.reading_tools import ReadingTools
+from reader.app.server_banner import ServerBanner
+from reader.app.server_preferences import ServerPreferencesDialog
 from reader.app.settings import AppSettings
 from reader.app.window import APP_TITLE
 from reader.app.window.actions import (
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
         self.update_actions()
         self.lookup = attach_to_window(self)  # the dictionary popup and the vocabulary dock
         self.tools = ReadingTools(self)  # PDF, print, bookmarks, the model manager
+        self.server_banner = ServerBanner.attach(self)  # a translation server's faults
+        ServerPreferencesDialog.attach(self)  # Edit ▸ Translation Servers…
         self.glossary_panel: GlossaryPanel | None = None  # made with the first document shown
         self.document_opened.connect(self._ensure_glossary_panel)
 

@@ -49,6 +49,13 @@ DEFAULT_BEAM_SIZE = 4
 SENTENCEPIECE_SPACE = "\u2581"
 MAX_PARALLEL_BATCHES = 4
 
+# Where models run. Argos packages are int8: on a GPU int8 weights with float16 arithmetic are
+# fastest, float16 the fallback; on the CPU int8 with float32 is what "auto" (and Argos) picks.
+DEVICE_ENV = "BIREADER_DEVICE"
+DEVICE_PREFERENCES = ("auto", "cpu", "cuda")
+CUDA_COMPUTE_TYPES = ("int8_float16", "float16", "int8_float32", "float32")
+CPU_COMPUTE_TYPES = ("int8_float32", "int8", "float32")
+
 # Long inputs. Neither the package nor the CTranslate2 model records the sentence length a model
 # was trained for (Argos's OpenNMT-py models use sinusoidal position encodings, which carry no
 # length; the Translator exposes no limit), so these are constants:
@@ -351,15 +358,46 @@ def _loaded(store: dict, model: InstalledModel, load: Callable):
         return value
 
 
+@dataclass(frozen=True)
+class Device:
+    name: str  # "cpu" or "cuda"
+    compute_type: str
+
+
+def choose_device(
+    preference: str | None = None,
+    *,
+    cuda_devices: Callable[[], int] = ctranslate2.get_cuda_device_count,
+    supported_types: Callable[[str], set[str]] = ctranslate2.get_supported_compute_types,
+) -> Device:
+    """The GPU when there is one (unless BIREADER_DEVICE=cpu), with the fastest compute type
+    it supports for int8 packages; else the CPU with what CTranslate2's "auto" picks there."""
+    wanted = (preference or os.environ.get(DEVICE_ENV) or "auto").strip().lower()
+    if wanted not in DEVICE_PREFERENCES:
+        raise ReaderError(
+            f"{DEVICE_ENV}={wanted!r}: expected one of {', '.join(DEVICE_PREFERENCES)}"
+        )
+    if wanted != "cpu" and cuda_devices() > 0:
+        return Device("cuda", _first_supported(CUDA_COMPUTE_TYPES, supported_types("cuda")))
+    if wanted == "cuda":
+        raise ReaderError(f"{DEVICE_ENV}=cuda, but CTranslate2 finds no CUDA device")
+    return Device("cpu", _first_supported(CPU_COMPUTE_TYPES, supported_types("cpu")))
+
+
+def _first_supported(preferred: tuple[str, ...], supported: set[str]) -> str:
+    return next((kind for kind in preferred if kind in supported), "auto")
+
+
 def _open_translator(
     model_dir: Path, threads: tuple[int, int] | None = None
 ) -> ctranslate2.Translator:
     inter_threads, intra_threads = threads or thread_layout()
+    device = choose_device()
     try:
         return ctranslate2.Translator(
             str(model_dir),
-            device="cpu",
-            compute_type="auto",  # as Argos: int8 where the CPU supports it
+            device=device.name,
+            compute_type=device.compute_type,
             inter_threads=inter_threads,
             intra_threads=intra_threads,
         )
@@ -456,11 +494,12 @@ class TranslationEngine:
         self.stats = EngineStats()
         # Batches worth running at the same time: one per Translator worker.
         self.parallel_batches = thread_layout()[0]
-        self._models: dict[tuple[Path, str], PackageModel] = {}  # (path, digest)
+        self._models: dict[tuple[Path, str, str], PackageModel] = {}  # (path, digest, prefix)
         self._lock = threading.Lock()
 
     def model(self, installed: InstalledModel) -> PackageModel:
-        key = (installed.path, installed.digest)
+        # A multi-pair package serves each pair with its own target prefix (one Translator).
+        key = (installed.path, installed.digest, installed.target_prefix)
         with self._lock:
             model = self._models.get(key)
             if model is None:

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from packaging.version import InvalidVersion, Version
 
@@ -62,6 +63,7 @@ COPY_CHUNK_BYTES = 1024**2
 MAX_NAME_CHARS = 64
 MAX_VERSION_CHARS = 32
 MAX_TARGET_PREFIX_CHARS = 32
+MAX_PACKAGE_LANGUAGES = 256  # NLLB has about 200
 
 TOKENIZER_NAMES = ("sentencepiece.model", "bpe.model")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
@@ -117,8 +119,20 @@ class InstalledModel:
     @property
     def key(self) -> str:
         """Names this exact package in the translation cache: a reinstall with other files (even
-        of the same version) gets a new key, so its translations never mix with the old ones."""
-        return f"{self.code}@{self.version}#{self.digest[:CACHE_KEY_DIGEST_CHARS]}"
+        of the same version) gets a new key, so its translations never mix with the old ones. A
+        multi-pair package's key names the pair: the same sentence has one translation a target."""
+        key = f"{self.code}@{self.version}#{self.digest[:CACHE_KEY_DIGEST_CHARS]}"
+        if self.code != f"{PACKAGE_TYPE}-{self.from_code}_{self.to_code}":
+            key += f":{self.from_code}_{self.to_code}"
+        return key
+
+
+class PackagePair(NamedTuple):
+    """One direction a package translates, and the token its decoding starts with."""
+
+    from_code: str
+    to_code: str
+    target_prefix: str
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,10 @@ class PackageMetadata:
     to_name: str
     version: str
     target_prefix: str
+    # Every direction it translates: one for most packages, many for NLLB/M2M-style ones
+    # (`from_codes`/`to_codes`), whose target prefix is the target language's token.
+    pairs: tuple[PackagePair, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()  # (code, name) of the languages it names
 
     @classmethod
     def from_json(cls, raw: object) -> PackageMetadata:
@@ -141,24 +159,28 @@ class PackageMetadata:
         package_type = raw.get("type", PACKAGE_TYPE)
         if package_type != PACKAGE_TYPE:
             raise ValueError(f"package type is {package_type!r}, expected {PACKAGE_TYPE!r}")
-        from_code = _language_code(raw, "from_code")
-        to_code = _language_code(raw, "to_code")
-        if from_code == to_code:
-            raise ValueError(f"metadata.json translates {from_code!r} into itself")
+        sources = _language_codes(raw, "from_codes", "from_code")
+        targets = _language_codes(raw, "to_codes", "to_code")
         version = _text(raw, "package_version", MAX_VERSION_CHARS, default=None)
         if not _is_version(version):
             raise ValueError("metadata.json: package_version is not a version")
-        target_prefix = _text(raw, "target_prefix", MAX_TARGET_PREFIX_CHARS)
-        if any(character.isspace() for character in target_prefix):
-            raise ValueError("metadata.json: target_prefix is not a single token")
+        prefixes = _target_prefixes(raw, targets)
+        pairs = tuple(PackagePair(s, t, prefixes[t]) for s in sources for t in targets if s != t)
+        if not pairs:
+            raise ValueError(f"metadata.json translates {sources[0]!r} into itself")
+        first = pairs[0]
+        multi = len(pairs) > 1 or "from_code" not in raw or "to_code" not in raw
+        names = _language_names(raw, first)
         return cls(
-            code=package_code(from_code, to_code),
-            from_code=from_code,
-            to_code=to_code,
-            from_name=_text(raw, "from_name", MAX_NAME_CHARS) or from_code,
-            to_name=_text(raw, "to_name", MAX_NAME_CHARS) or to_code,
+            code=_multi_pair_code(sources, targets) if multi else package_code(*first[:2]),
+            from_code=first.from_code,
+            to_code=first.to_code,
+            from_name=names.get(first.from_code, first.from_code),
+            to_name=names.get(first.to_code, first.to_code),
             version=version,
-            target_prefix=target_prefix,
+            target_prefix=first.target_prefix,
+            pairs=pairs,
+            names=tuple(sorted(names.items())),
         )
 
     @classmethod
@@ -206,6 +228,62 @@ def _text(raw: dict, key: str, limit: int, default: str | None = "") -> str:
     if len(value) > limit:
         raise ValueError(f"metadata.json: {key} is longer than {limit} characters")
     return value
+
+
+def _language_codes(raw: dict, list_key: str, key: str) -> list[str]:
+    """`from_codes` (a list) if the package has one, else `from_code`; the same for targets."""
+    if list_key not in raw:
+        return [_language_code(raw, key)]
+    codes = raw[list_key]
+    if not isinstance(codes, list) or not codes or len(codes) > MAX_PACKAGE_LANGUAGES:
+        raise ValueError(f"metadata.json: {list_key} is not a list of language codes")
+    if not all(isinstance(code, str) and LANGUAGE_CODE.fullmatch(code) for code in codes):
+        raise ValueError(f"metadata.json: {list_key} is not a list of language codes")
+    return list(dict.fromkeys(codes))
+
+
+def _target_prefixes(raw: dict, targets: list[str]) -> dict[str, str]:
+    """The token each target's decoding starts with. One target: `target_prefix` (or none).
+    Several: `target_prefixes` ({code: token}), or a `target_prefix` naming `{to_code}`
+    (`__{to_code}__` for M2M); without either the model cannot be told which to write."""
+    template = _text(raw, "target_prefix", MAX_TARGET_PREFIX_CHARS)
+    explicit = raw.get("target_prefixes", {})
+    if not isinstance(explicit, dict):
+        raise ValueError("metadata.json: target_prefixes is not an object")
+    if len(targets) > 1 and "{to_code}" not in template and set(targets) - set(explicit):
+        raise ValueError("metadata.json: several target languages but no target prefix for each")
+    prefixes = {}
+    for target in targets:
+        prefix = explicit.get(target, template.replace("{to_code}", target))
+        if not isinstance(prefix, str) or len(prefix) > MAX_TARGET_PREFIX_CHARS:
+            raise ValueError(f"metadata.json: the target prefix for {target!r} is not a token")
+        if any(character.isspace() or not character.isprintable() for character in prefix):
+            raise ValueError("metadata.json: target_prefix is not a single token")
+        prefixes[target] = prefix
+    return prefixes
+
+
+def _language_names(raw: dict, first: PackagePair) -> dict[str, str]:
+    """{code: name}: from_name/to_name, and a multi-pair package's `languages` list."""
+    names = {}
+    languages = raw.get("languages", [])
+    for entry in languages if isinstance(languages, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("code"), str):
+            names[entry["code"]] = _text(entry, "name", MAX_NAME_CHARS) or entry["code"]
+    for key, code in (("from_name", first.from_code), ("to_name", first.to_code)):
+        if name := _text(raw, key, MAX_NAME_CHARS):
+            names.setdefault(code, name)
+    return names
+
+
+def _multi_pair_code(sources: list[str], targets: list[str]) -> str:
+    """The install directory of a multi-pair package: its languages, or a digest of a long
+    list (NLLB names 200)."""
+    code = f"{PACKAGE_TYPE}-{'-'.join(sources)}_{'-'.join(targets)}"
+    if len(code) <= MAX_NAME_CHARS:
+        return code
+    digest = hashlib.sha256(code.encode()).hexdigest()[:12]
+    return f"{PACKAGE_TYPE}-multi-{digest}"
 
 
 def _language_code(raw: dict, key: str) -> str:
@@ -690,6 +768,7 @@ def _read_installed_metadata(package_dir: Path) -> PackageMetadata:
 def _installed_model(
     metadata: PackageMetadata, package_dir: Path, *, may_store_digest: bool
 ) -> InstalledModel:
+    """The package as installed, for its first pair (see _installed_pairs for all)."""
     return InstalledModel(
         code=metadata.code,
         from_code=metadata.from_code,
@@ -701,6 +780,25 @@ def _installed_model(
         target_prefix=metadata.target_prefix,
         digest=_package_digest(package_dir, may_store=may_store_digest),
     )
+
+
+def _installed_pairs(
+    metadata: PackageMetadata, package_dir: Path, *, may_store_digest: bool
+) -> list[InstalledModel]:
+    """One InstalledModel per pair the package translates, all on the same files."""
+    first = _installed_model(metadata, package_dir, may_store_digest=may_store_digest)
+    names = dict(metadata.names)
+    return [first] + [
+        replace(
+            first,
+            from_code=pair.from_code,
+            to_code=pair.to_code,
+            from_name=names.get(pair.from_code, pair.from_code),
+            to_name=names.get(pair.to_code, pair.to_code),
+            target_prefix=pair.target_prefix,
+        )
+        for pair in metadata.pairs[1:]
+    ]
 
 
 # --- content digest -----------------------------------------------------------------------------
@@ -780,11 +878,11 @@ def _packages_in(root: Path, *, may_store_digests: bool) -> list[InstalledModel]
             continue
         try:
             metadata = _read_installed_metadata(child)
-            model = _installed_model(metadata, child, may_store_digest=may_store_digests)
+            models = _installed_pairs(metadata, child, may_store_digest=may_store_digests)
         except (OSError, ValueError) as error:
             log.warning("ignoring %s: %s", child, error)
             continue
-        found.append(model)
+        found += models
     return sorted(found, key=lambda model: (model.code, version_key(model.version)))
 
 
@@ -801,7 +899,8 @@ def remove_installed(code: str) -> InstalledModel:
     another process removed it while we waited), LockTimeout if another process keeps installing or
     removing models for too long.
     """
-    wanted = normalise_code(code)
+    installed_codes = {model.code for model in list_installed()}
+    wanted = code if code in installed_codes else normalise_code(code)  # a multi-pair code
     was_there = any(model.code == wanted for model in list_installed())
     with _packages_lock.hold(_busy("remove", wanted)) as waited:
         matches = [model for model in list_installed() if model.code == wanted]
@@ -809,6 +908,6 @@ def remove_installed(code: str) -> InstalledModel:
             gone = waited and was_there
             meanwhile = ": another Bilingual Reader process removed it meanwhile" if gone else ""
             raise ReaderError(f"model {wanted} is not installed{meanwhile}")
-        for model in matches:
-            _discard(model.path)
+        for path in dict.fromkeys(model.path for model in matches):  # a multi-pair one: once
+            _discard(path)
     return max(matches, key=lambda model: version_key(model.version))

@@ -39,6 +39,7 @@ from reader.core.translate import cache
 from reader.core.translate.batching import BatchPlanner, PendingSentence, PendingWork
 from reader.core.translate.engine import DEFAULT_BEAM_SIZE, TranslationEngine
 from reader.core.translate.packages import InstalledModel, find_installed
+from reader.core.translate.remote import RemotePair, remote_pair
 
 PIVOT_LANGUAGE = "en"
 
@@ -52,11 +53,14 @@ class Route:
     from_code: str
     to_code: str
     models: tuple[InstalledModel, ...]
+    server: RemotePair | None = None  # translated by a LibreTranslate server instead (no models)
 
     @property
     def key(self) -> str:
         """Identifies the exact models (their files: see InstalledModel.key): a new version or
         a reinstall with other files gives new translations."""
+        if self.server is not None:
+            return self.server.key
         return "|".join(model.key for model in self.models)
 
     @property
@@ -113,9 +117,15 @@ class TranslationService:
         self.engine = engine or TranslationEngine()
 
     def route(self, from_code: str, to_code: str) -> Route | None:
-        """The installed models translating `from_code` into `to_code`; None if there are none."""
+        """The server chosen for the pair, else the installed models translating `from_code`
+        into `to_code`, else the fallback server; None if there are none."""
         if from_code == to_code:
             return None
+        local = self._local_route(from_code, to_code)
+        server = remote_pair(from_code, to_code, local_model=local is not None)
+        return Route(from_code, to_code, (), server) if server is not None else local
+
+    def _local_route(self, from_code: str, to_code: str) -> Route | None:
         direct = find_installed(from_code, to_code)
         if direct is not None:
             return Route(from_code, to_code, (direct,))
@@ -218,12 +228,30 @@ class TranslationService:
             known = cache.lookup(session, route.key, options, digests, terms)
         missing = {d: item for d, item in zip(digests, prepared, strict=True) if d not in known}
         if missing:
-            results = translate_prepared(self.engine, route, list(missing.values()), beam)
+            results = self.translate_prepared(route, list(missing.values()), beam)
             fresh = {d: result.translation for d, result in zip(missing, results, strict=True)}
             with self.database.session() as session:
                 cache.store(session, route.key, options, fresh, terms)
             known.update(fresh)
         return [known[digest] for digest in digests]
+
+    def translate_texts(self, route: Route, texts: list[str], *, beam_size: int) -> list[str]:
+        """The route's translator on uncached texts: its server, or the local engine."""
+        if route.server is not None:
+            return route.server.translate(texts)
+        return self.engine.translate(route.models, texts, beam_size=beam_size)
+
+    def translate_prepared(
+        self, route: Route, prepared: Sequence[PreparedSentence], beam_size: int
+    ) -> list[FinishedSentence]:
+        """Sentences through the terms stage (placeholders in, checked and restored after) and
+        the route's translator, local or a server: both get the same glossary."""
+        return protect.translate(
+            prepared, lambda texts: self.translate_texts(route, texts, beam_size=beam_size)
+        )
+
+    def parallel_batches(self, route: Route) -> int:
+        return route.server.in_flight if route.server is not None else self.engine.parallel_batches
 
     def translate_text(self, text: str, route: Route) -> str:
         """Translate free text (e.g. a selection), keeping the whitespace between sentences."""
@@ -281,18 +309,6 @@ class SavedEdit:
 # --- the terms stage (reader.core.terms.protect) around the model -----------------------------
 
 
-def translate_prepared(
-    engine: TranslationEngine,
-    route: Route,
-    prepared: Sequence[PreparedSentence],
-    beam_size: int,
-) -> list[FinishedSentence]:
-    def model(texts: list[str]) -> list[str]:
-        return engine.translate(route.models, texts, beam_size=beam_size)
-
-    return protect.translate(prepared, model)
-
-
 def _find_sentence(document: Document, block_index: int, sentence_index: int) -> Sentence:
     if not 0 <= block_index < len(document.blocks):
         raise ReaderError(f"{document.title}: no block {block_index}")
@@ -331,7 +347,7 @@ class TranslationJob:
         self._cancelled = threading.Event()
         self._top_paragraph_first = top_paragraph_first
         self._planner = BatchPlanner(
-            service.engine.parallel_batches, top_paragraph_first=top_paragraph_first
+            service.parallel_batches(route), top_paragraph_first=top_paragraph_first
         )
         self.stats = JobStats(sentences=document.sentence_count)
         self._prepared = prepare_sentences(service.terms_stage(document, route), document)
@@ -402,21 +418,27 @@ class TranslationJob:
         # A reader waiting for the top paragraph gets it alone: on a small machine a second
         # batch would slow it down, competing with the window setting the document up.
         alone = self._top_paragraph_first
+        # A failed batch (a server fault) stops new ones; those running are still kept.
+        failure: ReaderError | None = None
         with ThreadPoolExecutor(self._planner.workers, thread_name_prefix="translate") as pool:
             try:
                 while True:
                     workers = 1 if alone else self._planner.workers
-                    while pending and not self.cancelled and len(running) < workers:
+                    while pending and not self.cancelled and not failure and len(running) < workers:
                         batch = self._take_batch(pending, running.values())
                         future = pool.submit(self._translate, batch)
                         running[future] = (batch, time.perf_counter())
                     if not running:
-                        return
+                        break
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     alone = False
                     for future in [future for future in running if future in done]:
                         batch, _ = running.pop(future)
-                        translations, seconds = future.result()
+                        try:
+                            translations, seconds = future.result()
+                        except ReaderError as error:
+                            failure = failure or error
+                            continue
                         self._planner.measured(batch, seconds)
                         self._store(batch, translations)
                         if not self.cancelled:
@@ -424,6 +446,8 @@ class TranslationJob:
             finally:
                 for future in running:
                     future.cancel()  # not started yet: drop; running ones finish on shutdown
+        if failure is not None:
+            raise failure
 
     def _take_batch(
         self,
@@ -441,7 +465,7 @@ class TranslationJob:
         """Runs in a worker thread: the model call(s) only, no callbacks, no database."""
         started = time.perf_counter()
         prepared = [self._prepared_by_digest[item.digest] for item in batch]
-        finished = translate_prepared(self._service.engine, self._route, prepared, self._beam_size)
+        finished = self._service.translate_prepared(self._route, prepared, self._beam_size)
         return finished, time.perf_counter() - started
 
     def _store(self, batch: list[PendingSentence], translations: list[FinishedSentence]) -> None:
