@@ -24,7 +24,10 @@ if os.environ.get("BIREADER_FUZZ_RANDOM") is None:
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "resources" / "samples" / "bvctnb-2023.vi.txt"
-pytest_plugins = ("tests.ocr_support",)  # OCR fixtures: the real Vietnamese data, installed
+pytest_plugins = (
+    "tests.ocr_support",  # OCR fixtures: the real Vietnamese data, installed
+    "tests.support.postgres",  # a real PostgreSQL server, started on first use
+)
 
 
 @pytest.fixture
