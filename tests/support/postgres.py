@@ -181,3 +181,17 @@ def postgres_url(postgres_server: PostgresServer) -> str:
     name = f"library_{os.getpid()}_{next(_databases)}"
     postgres_server.execute(f'CREATE DATABASE "{name}"')
     return postgres_server.url(name)
+
+
+@pytest.fixture
+def team_urls(postgres_server: PostgresServer) -> dict[str, str]:
+    """A new database owned by the role `team`, with `alice` and `bob` as its members, as an
+    office would set it up: {role: URL}. Roles belong to the whole server: made once."""
+    name = f"team_{os.getpid()}_{next(_databases)}"
+    postgres_server.execute(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'team') THEN "
+        "CREATE ROLE team LOGIN; CREATE ROLE alice LOGIN IN ROLE team; "
+        "CREATE ROLE bob LOGIN IN ROLE team; END IF; END $$",
+        f'CREATE DATABASE "{name}" OWNER team',
+    )
+    return {role: postgres_server.url(name, role) for role in ("team", "alice", "bob")}

@@ -84,6 +84,8 @@ class Annotation:
     created_at: datetime
     updated_at: datetime
     translation: TranslationQuote | None = field(default=None)
+    author: str = ""  # hook: postgres (who wrote it: a database role, or the local user)
+    private: bool = False  # hook: postgres (readable by its author only)
 
     @property
     def quote(self) -> str:
@@ -111,6 +113,8 @@ class Annotation:
             "tags": list(self.tags),
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
+            "author": self.author,  # hook: postgres
+            "private": self.private,  # hook: postgres
         }
 
 
@@ -334,6 +338,7 @@ def add_annotation(
     colour: str = DEFAULT_COLOUR,
     tags: Iterable[str] = (),
     translation: TranslationQuote | None = None,
+    private: bool = False,  # hook: postgres
 ) -> Annotation:
     _check_colour(colour)
     now = utc_now()
@@ -354,9 +359,12 @@ def add_annotation(
             created_at=now,
             updated_at=now,
             translation=translation,
+            private=private,  # hook: postgres
         )
-        session.add(row_from_annotation(annotation))
-    return annotation
+        row = row_from_annotation(annotation)
+        session.add(row)
+        session.flush()  # hook: postgres: the author is the database's default
+        return replace(annotation, author=row.author)
 
 
 def update_annotation(
@@ -414,6 +422,7 @@ def list_annotations(
     colour: str | None = None,
     tag: str | None = None,
     status: str | None = None,
+    author: str | None = None,  # hook: postgres
 ) -> list[Annotation]:
     """In reading order (document, position), optionally filtered. Reads plain rows, not ORM
     objects: opening a document or exporting 100,000 notes must stay fast."""
@@ -425,6 +434,8 @@ def list_annotations(
         query = query.where(table.c.colour == colour)
     if status is not None:
         query = query.where(table.c.status == status)
+    if author is not None:  # hook: postgres
+        query = query.where(table.c.author == author)
     if tag is not None:
         tagged = select(AnnotationTagRow.annotation_id).where(AnnotationTagRow.tag == tag.strip())
         query = query.where(table.c.id.in_(tagged))
@@ -509,6 +520,8 @@ def row_from_annotation(annotation: Annotation) -> AnnotationRow:
         created_at=annotation.created_at,
         updated_at=annotation.updated_at,
         tags=[AnnotationTagRow(tag=tag) for tag in annotation.tags],
+        private=annotation.private,  # hook: postgres
+        **({"author": annotation.author} if annotation.author else {}),  # else the default
     )
 
 
@@ -538,6 +551,8 @@ def annotation_from_row(row, tags: tuple[str, ...] | None = None) -> Annotation:
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         translation=translation,
+        author=row.author,  # hook: postgres
+        private=bool(row.private),  # hook: postgres
     )
 
 
@@ -601,7 +616,10 @@ def _row(session: Session, uuid: str) -> AnnotationRow:
 
 
 def _find_row(session: Session, uuid: str) -> AnnotationRow | None:
-    return session.scalars(select(AnnotationRow).where(AnnotationRow.uuid == uuid)).first()
+    # FOR UPDATE (hook: postgres): a server's concurrent edits of one note wait for each other,
+    # as SQLite's one writer does; SQLite ignores it.
+    query = select(AnnotationRow).where(AnnotationRow.uuid == uuid).with_for_update()
+    return session.scalars(query).first()
 
 
 def _check_colour(colour: str) -> None:

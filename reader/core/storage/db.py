@@ -24,7 +24,7 @@ from reader.core.storage.backup import backup_before_migration
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration's revision; a test checks it against Alembic's head.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0010"
 BUSY_TIMEOUT_MS = 10_000
 DATABASE_URL_ENV = "BIREADER_DATABASE_URL"
 # Any fixed number: the key of the advisory lock that serialises migrations on a server.
@@ -82,6 +82,15 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def upsert(session: Session, entity):
+    """An INSERT that can say ON CONFLICT DO UPDATE, for the session's engine (SQLite and
+    PostgreSQL spell it alike, but SQLAlchemy builds it per dialect)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(entity)
 
 
 def configured_url() -> URL | None:
