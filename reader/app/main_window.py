@@ -179,6 +179,13 @@ class MainWindow(WindowActions, DocumentOpening, TranslationControl, ModelInstal
                 lambda visible: self._panel_visibility("notes", panel, visible)
             )
             self.notes_panel = panel
+            # hook: postgres: on a team library, a colleague's notes appear as they are written
+            from reader.app.live_notes import LiveNotes
+            from reader.core.storage.db import configured_url
+
+            self.live_notes = LiveNotes.for_library(configured_url(), self)
+            if self.live_notes is not None:
+                self.live_notes.changed.connect(lambda _changes: panel.changed())
         return self.notes_panel
 
     def _undo_stack_call(self, what: str) -> None:

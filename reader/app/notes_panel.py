@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.app.author_filter import AuthorFilter  # hook: postgres
 from reader.app.theme import SWATCHES, UNKNOWN_SWATCH
 from reader.core.errors import ReaderError
 from reader.core.notes.service import (
@@ -75,6 +76,7 @@ class NotesPanel(QDockWidget):
         for colour in COLOURS:
             self.colour_filter.addItem(_swatch(colour), colour.capitalize(), colour)
         self.tag_filter = QComboBox()
+        self.author_filter = AuthorFilter(self.reload)  # hook: postgres
         self.colour_filter.currentIndexChanged.connect(self.reload)
         self.tag_filter.currentIndexChanged.connect(self.reload)
         self.empty_label = QLabel(wordWrap=True)
@@ -98,6 +100,7 @@ class NotesPanel(QDockWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.colour_filter)
         filters.addWidget(self.tag_filter)
+        filters.addWidget(self.author_filter)  # hook: postgres
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
@@ -115,6 +118,7 @@ class NotesPanel(QDockWidget):
     def set_document(self, document_id: int | None) -> None:
         self.document_id = document_id
         self.undo_stack.clear()  # undoing into another document would surprise
+        self.author_filter.reset()  # hook: postgres
         self._fill_tags()
         self.reload()
 
@@ -123,11 +127,12 @@ class NotesPanel(QDockWidget):
         document_id, database = self.document_id, self.database
         colour = self.colour_filter.currentData() or None
         tag = self.tag_filter.currentData() or None
+        author = self.author_filter.author()  # hook: postgres
 
         def load() -> list[Annotation]:
             if document_id is None:
                 return []
-            found = list_annotations(database, document_id, colour=colour, tag=tag)
+            found = list_annotations(database, document_id, colour=colour, tag=tag, author=author)
             return on_current_translations(database, document_id, found)  # words gone: orphans
 
         self._generation += 1
@@ -158,6 +163,7 @@ class NotesPanel(QDockWidget):
         current = self.current_uuid()
         self.list.clear()
         self.annotations = annotations
+        self.author_filter.offer(annotation.author for annotation in annotations)  # hook: postgres
         for annotation in self.annotations:
             self.list.addItem(_item(annotation))
             if annotation.uuid == current:
