@@ -137,3 +137,66 @@ def test_a_library_that_cannot_be_created_is_one_line_not_a_traceback(
     with pytest.raises(ReaderError, match=r"cannot be created .*free some space"):
         db.open_database()
     assert not list(bireader_home.glob("library.sqlite3*"))
+
+
+# --- a team library on PostgreSQL ---------------------------------------------------------------
+
+
+def test_the_library_is_the_local_file_unless_a_url_is_configured(bireader_home, monkeypatch):
+    from reader.core.errors import ReaderError
+    from reader.core.storage.db import DATABASE_URL_ENV, configured_url, set_preferred_url
+
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    assert configured_url() is None
+    set_preferred_url("postgresql://alice@db.example/team")
+    assert configured_url().render_as_string() == "postgresql+psycopg://alice@db.example/team"
+    assert "team" in (bireader_home / "database.ini").read_text()
+    monkeypatch.setenv(DATABASE_URL_ENV, "sqlite:////tmp/other.sqlite3")
+    assert configured_url().database == "/tmp/other.sqlite3"  # the environment wins
+    with pytest.raises(ReaderError, match="never stored"):
+        set_preferred_url("postgresql://alice:secret@db.example/team")
+    assert "secret" not in (bireader_home / "database.ini").read_text()
+    with pytest.raises(ReaderError, match="not a library address"):
+        set_preferred_url("mysql://alice@db.example/team")
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_from_the_cli(bireader_home, monkeypatch):
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("BIREADER_DATABASE_URL", f"postgresql://nobody:pw@127.0.0.1:{port}/x")
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "library", "list"], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "library server cannot be used" in done.stderr and "Traceback" not in done.stderr
+    assert "pw" not in done.stderr.replace("~/.pgpass", "")  # never the password
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_server_reading_refuses_writes_and_keeps_one_snapshot(postgres_url) -> None:
+    from sqlalchemy import func, select
+
+    from reader.core.storage.db import library_url
+    from reader.core.storage.models import DocumentRow
+
+    database = open_database(library_url(postgres_url))
+    other = open_database(library_url(postgres_url))
+    try:
+        with pytest.raises(RuntimeError, match="tried to write"), database.reading() as session:
+            session.add(document_row("x"))
+            session.flush()
+        add_document(database, "first")  # the pooled connection is writable again
+        with database.reading() as session:
+            assert session.scalar(select(func.count()).select_from(DocumentRow)) == 1
+            add_document(other, "second")  # another client commits meanwhile
+            assert session.scalar(select(func.count()).select_from(DocumentRow)) == 1
+        with database.reading() as session:
+            assert session.scalar(select(func.count()).select_from(DocumentRow)) == 2
+    finally:
+        database.close()
+        other.close()

@@ -159,6 +159,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS search_pending, search_notes, search_blocks")
         op.drop_table("annotation_tags")  # their triggers go with them
         op.drop_table("annotations")
+        op.execute("DROP TRIGGER IF EXISTS search_blocks_queue ON blocks")
         op.execute("DROP FUNCTION IF EXISTS search_queue()")
         return
     for trigger in (
