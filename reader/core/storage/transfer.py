@@ -40,14 +40,19 @@ class TransferError(ReaderError):
     pass
 
 
-def copy_library(source: Database, target: Database) -> Copied:
+def copy_library(source: Database, target: Database, *, replace: bool = False) -> Copied:
     """Copy every row of `source` into the empty library `target` (both at the newest schema,
-    as `open_database` leaves them)."""
+    as `open_database` leaves them); `replace` empties the target first instead (a restore),
+    in the same transaction."""
     tables = library_tables()
     with source.reading() as reading, target.session() as writing:
         _check_known_tables(source, reading, tables)
         _check_sees_everything(source, reading)
-        _check_empty(target, writing, tables)
+        if replace:
+            _check_sees_everything(target, writing)
+            _empty(writing, tables)
+        else:
+            _check_empty(target, writing, tables)
         copied = {table.name: _copy_table(reading, writing, table) for table in tables}
         if target.on_server:
             _advance_sequences(writing, tables)
@@ -82,8 +87,9 @@ def _check_sees_everything(source: Database, session: Session) -> None:
     ).scalar_one()
     if not sees_all:
         raise TransferError(
-            f"{source.location}: this role cannot read the other authors' private notes, so a "
-            "copy would lose them; copy as the library's administrator (a role with BYPASSRLS)"
+            f"{source.location}: this role cannot see the other authors' private notes, so a "
+            "copy would lose or replace them unseen; copy as the library's administrator "
+            "(a role with BYPASSRLS)"
         )
 
 
@@ -94,6 +100,15 @@ def _check_empty(target: Database, session: Session, tables: list[Table]) -> Non
                 f"{target.location}: not an empty library (table {table.name} has rows); "
                 "nothing was copied"
             )
+
+
+def _empty(session: Session, tables: list[Table]) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        session.execute(text(f"TRUNCATE {names}, search_blocks, search_notes, search_pending"))
+        return
+    for table in reversed(tables):
+        session.execute(table.delete())
 
 
 def _copy_table(reading: Session, writing: Session, table: Table) -> int:
