@@ -134,3 +134,37 @@ def test_both_engines_find_the_same_blocks_and_notes(postgres_url, sample_copy):
 def test_tsvector_words_are_the_folded_words_with_their_positions():
     assert tsvector_literal("Đảng viên, đảng bộ") == "'dang':1,3 'vien':2 'bo':4"
     assert tsvector_literal("x" * 3000 + " ok") == "'ok':2"  # over PostgreSQL's word limit
+
+
+def test_clients_writing_and_searching_at_once_index_every_note_once(postgres_url, sample_copy):
+    """Each search indexes what the others wrote: concurrent ones neither deadlock nor drop a
+    note from the index (the sync claims the queue under a lock, see `_claim_pending`)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reader.core.notes.service import add_annotation, list_annotations
+
+    url = library_url(postgres_url)
+    setup = open_database(url)
+    document_id = add_document(setup, sample_copy).document_id
+    anchor = annotate_quote(setup, document_id, "cản bộ").anchor
+
+    def colleague(number: int) -> None:
+        library = open_database(url)
+        try:
+            for i in range(15):
+                add_annotation(library, document_id, anchor, note=f"ban{number} ghi{i}")
+                search(library, f"ban{number}", include_documents=False)
+        finally:
+            library.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(colleague, range(4)))
+    assert len(list_annotations(setup)) == 1 + 4 * 15
+    for number in range(4):
+        found = search(setup, f"ban{number}", include_documents=False, limit=100)
+        assert len(found) == 15
+    with setup.reading() as session:
+        from sqlalchemy import text
+
+        assert session.execute(text("SELECT count(*) FROM search_notes")).scalar_one() == 61
+    setup.close()

@@ -102,8 +102,11 @@ def search(
     if not terms:
         raise ReaderError(f"nothing to search for in {query!r}")
     hits: list[SearchHit] = []
+    # Indexing is a short writing unit of its own, so that the search itself holds no lock
+    # (on a server, clients index one at a time: see `_claim_pending`).
     with database.session() as session:
         sync_index(session)
+    with database.reading() as session:
         if include_documents:
             hits += _block_hits(session, terms, document_id, limit)
         if include_notes:
