@@ -374,11 +374,14 @@ def update_annotation(
     note: str | None = None,
     colour: str | None = None,
     tags: Iterable[str] | None = None,
+    private: bool | None = None,  # hook: postgres
 ) -> Annotation:
     with database.session() as session:
         row = _row(session, uuid)
         if note is not None:
             row.note = note
+        if private is not None:  # hook: postgres
+            row.private = private
         if colour is not None:
             _check_colour(colour)
             row.colour = colour
