@@ -200,3 +200,57 @@ def test_a_server_reading_refuses_writes_and_keeps_one_snapshot(postgres_url) ->
     finally:
         database.close()
         other.close()
+
+
+def test_clients_importing_the_same_document_at_once_store_it_once(postgres_url, sample_copy):
+    """What SQLite's single writer gave for free, a server's per-document lock gives."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from reader.core.library import add_document as import_file
+    from reader.core.library import list_documents
+    from reader.core.storage.db import library_url
+
+    url = library_url(postgres_url)
+    libraries = [open_database(url) for _ in range(4)]
+    together = Barrier(len(libraries))
+
+    def client(library) -> str:
+        together.wait()
+        return import_file(library, sample_copy).status
+
+    try:
+        with ThreadPoolExecutor(len(libraries)) as pool:
+            statuses = sorted(pool.map(client, libraries))
+        assert statuses == ["added", "unchanged", "unchanged", "unchanged"]
+        assert len(list_documents(libraries[0])) == 1
+    finally:
+        for library in libraries:
+            library.close()
+
+
+def test_serialised_units_of_work_wait_for_each_other_on_a_server(postgres_url) -> None:
+    import threading
+
+    from reader.core.storage.db import library_url, serialise
+
+    database = open_database(library_url(postgres_url))
+    order: list[str] = []
+    holding = threading.Event()
+
+    def second() -> None:
+        holding.wait()
+        with database.session() as session:
+            serialise(session, "text abc")
+            order.append("second")
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with database.session() as session:
+        serialise(session, "text abc", "file x")
+        holding.set()
+        time.sleep(0.5)  # the other unit is waiting meanwhile
+        order.append("first")
+    thread.join()
+    database.close()
+    assert order == ["first", "second"]

@@ -84,6 +84,19 @@ class Database:
         self.engine.dispose()
 
 
+def serialise(session: Session, *keys: str) -> None:
+    """Make concurrent units of work about the same things (a document's text, a file) wait
+    for each other until one commits, as SQLite's single writer (BEGIN IMMEDIATE) makes every
+    unit of work do. On PostgreSQL: a transaction-level advisory lock per key, taken in one
+    order so that two units never deadlock; nothing on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+        )
+
+
 def upsert(session: Session, entity):
     """An INSERT that can say ON CONFLICT DO UPDATE, for the session's engine (SQLite and
     PostgreSQL spell it alike, but SQLAlchemy builds it per dialect)."""
