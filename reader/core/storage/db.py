@@ -1,5 +1,5 @@
 """The database: the library is a SQLite file by default (WAL, foreign keys, busy timeout) or, for
-a team, a PostgreSQL database named by `BIREADER_DATABASE_URL` or the `database/url` preference;
+a team, a PostgreSQL database named by `BIREADER_DATABASE_URL` or the preference (`database.ini`);
 a session per unit of work, and Alembic migrations applied on open, on either."""
 
 from __future__ import annotations
@@ -269,6 +269,8 @@ def busy_as_library_in_use(path: Path | str) -> Iterator[None]:
             raise UnusableLibraryError(path, error) from error
         raise
     except DatabaseError as error:
+        if getattr(error.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+            raise NotAllowedError(path, error) from error
         if _is_about_the_file(error):
             raise UnusableLibraryError(path, error) from error
         raise
@@ -288,10 +290,11 @@ _FILE_PROBLEMS = {
 }
 
 
-# PostgreSQL's SQLSTATEs for a lock not had within lock_timeout, and a write in a read-only
-# transaction.
+# PostgreSQL's SQLSTATEs for a lock not had within lock_timeout, a write in a read-only
+# transaction, and what the role may not do (a grant missing, a row-level security policy).
 _LOCK_NOT_AVAILABLE = "55P03"
 _READ_ONLY_TRANSACTION = "25006"
+_INSUFFICIENT_PRIVILEGE = "42501"
 
 
 def _is_unreachable_server(error: OperationalError) -> bool:
@@ -305,6 +308,16 @@ class UnreachableServerError(ReaderError):
         super().__init__(
             f"{location}: the library server cannot be used ({reason}); check the address in "
             f"{DATABASE_URL_ENV} or the preferences, and ~/.pgpass for the password"
+        )
+
+
+class NotAllowedError(ReaderError):
+    """The server refused this role: nothing was changed."""
+
+    def __init__(self, location: Path | str, error: DatabaseError):
+        reason = str(error.orig).splitlines()[0]
+        super().__init__(
+            f"{location}: the library server does not allow it ({reason}); nothing was changed"
         )
 
 
