@@ -1,3 +1,4 @@
+import os
 import sqlite3
 import stat
 import time
@@ -254,3 +255,60 @@ def test_serialised_units_of_work_wait_for_each_other_on_a_server(postgres_url) 
     thread.join()
     database.close()
     assert order == ["first", "second"]
+
+
+@pytest.fixture
+def carol(postgres_server):
+    """A role whose logins through 127.0.0.1 need its password, and a database it owns."""
+    name = f"carol_{os.getpid()}_{time.monotonic_ns()}"
+    postgres_server.execute(
+        f"CREATE ROLE {name} LOGIN PASSWORD 'mật-khẩu'", f"CREATE DATABASE {name} OWNER {name}"
+    )
+    return postgres_server.tcp_url(name, name)
+
+
+def test_a_password_comes_from_pgpass_or_the_keyring_never_the_settings(
+    carol, tmp_path, monkeypatch
+):
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from reader.core.storage.db import (
+        KEYRING_SERVICE,
+        UnreachableServerError,
+        keyring_account,
+        library_url,
+    )
+
+    url = library_url(carol)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    with pytest.raises(UnreachableServerError, match="no password supplied|authentication failed"):
+        open_database(url)
+
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{url.port}:{url.database}:{url.username}:mật-khẩu\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    open_database(url).close()
+
+    class Memory(KeyringBackend):
+        priority = 1
+        secrets: dict = {}  # noqa: RUF012 (one per test, set below)
+
+        def get_password(self, service, username):
+            return self.secrets.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.secrets[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.secrets.pop((service, username), None)
+
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Memory())
+    try:
+        keyring.set_password(KEYRING_SERVICE, keyring_account(url), "mật-khẩu")
+        open_database(url).close()
+    finally:
+        keyring.set_keyring(previous)

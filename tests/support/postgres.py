@@ -36,6 +36,10 @@ class PostgresServer:
         connections, it lives only as long as the test session)."""
         return f"postgresql+psycopg://{user}@/{database}?host={self.socket_dir}&port={self.port}"
 
+    def tcp_url(self, database: str, user: str) -> str:
+        """Through 127.0.0.1, where the server asks for the role's password."""
+        return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{database}"
+
     def execute(self, *statements: str, database: str = "postgres") -> None:
         """Run statements as the superuser, outside a transaction (CREATE DATABASE needs it)."""
         import psycopg
@@ -94,8 +98,8 @@ def start_server(binaries: Path, folder: Path) -> PostgresServer:
         data,
         "-U",
         SUPERUSER,
-        "-A",
-        "trust",
+        "--auth-local=trust",  # the tests' own socket: no passwords to manage
+        "--auth-host=scram-sha-256",  # 127.0.0.1: passwords checked, as a team's server does
         "-E",
         "UTF8",
         "--no-locale",

@@ -463,6 +463,12 @@ def _create_server_engine(url: URL) -> Engine:
         },
     )
 
+    @event.listens_for(engine, "do_connect")
+    def _password(_dialect, _record, _args, parameters) -> None:
+        # Not in the URL: the keyring's, if it has one; else libpq reads ~/.pgpass itself.
+        if "password" not in parameters and (password := keyring_password(url)):
+            parameters["password"] = password
+
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
         # A reading unit of work: one snapshot for all its queries, and writes refused, as
@@ -471,3 +477,24 @@ def _create_server_engine(url: URL) -> Engine:
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
     return engine
+
+
+KEYRING_SERVICE = "bilingual-reader-library"
+
+
+def keyring_account(url: URL) -> str:
+    return f"{url.username or ''}@{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+def keyring_password(url: URL) -> str | None:
+    """The password the platform keyring keeps for this role on this server's database
+    (service `bilingual-reader-library`, account `ROLE@HOST:PORT/DATABASE`), if it has one."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:  # the keyring is optional: ~/.pgpass serves as well
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, keyring_account(url))
+    except (KeyringError, RuntimeError):  # no usable backend on this machine
+        return None
