@@ -282,7 +282,7 @@ def test_a_password_comes_from_pgpass_or_the_keyring_never_the_settings(
 
     url = library_url(carol)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
-    with pytest.raises(UnreachableServerError, match="no password supplied|authentication failed"):
+    with pytest.raises(UnreachableServerError, match=r"no password supplied|authentication failed"):
         open_database(url)
 
     pgpass = tmp_path / "pgpass"
