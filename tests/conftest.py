@@ -62,6 +62,7 @@ def bireader_home(
 ) -> Path:
     home = tmp_path_factory.mktemp("bireader-home")
     monkeypatch.setenv("BIREADER_HOME", str(home))
+    monkeypatch.delenv("BIREADER_DATABASE_URL", raising=False)  # never the developer's team library
     return home
 
 
