@@ -110,3 +110,20 @@ def test_the_command_copies_the_library_and_says_what(postgres_url, sample_copy,
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert again.returncode == 2
     assert "not an empty library" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_a_table_this_version_does_not_know_is_refused_not_dropped(postgres_url, sample_copy):
+    from sqlalchemy import text
+
+    source = open_database()
+    target = open_database(library_url(postgres_url))
+    try:
+        _fill(source, sample_copy)
+        with source.session() as session:  # as a newer version's migration would leave it
+            session.execute(text("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, name TEXT)"))
+        with pytest.raises(TransferError, match="table bookmarks is not known"):
+            copy_library(source, target)
+        assert not any(_every_row(target).values())
+    finally:
+        source.close()
+        target.close()

@@ -25,9 +25,9 @@ MODEL_MODULES = (
     "reader.core.notes.models",
     "reader.core.translate.cache",
 )
-# What the database keeps by itself: the schema revision (set by the migrations) and the
-# search index (rebuilt from the rows).
-_DERIVED = {"alembic_version", "search_blocks", "search_notes", "search_pending"}
+# What the database keeps by itself: the schema revision (set by the migrations), the search
+# index with FTS5's own tables (rebuilt from the rows), SQLite's internals.
+_DERIVED_PREFIXES = ("alembic_version", "search_", "sqlite_")
 _CHUNK = 5000
 
 
@@ -67,9 +67,8 @@ def library_tables() -> list[Table]:
 
 
 def _check_known_tables(source: Database, session: Session, tables: list[Table]) -> None:
-    names = set(inspect(session.connection()).get_table_names())
-    unknown = sorted(names - _DERIVED - {table.name for table in tables})
-    unknown = [name for name in unknown if not name.startswith(("search_", "sqlite_"))]
+    names = set(inspect(session.connection()).get_table_names()) - {t.name for t in tables}
+    unknown = sorted(name for name in names if not name.startswith(_DERIVED_PREFIXES))
     if unknown:
         raise TransferError(
             f"{source.location}: table {unknown[0]} is not known to this version of Bilingual "
