@@ -15,7 +15,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
 from sqlalchemy import URL
+
+from reader.core.storage.db import keyring_password
 
 CHANNEL = "annotations"
 _POLL_SECONDS = 0.5  # how soon `stop` is noticed
@@ -36,8 +39,11 @@ class NoteListener:
     def __init__(self, url: URL, on_change: Callable[[NoteChange], None]):
         if url.get_backend_name() != "postgresql":
             raise ValueError("only a PostgreSQL library announces its changes")
-        # libpq's own URI form: the password (if in the URL), host and port as given.
-        self._conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        # libpq's own URI form, with the password of the URL or the keyring (else ~/.pgpass).
+        password = url.password or keyring_password(url)
+        self._conninfo = url.set(drivername="postgresql", password=password).render_as_string(
+            hide_password=False
+        )
         self._on_change = on_change
         self._stopped = threading.Event()
         self._listening = threading.Event()
@@ -56,17 +62,15 @@ class NoteListener:
             self._thread.join()
 
     def _run(self) -> None:
-        import psycopg
-
         while not self._stopped.is_set():
             try:
-                self._listen(psycopg)
+                self._listen()
             except psycopg.Error as error:  # the server went away: try again later
                 self._listening.clear()
                 log.warning("live notes paused: %s", " ".join(str(error).split()))
                 self._stopped.wait(_RETRY_SECONDS)
 
-    def _listen(self, psycopg) -> None:
+    def _listen(self) -> None:
         with psycopg.connect(self._conninfo, autocommit=True, application_name="bireader") as conn:
             conn.execute(f"LISTEN {CHANNEL}")
             self._listening.set()
