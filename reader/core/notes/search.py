@@ -69,7 +69,7 @@ class SearchHit:
     annotation_uuid: str | None
     snippet: str  # context around the first match, from the original (unfolded) text
     highlights: tuple[tuple[int, int], ...]  # matched spans within `snippet`
-    score: float  # FTS5 bm25 rank, lower is better (0 when too many matches to rank)
+    score: float  # bm25 (FTS5) or -ts_rank (PostgreSQL): lower is better; 0 when too many to rank
 
     def to_json(self) -> dict:
         return {
