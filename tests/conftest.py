@@ -24,7 +24,10 @@ if os.environ.get("BIREADER_FUZZ_RANDOM") is None:
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "resources" / "samples" / "bvctnb-2023.vi.txt"
-pytest_plugins = ("tests.ocr_support",)  # OCR fixtures: the real Vietnamese data, installed
+pytest_plugins = (
+    "tests.ocr_support",  # OCR fixtures: the real Vietnamese data, installed
+    "tests.support.postgres",  # a real PostgreSQL server, started on first use
+)
 
 
 @pytest.fixture
@@ -59,6 +62,7 @@ def bireader_home(
 ) -> Path:
     home = tmp_path_factory.mktemp("bireader-home")
     monkeypatch.setenv("BIREADER_HOME", str(home))
+    monkeypatch.delenv("BIREADER_DATABASE_URL", raising=False)  # never the developer's team library
     return home
 
 

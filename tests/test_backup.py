@@ -408,3 +408,53 @@ def test_no_connection_is_left_open_when_the_copy_cannot_be_written(
     for connection in opened:
         with pytest.raises(sqlite3.ProgrammingError, match="closed"):
             connection.execute("SELECT 1")
+
+
+# --- a team library on PostgreSQL: a logical export into the same kind of file -------------------
+
+
+def test_a_server_library_is_backed_up_as_a_library_file_and_restored(
+    postgres_url, tmp_path, monkeypatch
+) -> None:
+    from reader.core.notes.service import annotate_quote, list_annotations
+
+    monkeypatch.setenv("BIREADER_DATABASE_URL", postgres_url)
+    database = open_database()
+    document_id = add_document(database, SAMPLE).document_id
+    annotate_quote(database, document_id, "cản bộ", note="giữ lại", tags=["sửa"])
+    bireader = [sys.executable, "-m", "reader"]
+    out = tmp_path / "team.sqlite3"
+    done = subprocess.run([*bireader, "backup", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    local = open_database(out)  # a sound library of its own, as any backup
+    assert _titles(local) == _titles(database)
+    assert [n.note for n in list_annotations(local)] == ["giữ lại"]
+    local.close()
+
+    remove_document(database, document_id)
+    done = subprocess.run([*bireader, "restore", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert _titles(database) and [n.tags for n in list_annotations(database)] == [("sửa",)]
+    kept = Path(done.stdout.rsplit(" ", 1)[1].strip())
+    with sqlite3.connect(kept) as connection:  # the server's library just before the restore
+        assert connection.execute("SELECT count(*) FROM documents").fetchone() == (0,)
+    other = tmp_path / "other.txt"
+    other.write_text("Một văn bản khác của Đảng.\n", encoding="utf-8")
+    assert add_document(database, other).document_id > document_id  # the ids go on
+    database.close()
+
+
+def test_restoring_a_foreign_file_leaves_the_server_library_untouched(
+    postgres_url, tmp_path
+) -> None:
+    from reader.core.storage.backup import restore_server_from
+    from reader.core.storage.db import library_url
+
+    database = open_database(library_url(postgres_url))
+    add_document(database, SAMPLE)
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database" * 100)
+    with pytest.raises(InputError, match="not a Bilingual Reader backup"):
+        restore_server_from(junk, database, known_revisions())
+    assert len(_titles(database)) == 1
+    database.close()

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.app.author_filter import AuthorFilter
 from reader.app.ops import ChangeBus, Op
 from reader.app.theme import SWATCHES, UNKNOWN_SWATCH
 from reader.core.changes import Changes
@@ -101,6 +102,7 @@ class NotesPanel(QDockWidget):
         for colour in COLOURS:
             self.colour_filter.addItem(_swatch(colour), colour.capitalize(), colour)
         self.tag_filter = QComboBox()
+        self.author_filter = AuthorFilter(self.reload)
         self.colour_filter.currentIndexChanged.connect(self.reload)
         self.tag_filter.currentIndexChanged.connect(self.reload)
         self.empty_label = QLabel(wordWrap=True)
@@ -128,6 +130,7 @@ class NotesPanel(QDockWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.colour_filter)
         filters.addWidget(self.tag_filter)
+        filters.addWidget(self.author_filter)
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
@@ -151,11 +154,12 @@ class NotesPanel(QDockWidget):
         self.document_id = document_id
         self.undo_stack.clear()  # undoing into another document would surprise
         self.hint_label.hide()
+        self.author_filter.reset()  # a new document: its own authors
         self.reload()
 
     def on_changes(self, changes: Changes, initiator: object | None) -> None:
-        """A write somewhere (this panel, the window, a translation edit): reload if it may
-        touch the listed notes; while hidden, only remember to."""
+        """A write somewhere (this panel, the window, a translation edit, a colleague on a
+        team library): reload if it may touch the listed notes; while hidden, only remember to."""
         if self.document_id is None or not changes.touches_document(self.document_id):
             return
         if self.isVisible():
@@ -185,9 +189,12 @@ class NotesPanel(QDockWidget):
         self.workers.latest(LOAD_KEY, load, self._show, self._load_failed)
 
     def filters(self) -> dict[str, str]:
-        """The list's filters as `list_annotations` keywords. The seam for team mode: an author
-        filter (postgres task) adds its combo box and an `author` entry here."""
-        chosen = {"colour": self.colour_filter.currentData(), "tag": self.tag_filter.currentData()}
+        """The list's filters as `list_annotations` keywords (the author's: on a team library)."""
+        chosen = {
+            "colour": self.colour_filter.currentData(),
+            "tag": self.tag_filter.currentData(),
+            "author": self.author_filter.author(),
+        }
         return {name: value for name, value in chosen.items() if value}
 
     def _load_failed(self, error: BaseException) -> None:
@@ -200,6 +207,7 @@ class NotesPanel(QDockWidget):
         current = self.current_uuid()
         self.list.clear()
         self.annotations = annotations
+        self.author_filter.offer(annotation.author for annotation in annotations)
         for annotation in self.annotations:
             self.list.addItem(_item(annotation))
             if annotation.uuid == current:

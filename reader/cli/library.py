@@ -1,4 +1,4 @@
-"""`bireader library add|list|rename|remove`."""
+"""`bireader library add|list|rename|remove|migrate`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from reader.core.library import (
     rename_document,
 )
 from reader.core.storage import open_database
+from reader.core.storage.db import library_url
 from reader.core.translate.service import TranslationService
 
 
@@ -52,6 +53,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove = commands.add_parser("remove", help="remove a document (the file is not touched)")
     remove.add_argument("id", type=positive_integer)
     remove.set_defaults(func=_remove)
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="copy the whole library into another, empty one (SQLite ⇄ PostgreSQL)",
+        description="Copy every document, note, translation and edit of the current library "
+        "(BIREADER_DATABASE_URL, the preference, or the local file) into an empty library: "
+        "postgresql://USER@HOST/DATABASE (password from ~/.pgpass) or a SQLite file.",
+    )
+    migrate.add_argument("--to", required=True, metavar="URL", help="the target library")
+    migrate.set_defaults(func=_migrate)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -101,4 +112,19 @@ def _rename(args: argparse.Namespace) -> int:
 def _remove(args: argparse.Namespace) -> int:
     entry = remove_document(open_database(), args.id)
     print(f"removed {entry.id}: {printable(entry.title)}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from reader.core.storage.transfer import copy_library
+
+    source = open_database()
+    target = open_database(library_url(args.to))
+    try:
+        copied = copy_library(source, target)
+    finally:
+        source.close()
+        target.close()
+    counts = ", ".join(f"{rows} {table}" for table, rows in copied.rows.items() if rows)
+    print(f"copied to {target.location}: {counts or 'an empty library'}")
     return 0

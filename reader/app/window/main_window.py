@@ -52,6 +52,7 @@ from reader.core.side import Side
 
 if TYPE_CHECKING:  # the notes panel imports the core (SQLAlchemy...): not at start-up
     from reader.app.glossary_panel import GlossaryPanel
+    from reader.app.live_notes import LiveNotes
     from reader.app.notes_panel import NotesPanel
 
 
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.tools = ReadingTools(self)  # PDF, print, bookmarks, the model manager
         self.server_banner = ServerBanner.attach(self)  # a translation server's faults
         ServerPreferencesDialog.attach(self)  # Edit ▸ Translation Servers…
+        self.live_notes: LiveNotes | None = None  # a team library's note changes, once listened
         self.glossary_panel: GlossaryPanel | None = None  # made with the first document shown
         self.document_opened.connect(self._ensure_glossary_panel)
 
@@ -370,6 +372,7 @@ class MainWindow(QMainWindow):
         panel = NotesPanel(self.context.database(), self.workers, self.bus, self)
         panel.jump_requested.connect(self.jump_to_annotation)
         panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self._listen_to_colleagues()
         return panel
 
     def _ensure_glossary_panel(self, opened: OpenedDocument) -> None:
@@ -381,6 +384,16 @@ class MainWindow(QMainWindow):
             self.glossary_panel = install_glossary_panel(self)
             document = opened.document
             self.glossary_panel.set_document(document, document.language, opened.target_language)
+
+    def _listen_to_colleagues(self) -> None:
+        """On a team library (PostgreSQL), a colleague's note changes arrive as change sets
+        too (LISTEN/NOTIFY), so the notes and highlights refresh without reopening."""
+        from reader.app.live_notes import LiveNotes
+        from reader.core.storage.db import configured_url
+
+        self.live_notes = LiveNotes.for_library(configured_url(), self)
+        if self.live_notes is not None:
+            self.live_notes.changed.connect(lambda changes: self.bus.changed.emit(changes, None))
 
     def _push_undo(self, command) -> None:
         """A translation edit joins the notes' undo stack: Edit ▸ Undo takes back either."""
@@ -467,6 +480,8 @@ class MainWindow(QMainWindow):
         self.translation.drop_early()
         self.ocr.stop()
         self.models.stop()
+        if self.live_notes is not None:
+            self.live_notes.stop()
         self.workers.wait()
         self.context.close()
         super().closeEvent(event)

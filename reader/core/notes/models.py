@@ -1,13 +1,37 @@
-"""ORM models of annotations and their tags (tables created by migration 0003)."""
+"""ORM models of annotations and their tags (tables created by migration 0003; authors and
+private notes by 0010)."""
 
 from __future__ import annotations
 
+import getpass
+import os
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reader.core.storage.models import Base, utc_now
+
+AUTHOR_ENV = "BIREADER_AUTHOR"
+
+
+def local_author() -> str:
+    """Who writes notes into a SQLite library: `BIREADER_AUTHOR`, else the account's name."""
+    try:
+        return os.environ.get(AUTHOR_ENV) or getpass.getuser()
+    except OSError:  # no name for this uid (a container)
+        return ""
+
+
+def _default_author(context) -> str:
+    """On PostgreSQL the author is the database role (what row-level security checks a private
+    note against), asked once per connection; on SQLite, the local user."""
+    connection = context.root_connection
+    if connection.dialect.name != "postgresql":
+        return local_author()
+    if "role" not in connection.info:
+        connection.info["role"] = connection.exec_driver_sql("SELECT current_user").scalar_one()
+    return connection.info["role"]
 
 
 class AnnotationRow(Base):
@@ -16,7 +40,10 @@ class AnnotationRow(Base):
     columns locate the quote inside that sentence's translation."""
 
     __tablename__ = "annotations"
-    __table_args__ = (Index("ix_annotations_document_position", "document_id", "doc_start"),)
+    __table_args__ = (
+        Index("ix_annotations_document_position", "document_id", "doc_start"),
+        Index("ix_annotations_author", "author"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -44,6 +71,8 @@ class AnnotationRow(Base):
     translation_origin: Mapped[str | None] = mapped_column(String)  # "code version" or "edited"
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    author: Mapped[str] = mapped_column(String, default=_default_author, server_default="")
+    private: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     tags: Mapped[list[AnnotationTagRow]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="AnnotationTagRow.tag"

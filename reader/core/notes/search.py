@@ -1,4 +1,4 @@
-"""Full-text search over the library's documents and notes (SQLite FTS5).
+"""Full-text search over the library's documents and notes (SQLite FTS5, PostgreSQL tsvector).
 
 Diacritic-insensitive for Vietnamese: text is *folded* (lowercase, accents and other combining marks
 removed, đ/Đ → d) before it is indexed, and the query is folded the same way, so "viet" finds
@@ -8,6 +8,11 @@ in the original text without any mapping table.
 
 The FTS tables are kept in sync by SQL triggers (migration 0003) that queue changed rows in
 `search_pending`; `sync_index` folds and indexes them, and every search calls it first.
+
+On PostgreSQL the index holds the same folded words, as a tsvector of exactly those words (never
+re-parsed by the server's text search parser), and a query word is a prefix tsquery: both
+engines find the same blocks and notes for the same query. Only the ranking differs (bm25 on
+SQLite, ts_rank on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ class SearchHit:
     annotation_uuid: str | None
     snippet: str  # context around the first match, from the original (unfolded) text
     highlights: tuple[tuple[int, int], ...]  # matched spans within `snippet`
-    score: float  # FTS5 bm25 rank, lower is better (0 when too many matches to rank)
+    score: float  # bm25 (FTS5) or -ts_rank (PostgreSQL): lower is better; 0 when too many to rank
 
     def to_json(self) -> dict:
         return {
@@ -96,28 +101,55 @@ def search(
     terms = query_terms(query)
     if not terms:
         raise ReaderError(f"nothing to search for in {query!r}")
-    match = " ".join(f'"{term}"*' for term in terms)
     hits: list[SearchHit] = []
+    # Indexing is a short writing unit of its own, so that the search itself holds no lock
+    # (on a server, clients index one at a time: see `_claim_pending`).
     with database.session() as session:
         sync_index(session)
+    with database.reading() as session:
         if include_documents:
-            hits += _block_hits(session, match, terms, document_id, limit)
+            hits += _block_hits(session, terms, document_id, limit)
         if include_notes:
-            hits += _note_hits(session, match, terms, document_id, limit)
+            hits += _note_hits(session, terms, document_id, limit)
     hits.sort(key=lambda hit: (hit.score, hit.document_id, hit.block_index))
     return hits[:limit]
 
 
 def sync_index(session: Session) -> int:
     """Index the blocks and notes queued by the triggers; returns how many were indexed."""
-    pending = session.execute(text("SELECT kind, item_id FROM search_pending")).all()
+    pending = _claim_pending(session)
     if not pending:
         return 0
     block_ids = [item for kind, item in pending if kind == "block"]
     note_ids = [item for kind, item in pending if kind == "note"]
-    indexed = _index_blocks(session, block_ids) + _index_notes(session, note_ids)
-    session.execute(text("DELETE FROM search_pending"))
-    return indexed
+    return _index_blocks(session, block_ids) + _index_notes(session, note_ids)
+
+
+# The advisory lock clients of a server take to index the queue one at a time.
+_SYNC_LOCK = 0x7365_6172
+
+
+def _claim_pending(session: Session) -> list[tuple[str, int]]:
+    """Take the queued items out of the queue, to index them in this transaction. SQLite's
+    writing transaction is the only one. On a server, clients sync one at a time (a lock held
+    to their commit: two claiming the same rows would deadlock), and a note another author
+    keeps private (invisible here, see migration 0010) stays queued for its author to index."""
+    if not _on_postgresql(session):
+        return session.execute(text("DELETE FROM search_pending RETURNING kind, item_id")).all()
+    if session.execute(text("SELECT NOT EXISTS (SELECT 1 FROM search_pending)")).scalar_one():
+        return []
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SYNC_LOCK})
+    return session.execute(
+        text(
+            "DELETE FROM search_pending AS p WHERE p.kind = 'block' "
+            "OR EXISTS (SELECT 1 FROM annotations AS a WHERE a.id = p.item_id) "
+            "RETURNING kind, item_id"
+        )
+    ).all()
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _index_blocks(session: Session, block_ids: list[int]) -> int:
@@ -127,7 +159,9 @@ def _index_blocks(session: Session, block_ids: list[int]) -> int:
             text(f"SELECT id, text FROM blocks WHERE id IN ({_placeholders(chunk)})"),
             _params(chunk),
         ).all()
-    if rows:
+    if rows and _on_postgresql(session):
+        _store_words(session, "search_blocks", {row.id: row.text for row in rows})
+    elif rows:
         session.execute(
             text("DELETE FROM search_blocks WHERE rowid = :id"), [{"id": row.id} for row in rows]
         )
@@ -138,19 +172,50 @@ def _index_blocks(session: Session, block_ids: list[int]) -> int:
     return len(rows)
 
 
+def _store_words(session: Session, table: str, texts: dict[int, str]) -> None:
+    session.execute(
+        text(
+            f"INSERT INTO {table} (id, words) VALUES (:id, CAST(:words AS tsvector)) "
+            "ON CONFLICT (id) DO UPDATE SET words = excluded.words"
+        ),
+        [{"id": id_, "words": tsvector_literal(value)} for id_, value in texts.items()],
+    )
+
+
+# PostgreSQL's limits: a lexeme of at most 2046 bytes, positions up to 16383 (later ones are
+# recorded at 16383, as the server itself does).
+_MAX_LEXEME_BYTES = 2046
+_MAX_POSITION = 16383
+
+
+def tsvector_literal(value: str) -> str:
+    """The folded words of `value` as a tsvector literal: each word verbatim (they are letters
+    and digits only, so never need quoting beyond the quotes), with its positions."""
+    positions: dict[str, list[int]] = {}
+    for position, word in enumerate(_TOKEN.findall(fold(value)), start=1):
+        if len(word.encode()) <= _MAX_LEXEME_BYTES:
+            positions.setdefault(word, []).append(min(position, _MAX_POSITION))
+    return " ".join(
+        f"'{word}':{','.join(map(str, sorted(set(places))))}" for word, places in positions.items()
+    )
+
+
 def _index_notes(session: Session, annotation_ids: list[int]) -> int:
     rows = []
     for chunk in _chunks(annotation_ids):
         rows += session.execute(
             text(
                 "SELECT a.id, a.note, coalesce(a.translation_exact, a.exact) AS quote, "
-                "coalesce((SELECT group_concat(tag, ' ') FROM annotation_tags t "
+                f"coalesce((SELECT {_joined_tags(session)} FROM annotation_tags t "
                 "WHERE t.annotation_id = a.id), '') AS tags "
                 f"FROM annotations a WHERE a.id IN ({_placeholders(chunk)})"
             ),
             _params(chunk),
         ).all()
-    if rows:
+    if rows and _on_postgresql(session):
+        texts = {row.id: f"{row.note}\n{row.quote}\n{row.tags}" for row in rows}
+        _store_words(session, "search_notes", texts)
+    elif rows:
         session.execute(
             text("DELETE FROM search_notes WHERE rowid = :id"), [{"id": row.id} for row in rows]
         )
@@ -172,32 +237,45 @@ def _index_notes(session: Session, annotation_ids: list[int]) -> int:
     return len(rows)
 
 
+def _joined_tags(session: Session) -> str:
+    return "string_agg(tag, ' ')" if _on_postgresql(session) else "group_concat(tag, ' ')"
+
+
 def _top_matches(
-    session: Session, table: str, owners: str, match: str, document_id: int | None, limit: int
+    session: Session, table: str, owners: str, terms: list[str], document_id: int | None, limit: int
 ) -> dict[int, float]:
-    """{rowid: bm25 score} of the best `limit` matches. Ranking costs a score for every match:
-    past RANKED_MATCHES (a word found all over the library) the first matches in library order
-    come back instead, score 0, so that a search stays fast whatever the query."""
-    where = f"{table} MATCH :match" + (
+    """{rowid: score} of the best `limit` matches, lower is better. Ranking costs a score for
+    every match: past RANKED_MATCHES (a word found all over the library) the first matches in
+    library order come back instead, score 0, so that a search stays fast whatever the query."""
+    if _on_postgresql(session):
+        key, match, rank = "id", "words @@ CAST(:match AS tsquery)", "-ts_rank(words, :match)"
+        query_text = " & ".join(f"'{term}':*" for term in terms)
+    else:
+        key, match, rank = "rowid", f"{table} MATCH :match", "rank"
+        query_text = " ".join(f'"{term}"*' for term in terms)
+    where = match + (
         ""
         if document_id is None
-        else f" AND rowid IN (SELECT id FROM {owners} WHERE document_id = :document)"
+        else f" AND {key} IN (SELECT id FROM {owners} WHERE document_id = :document)"
     )
-    params = {"match": match, "limit": limit, "document": document_id, "cap": RANKED_MATCHES + 1}
+    params = {"match": query_text, "limit": limit, "document": document_id}
     count = session.execute(
-        text(f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {where} LIMIT :cap)"), params
+        text(f"SELECT count(*) FROM (SELECT {key} FROM {table} WHERE {where} LIMIT :cap) AS m"),
+        {**params, "cap": RANKED_MATCHES + 1},
     ).scalar_one()
     if count > RANKED_MATCHES:
-        query = f"SELECT rowid, 0.0 FROM {table} WHERE {where} ORDER BY rowid LIMIT :limit"
+        query = f"SELECT {key}, 0.0 FROM {table} WHERE {where} ORDER BY {key} LIMIT :limit"
     else:
-        query = f"SELECT rowid, rank FROM {table} WHERE {where} ORDER BY rank LIMIT :limit"
-    return {rowid: score for rowid, score in session.execute(text(query), params)}
+        query = (
+            f"SELECT {key}, {rank} AS score FROM {table} WHERE {where} ORDER BY score LIMIT :limit"
+        )
+    return {rowid: float(score) for rowid, score in session.execute(text(query), params)}
 
 
 def _block_hits(
-    session: Session, match: str, terms: list[str], document_id: int | None, limit: int
+    session: Session, terms: list[str], document_id: int | None, limit: int
 ) -> list[SearchHit]:
-    top = _top_matches(session, "search_blocks", "blocks", match, document_id, limit)
+    top = _top_matches(session, "search_blocks", "blocks", terms, document_id, limit)
     rows = session.execute(
         select(
             BlockRow.id,
@@ -224,9 +302,9 @@ def _block_hits(
 
 
 def _note_hits(
-    session: Session, match: str, terms: list[str], document_id: int | None, limit: int
+    session: Session, terms: list[str], document_id: int | None, limit: int
 ) -> list[SearchHit]:
-    top = _top_matches(session, "search_notes", "annotations", match, document_id, limit)
+    top = _top_matches(session, "search_notes", "annotations", terms, document_id, limit)
     rows = session.execute(
         select(
             AnnotationRow.id,

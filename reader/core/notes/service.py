@@ -85,6 +85,8 @@ class Annotation:
     created_at: datetime
     updated_at: datetime
     translation: TranslationQuote | None = field(default=None)
+    author: str = ""  # who wrote it: a database role on a team library, else the local user
+    private: bool = False  # readable by its author only (enforced by PostgreSQL's row security)
     # The row's id: what `changes` names (a restored annotation gets a new one, same uuid).
     id: int | None = field(default=None, compare=False)
 
@@ -119,6 +121,8 @@ class Annotation:
             "tags": list(self.tags),
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
+            "author": self.author,  # hook: postgres
+            "private": self.private,  # hook: postgres
         }
 
 
@@ -353,6 +357,7 @@ def add_annotation(
     colour: str = DEFAULT_COLOUR,
     tags: Iterable[str] = (),
     translation: TranslationQuote | None = None,
+    private: bool = False,  # hook: postgres
 ) -> Annotation:
     _check_colour(colour)
     now = utc_now()
@@ -373,6 +378,7 @@ def add_annotation(
             created_at=now,
             updated_at=now,
             translation=translation,
+            private=private,  # hook: postgres
         )
         return _stored(session, annotation)
 
@@ -384,11 +390,14 @@ def update_annotation(
     note: str | None = None,
     colour: str | None = None,
     tags: Iterable[str] | None = None,
+    private: bool | None = None,  # hook: postgres
 ) -> Annotation:
     with database.session() as session:
         row = _row(session, uuid)
         if note is not None:
             row.note = note
+        if private is not None:  # hook: postgres
+            row.private = private
         if colour is not None:
             _check_colour(colour)
             row.colour = colour
@@ -424,8 +433,8 @@ def restore_annotation(database: Database, annotation: Annotation) -> Annotation
 def _stored(session: Session, annotation: Annotation) -> Annotation:
     row = row_from_annotation(annotation)
     session.add(row)
-    session.flush()  # gives the row its id
-    return replace(annotation, id=row.id)
+    session.flush()  # gives the row its id, and its author (on a server: the database's default)
+    return replace(annotation, id=row.id, author=row.author)
 
 
 def get_annotation(database: Database, uuid: str) -> Annotation:
@@ -440,6 +449,7 @@ def list_annotations(
     colour: str | None = None,
     tag: str | None = None,
     status: str | None = None,
+    author: str | None = None,  # hook: postgres
 ) -> list[Annotation]:
     """In reading order (document, position), optionally filtered. Reads plain rows, not ORM
     objects: opening a document or exporting 100,000 notes must stay fast."""
@@ -451,6 +461,8 @@ def list_annotations(
         query = query.where(table.c.colour == colour)
     if status is not None:
         query = query.where(table.c.status == status)
+    if author is not None:  # hook: postgres
+        query = query.where(table.c.author == author)
     if tag is not None:
         tagged = select(AnnotationTagRow.annotation_id).where(AnnotationTagRow.tag == tag.strip())
         query = query.where(table.c.id.in_(tagged))
@@ -535,6 +547,8 @@ def row_from_annotation(annotation: Annotation) -> AnnotationRow:
         created_at=annotation.created_at,
         updated_at=annotation.updated_at,
         tags=[AnnotationTagRow(tag=tag) for tag in annotation.tags],
+        private=annotation.private,  # hook: postgres
+        **({"author": annotation.author} if annotation.author else {}),  # else the default
     )
 
 
@@ -565,6 +579,8 @@ def annotation_from_row(row, tags: tuple[str, ...] | None = None) -> Annotation:
         updated_at=as_utc(row.updated_at),
         translation=translation,
         id=row.id,
+        author=row.author,
+        private=bool(row.private),
     )
 
 
@@ -628,7 +644,10 @@ def _row(session: Session, uuid: str) -> AnnotationRow:
 
 
 def _find_row(session: Session, uuid: str) -> AnnotationRow | None:
-    return session.scalars(select(AnnotationRow).where(AnnotationRow.uuid == uuid)).first()
+    # FOR UPDATE (hook: postgres): a server's concurrent edits of one note wait for each other,
+    # as SQLite's one writer does; SQLite ignores it.
+    query = select(AnnotationRow).where(AnnotationRow.uuid == uuid).with_for_update()
+    return session.scalars(query).first()
 
 
 def _check_colour(colour: str) -> None:

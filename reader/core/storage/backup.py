@@ -1,5 +1,9 @@
 """Consistent copies of the library database, made with SQLite's online backup API (which also
-copies what is still in the WAL), and restoring from one."""
+copies what is still in the WAL), and restoring from one.
+
+A team library on PostgreSQL is backed up the same way, as a logical export: its rows copied
+from one snapshot into a new SQLite library file (`reader.core.storage.transfer`), so that every
+backup is the same kind of file, checked the same way, and restorable into either engine."""
 
 from __future__ import annotations
 
@@ -29,6 +33,49 @@ def backup_to(source: Path, destination: Path) -> Path:
         except InputError as error:  # name the file the user asked for, not the temporary one
             raise InputError(destination, error.problem) from error
     return destination
+
+
+def backup_server_to(database, destination: Path) -> Path:
+    """`backup_to` for a library on a server (a `Database` with no file)."""
+    from reader.core.storage.db import open_database  # db imports this module
+    from reader.core.storage.transfer import copy_library
+
+    with tempfile.TemporaryDirectory(prefix="bireader-export-") as folder:
+        export = Path(folder) / "library.sqlite3"
+        copy = open_database(export)
+        try:
+            copy_library(database, copy)
+        finally:
+            copy.close()
+        return backup_to(export, destination)
+
+
+def restore_server_from(backup: Path, database, known_revisions: set[str]) -> Path:
+    """`restore_from` for a library on a server: the backup checked as any, migrated to the
+    newest schema in a temporary copy, its rows replacing the server's in one transaction.
+    The server's library is exported first, into the data folder; returns that file."""
+    from reader.core import paths
+    from reader.core.storage.db import open_database
+    from reader.core.storage.transfer import copy_library
+
+    revision = check_backup(backup)
+    if revision not in known_revisions:
+        raise InputError(
+            backup, f"written by a newer version of Bilingual Reader (schema {revision})"
+        )
+    check_backup_schema(backup, revision)
+    kept = backup_server_to(
+        database, paths.data_dir() / f"server-library.before-restore-{_timestamp()}.sqlite3"
+    )
+    with tempfile.TemporaryDirectory(prefix="bireader-restore-") as folder:
+        migrated = Path(folder) / "library.sqlite3"
+        _copy(backup, migrated)
+        source = open_database(migrated)
+        try:
+            copy_library(source, database, replace=True)
+        finally:
+            source.close()
+    return kept
 
 
 def backup_before_migration(database_file: Path, from_revision: str) -> Path:

@@ -21,10 +21,10 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import DateTime, Integer, String, Text, delete, select
-from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from reader.core.documents.model import Document
+from reader.core.storage.db import upsert  # hook: postgres (either engine)
 from reader.core.storage.models import Base, utc_now
 
 
@@ -139,7 +139,7 @@ def store(
         }
         for digest, translation in translations.items()
     ]
-    statement = insert(CachedTranslationRow).values(rows)
+    statement = upsert(session, CachedTranslationRow).values(rows)  # hook: postgres
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["model_key", "options", "source_hash"],
@@ -171,7 +171,7 @@ def edits_for(
 
 
 def save_edit(session: Session, key: EditKey, translation: str) -> None:
-    statement = insert(TranslationEditRow).values(
+    statement = upsert(session, TranslationEditRow).values(  # hook: postgres
         **key._asdict(), translation=translation, updated_at=utc_now()
     )
     session.execute(

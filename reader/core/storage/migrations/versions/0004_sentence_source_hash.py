@@ -46,10 +46,15 @@ def upgrade() -> None:
             ],
         )
         last_id = rows[-1][0]
-    with op.batch_alter_table("sentences", recreate="always") as batch:
+    with op.batch_alter_table("sentences", recreate=_recreate()) as batch:
         batch.alter_column("source_hash", existing_type=sa.String(64), nullable=False)
 
 
+def _recreate() -> str:
+    """SQLite cannot alter a column: the table is rebuilt. PostgreSQL alters it in place."""
+    return "auto" if op.get_bind().dialect.name == "postgresql" else "always"
+
+
 def downgrade() -> None:
-    with op.batch_alter_table("sentences", recreate="always") as batch:
+    with op.batch_alter_table("sentences", recreate=_recreate()) as batch:
         batch.drop_column("source_hash")
