@@ -20,10 +20,13 @@ from reader.core.storage.models import Base
 
 # Every module that declares tables: a table in no module here would not be copied, so a
 # library holding one is refused (see `_check_known_tables`).
-MODEL_MODULES = (
+MODEL_MODULES = (  # every module declaring tables: a table missing here would not be copied
     "reader.core.storage.models",
     "reader.core.notes.models",
+    "reader.core.notes.bookmarks",
+    "reader.core.terms.models",
     "reader.core.translate.cache",
+    "reader.core.vocabulary.models",
 )
 # What the database keeps by itself: the schema revision (set by the migrations), the search
 # index with FTS5's own tables (rebuilt from the rows), SQLite's internals.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reader.core.storage.models import Base, utc_now
@@ -12,6 +12,7 @@ from reader.core.storage.models import Base, utc_now
 
 class VocabularyRow(Base):
     __tablename__ = "vocabulary"
+    __table_args__ = (Index("ix_vocabulary_document", "document_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     word: Mapped[str] = mapped_column(Text)
@@ -19,7 +20,7 @@ class VocabularyRow(Base):
     sentence: Mapped[str] = mapped_column(Text, default="")
     translation: Mapped[str] = mapped_column(Text, default="")  # the sentence's
     document_id: Mapped[int | None] = mapped_column(
-        Integer, ForeignKey("documents.id", ondelete="SET NULL"), index=True
+        Integer, ForeignKey("documents.id", ondelete="SET NULL")
     )
     source: Mapped[str] = mapped_column(Text, default="")  # the document's title when saved
     language: Mapped[str] = mapped_column(String(16), default="")  # the word's
