@@ -53,6 +53,9 @@ def command_line(words: tuple[str, ...], parser: argparse.ArgumentParser, folder
         "model": str(folder / "missing.argosmodel"),
         "code": "vi_en",
         "uuid": "00000000-0000-4000-8000-000000000000",
+        "url": "http://127.0.0.1:9",  # nothing listens: the data folder must fail first
+        "from_code": "vi",
+        "to_code": "en",
     }
     argv = list(words)
     for action in parser._actions:
@@ -70,6 +73,16 @@ def command_line(words: tuple[str, ...], parser: argparse.ArgumentParser, folder
         argv += [value] if positional else [action.option_strings[0], value]
     if words == ("open",):
         argv.append(str(folder / "missing.txt"))  # refused before the window would start
+    if words == ("glossary", "import"):  # a well-formed file: the data folder is what fails
+        glossary = folder / "glossary.csv"
+        glossary.write_text(
+            "source,target,from,to,keep,case_sensitive,accent_sensitive\n", encoding="utf-8"
+        )
+        argv[argv.index(str(document))] = str(glossary)
+    if words == ("servers", "use"):
+        argv += ["x", "--fallback"]  # a server for what no local model translates
+    if words == ("glossary", "add"):
+        argv.append("--keep")  # a term needs its translation, or to be kept as it is
     return argv
 
 

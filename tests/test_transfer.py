@@ -11,18 +11,30 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from reader.core.library import add_document
+from reader.core.library import add_document, get_document
+from reader.core.notes.bookmarks import add_bookmark
 from reader.core.notes.search import search
 from reader.core.notes.service import add_annotation, annotate_quote, list_annotations
 from reader.core.storage.db import library_url, open_database
 from reader.core.storage.transfer import TransferError, copy_library, library_tables
+from reader.core.terms.glossary import make_entry, save_entry
+from reader.core.terms.settings import set_abbreviation_expansion, set_document_expansion
 from reader.core.translate import cache
+from reader.core.vocabulary.service import add_word
 
 
 def _fill(library, sample_copy: Path) -> int:
+    """A row in every table: documents, notes, the cache and edits, bookmarks, the glossary,
+    the abbreviation switches, the vocabulary."""
     document_id = add_document(library, sample_copy).document_id
     note = annotate_quote(library, document_id, "cản bộ", note="Lỗi chính tả", tags=["sửa", "b"])
     add_annotation(library, document_id, note.anchor, note="riêng tư", private=True)
+    add_bookmark(library, document_id, 3, 0, "đọc tiếp")
+    save_entry(library, make_entry("Ban Bí thư", "Secretariat", "vi", "en"))
+    content_hash = get_document(library, document_id).content_hash
+    set_document_expansion(library, content_hash, False)
+    set_abbreviation_expansion(library, content_hash, "BVCTNB", False)
+    add_word(library, "bảo vệ", definition="to protect", document_id=document_id, language="vi")
     with library.session() as session:
         cache.store(session, "vi-en@1", "beam=4", {"a" * 64: "Hello", "b" * 64: "Đảng"})
         key = cache.EditKey("c" * 64, "en", 3, 0, "a" * 64)
@@ -120,8 +132,8 @@ def test_a_table_this_version_does_not_know_is_refused_not_dropped(postgres_url,
     try:
         _fill(source, sample_copy)
         with source.session() as session:  # as a newer version's migration would leave it
-            session.execute(text("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, name TEXT)"))
-        with pytest.raises(TransferError, match="table bookmarks is not known"):
+            session.execute(text("CREATE TABLE reading_goals (id INTEGER PRIMARY KEY, name TEXT)"))
+        with pytest.raises(TransferError, match="table reading_goals is not known"):
             copy_library(source, target)
         assert not any(_every_row(target).values())
     finally:

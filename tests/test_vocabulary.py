@@ -64,13 +64,17 @@ def test_a_word_is_matched_whole_not_inside_another(database, document_id):
 
 @pytest.mark.skipif(not COPY_MODEL.is_file(), reason="needs ../shared/models")
 def test_the_sentences_translation_comes_from_the_cache(database, document_id, dictionary):
+    from reader.core.library import get_document
     from reader.core.translate.packages import install_package_file
     from reader.core.translate.service import TranslationService
 
     install_package_file(COPY_MODEL)
     service = TranslationService(database)
     sentence = _sentences_with(database, document_id, "bảo vệ")[0]
-    (translated,) = service.translate_sentences(service.route("vi", "en"), [sentence])
+    document = get_document(database, document_id)  # its abbreviations are written out
+    (translated,) = service.translate_sentences(
+        service.route("vi", "en"), [sentence], document=document
+    )
     entry, _ = add_from_document(database, "bảo vệ", document_id)
     assert entry.translation == translated and translated
 

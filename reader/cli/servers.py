@@ -51,6 +51,7 @@ def _add(args: argparse.Namespace) -> int:
     servers.check_name(args.name)
     url = servers.normalise_url(args.url)
     key = servers.read_key_file(args.api_key_file) if args.api_key_file else None
+    servers.load_registry()  # an unusable data folder (or list) fails before the network is asked
     client = LibreTranslateClient(servers.Server(args.name, url), key)
     try:
         models = client.served_models()

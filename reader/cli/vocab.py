@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from reader.cli.options import positive_integer
 from reader.cli.output import printable
 
 
@@ -15,7 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="vocab_command", metavar="ACTION", required=True)
 
     listing = commands.add_parser("list", help="the saved words")
-    listing.add_argument("--document", type=int, metavar="ID", help="only this document's")
+    listing.add_argument(
+        "--document", type=positive_integer, metavar="ID", help="only this document's"
+    )
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(func=_list)
 
@@ -23,7 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "add", help="save a word or phrase with its sentence, translation and definition"
     )
     add.add_argument("text", help="the word or phrase, as in the document")
-    add.add_argument("--document", type=int, required=True, metavar="ID", help="the document")
+    add.add_argument(
+        "--document", type=positive_integer, required=True, metavar="ID", help="the document"
+    )
     add.add_argument(
         "--occurrence",
         type=_positive,
@@ -34,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.set_defaults(func=_add)
 
     remove = commands.add_parser("remove", help="remove a saved word")
-    remove.add_argument("id", type=int, help="its id, as `vocab list` shows it")
+    remove.add_argument("id", type=positive_integer, help="its id, as `vocab list` shows it")
     remove.set_defaults(func=_remove)
 
     export = commands.add_parser("export", help="write the vocabulary as an Anki deck or CSV")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from reader.core.documents.files import check_regular_file
 from reader.core.errors import InputError
 
 MAX_MEMBERS = 10_000
@@ -68,8 +69,7 @@ def _members(source: Path) -> Iterator[list[_Member]]:
     if source.is_dir():
         yield _folder_members(source)
         return
-    if not source.is_file():
-        raise InputError(source, "no such file or folder")
+    check_regular_file(source)  # a FIFO, a device, a broken link: refused for what it is
     name = source.name.lower()
     if name.endswith(".ifo"):
         yield _folder_members(source.parent, stem=source.name[: -len(".ifo")])

@@ -53,8 +53,9 @@ _FILE_TYPES = (
 )
 
 
-def check_document_file(path: Path) -> os.stat_result:
-    """Refuse, without opening it, what cannot be a document; return its status."""
+def check_regular_file(path: Path) -> os.stat_result:
+    """Refuse, without opening it, what is not a regular file (a FIFO, a device, a folder, a
+    file of /proc, a broken link), saying what it is; return its status."""
     try:
         status = path.stat()
     except OSError as error:
@@ -62,6 +63,12 @@ def check_document_file(path: Path) -> os.stat_result:
     problem = _not_a_document(status)
     if problem:
         raise InputError(path, problem)
+    return status
+
+
+def check_document_file(path: Path) -> os.stat_result:
+    """Refuse, without opening it, what cannot be a document; return its status."""
+    status = check_regular_file(path)
     if status.st_size > MAX_FILE_BYTES:
         raise InputError(path, FILE_LIMIT.refusal(status.st_size))
     return status

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from reader.core.documents.files import SizeLimit, read_document_bytes
 from reader.core.errors import InputError, ReaderError
 from reader.core.terms.glossary import GlossaryEntry, make_entry
 
@@ -23,7 +24,7 @@ FORMATS = ("csv", "tbx")
 CSV_COLUMNS = ("source", "target", "from", "to", "keep", "case_sensitive", "accent_sensitive")
 TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MAX_FILE_BYTES = 50_000_000
+GLOSSARY_FILE_LIMIT = SizeLimit(50 * 2**20, "glossary file")
 _TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
 
 
@@ -85,12 +86,8 @@ def read_glossary_file(
     """The entries of a CSV or TBX file (told apart by their content); InputError on anything
     wrong in it, naming where."""
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(path, f"larger than {MAX_FILE_BYTES // 1_000_000} MB: not a glossary")
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(path, error.strerror or "cannot be read") from error
+    # A FIFO, a device or a folder is refused for what it is, before it is opened (no blocking).
+    data = read_document_bytes(path, GLOSSARY_FILE_LIMIT)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return read_tbx(path, data, source_language, target_language)
     return read_csv(path, data, source_language, target_language)
