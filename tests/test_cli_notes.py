@@ -161,3 +161,53 @@ def test_tags_with_escape_sequences_are_printed_escaped(capsys, document_id):
     for command in ("list", "tags"):
         code, out, _ = run(capsys, "notes", command)
         assert code == 0 and "x\\x1b]0;owned\\x07" in out and "\x1b" not in out
+
+
+def test_a_note_added_private_is_listed_with_its_author_and_can_be_made_public(
+    capsys, document_id, monkeypatch
+):
+    monkeypatch.setenv("BIREADER_AUTHOR", "lan")
+    uuid = run(capsys, "notes", "add", document_id, "--quote", "cản bộ", "--private")[1].strip()
+    (note,) = json.loads(run(capsys, "notes", "list", "--json")[1])
+    assert (note["uuid"], note["author"], note["private"]) == (uuid, "lan", True)
+    line = run(capsys, "notes", "list")[1].splitlines()[0]
+    assert "by lan private" in line
+    assert run(capsys, "notes", "edit", uuid, "--public")[0] == 0
+    (note,) = json.loads(run(capsys, "notes", "list", "--json")[1])
+    assert note["private"] is False
+    assert "private" not in run(capsys, "notes", "list")[1]
+
+
+def test_edit_cannot_be_both_private_and_public(capsys, document_id):
+    uuid = run(capsys, "notes", "add", document_id, "--quote", "cản bộ")[1].strip()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["notes", "edit", uuid, "--private", "--public"])
+    assert exit_info.value.code == 2
+    (note,) = json.loads(run(capsys, "notes", "list", "--json")[1])
+    assert note["private"] is False
+
+
+def test_list_by_author_shows_only_that_authors_notes(capsys, document_id, monkeypatch):
+    for author, quote in (("lan", "cản bộ"), ("minh", "bổ trí")):
+        monkeypatch.setenv("BIREADER_AUTHOR", author)
+        run(capsys, "notes", "add", document_id, "--quote", quote)
+    listed = json.loads(run(capsys, "notes", "list", "--author", "minh", "--json")[1])
+    assert [(n["author"], n["quote"]) for n in listed] == [("minh", "bổ trí")]
+
+
+def test_on_a_team_library_bob_does_not_list_alices_private_note(
+    capsys, team_urls, sample_copy, monkeypatch
+):
+    def as_role(role: str) -> None:
+        monkeypatch.setenv("BIREADER_DATABASE_URL", team_urls[role])
+
+    as_role("team")  # the owner creates the schema, as an office sets it up
+    assert run(capsys, "notes", "list")[0] == 0
+    as_role("alice")
+    document_id = run(capsys, "library", "add", str(sample_copy))[1].strip()
+    run(capsys, "notes", "add", document_id, "--quote", "cản bộ", "--note", "chung")
+    run(capsys, "notes", "add", document_id, "--quote", "bổ trí", "--note", "riêng", "--private")
+    assert len(json.loads(run(capsys, "notes", "list", "--json")[1])) == 2
+    as_role("bob")
+    listed = json.loads(run(capsys, "notes", "list", "--json")[1])
+    assert [(n["author"], n["note"]) for n in listed] == [("alice", "chung")]

@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--color", "--colour", dest="colour", choices=COLOURS)
     listing.add_argument("--tag", type=utf8_text)
     listing.add_argument("--status", choices=STATUSES)
+    listing.add_argument("--author", type=utf8_text, metavar="NAME", help="only this author's")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(func=_list)
 
@@ -53,10 +54,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--tag", action="append", default=[], type=utf8_text, help="a tag (repeatable)"
     )
+    add.add_argument(
+        "--private",
+        action="store_true",
+        help="readable by you only (on a team library, the server enforces it)",
+    )
     add.add_argument("--json", action="store_true", help="print the annotation as JSON")
     add.set_defaults(func=_add)
 
-    edit = commands.add_parser("edit", help="change an annotation's note, colour or tags")
+    edit = commands.add_parser("edit", help="change an annotation's note, colour, tags or privacy")
     edit.add_argument("uuid")
     edit.add_argument("--note", type=utf8_text)
     edit.add_argument("--color", "--colour", dest="colour", choices=COLOURS)
@@ -64,6 +70,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--tag", action="append", type=utf8_text, help="replaces the tags (repeatable)"
     )
     edit.add_argument("--no-tags", action="store_true", help="remove every tag")
+    privacy = edit.add_mutually_exclusive_group()
+    privacy.add_argument(
+        "--private", dest="private", action="store_const", const=True, help="readable by you only"
+    )
+    privacy.add_argument(
+        "--public", dest="private", action="store_const", const=False, help="readable by all"
+    )
     edit.set_defaults(func=_edit)
 
     remove = commands.add_parser("delete", help="delete an annotation")
@@ -98,7 +111,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _list(args: argparse.Namespace) -> int:
     notes = list_annotations(
-        open_database(), args.document, colour=args.colour, tag=args.tag, status=args.status
+        open_database(),
+        args.document,
+        colour=args.colour,
+        tag=args.tag,
+        status=args.status,
+        author=args.author,
     )
     if args.json:
         print(json.dumps([note.to_json() for note in notes], ensure_ascii=False, indent=2))
@@ -116,7 +134,12 @@ def _line(note: Annotation) -> str:
     tags = printable("".join(f" #{tag}" for tag in note.tags))
     quote = " ".join(note.quote.split())
     quote = quote if len(quote) <= 60 else quote[:59] + "…"
-    text = f"{note.uuid}  {where}{side}{orphan}  {note.colour}{tags}  “{printable(quote)}”"
+    who = printable(f"  by {note.author}") if note.author else ""
+    private = " private" if note.private else ""
+    text = (
+        f"{note.uuid}  {where}{side}{orphan}  {note.colour}{tags}{who}{private}"
+        f"  “{printable(quote)}”"
+    )
     if note.note:
         text += "\n      " + printable(" ".join(note.note.split()))
     return text
@@ -132,6 +155,7 @@ def _add(args: argparse.Namespace) -> int:
         note=args.note,
         colour=args.colour,
         tags=args.tag,
+        private=args.private,
     )
     print(json.dumps(note.to_json(), ensure_ascii=False, indent=2) if args.json else note.uuid)
     return 0
@@ -140,7 +164,12 @@ def _add(args: argparse.Namespace) -> int:
 def _edit(args: argparse.Namespace) -> int:
     tags = [] if args.no_tags else args.tag
     note = update_annotation(
-        open_database(), args.uuid, note=args.note, colour=args.colour, tags=tags
+        open_database(),
+        args.uuid,
+        note=args.note,
+        colour=args.colour,
+        tags=tags,
+        private=args.private,
     )
     print(_line(note))
     return 0

@@ -279,11 +279,14 @@ def annotate_selection(
     note: str = "",
     colour: str = DEFAULT_COLOUR,
     tags: Iterable[str] = (),
+    private: bool = False,
 ) -> Annotation:
     """The window's path: a selection in the original pane (offsets within one block's text)."""
     document = get_document(database, document_id)
     anchor = DocumentText.of(document).anchor_in_block(block_index, start, end)
-    return add_annotation(database, document_id, anchor, note=note, colour=colour, tags=tags)
+    return add_annotation(
+        database, document_id, anchor, note=note, colour=colour, tags=tags, private=private
+    )
 
 
 def annotate_translation_selection(
@@ -298,6 +301,7 @@ def annotate_translation_selection(
     note: str = "",
     colour: str = DEFAULT_COLOUR,
     tags: Iterable[str] = (),
+    private: bool = False,
 ) -> Annotation:
     """A selection in the translation pane: offsets within one sentence's translation."""
     if not 0 <= start < end <= len(translation.text):
@@ -306,7 +310,14 @@ def annotate_translation_selection(
     source = _source_sentence_anchor(document, block_index, sentence_index)
     quote = _translation_quote(sentence_index, translation, start, end)
     return add_annotation(
-        database, document_id, source, note=note, colour=colour, tags=tags, translation=quote
+        database,
+        document_id,
+        source,
+        note=note,
+        colour=colour,
+        tags=tags,
+        translation=quote,
+        private=private,
     )
 
 
@@ -321,6 +332,7 @@ def annotate_quote(
     colour: str = DEFAULT_COLOUR,
     tags: Iterable[str] = (),
     translations: Mapping[tuple[int, int], SentenceTranslation] | None = None,
+    private: bool = False,
 ) -> Annotation:
     """The CLI's path: anchor a quote given as text. Missing or ambiguous → `ReaderError`.
 
@@ -331,7 +343,9 @@ def annotate_quote(
     where = f"document {document_id}"
     if side == "original":
         anchor = anchor_quote(DocumentText.of(document), quote, occurrence=occurrence, where=where)
-        return add_annotation(database, document_id, anchor, note=note, colour=colour, tags=tags)
+        return add_annotation(
+            database, document_id, anchor, note=note, colour=colour, tags=tags, private=private
+        )
     if translations is None:
         target = _target(database, document_id)
         translations = cached_sentence_translations(database, document, target)
@@ -344,7 +358,14 @@ def annotate_quote(
     source = _source_sentence_anchor(document, block_index, sentence_index)
     located = _translation_quote(sentence_index, translation, start, start + len(quote.strip()))
     return add_annotation(
-        database, document_id, source, note=note, colour=colour, tags=tags, translation=located
+        database,
+        document_id,
+        source,
+        note=note,
+        colour=colour,
+        tags=tags,
+        translation=located,
+        private=private,
     )
 
 
