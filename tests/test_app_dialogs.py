@@ -56,3 +56,20 @@ def test_export_dialog_keeps_the_extension_in_step_with_the_format(qtbot, tmp_pa
     assert dialog.values() == (tmp_path / "report.en.epub", "epub", "interleaved")
     dialog.path_edit.setText(str(tmp_path / "plain"))
     assert dialog.values()[0] == tmp_path / "plain.epub"
+
+
+def test_note_dialog_is_public_unless_ticked_and_says_who_enforces_it(qtbot) -> None:
+    dialog = NoteDialog("Việt Nam", ("yellow", "green"), "yellow")
+    qtbot.addWidget(dialog)
+    assert dialog.private() is False
+    assert "server" in dialog.private_box.toolTip()
+    dialog.private_box.setChecked(True)
+    assert dialog.private() is True
+
+
+def test_note_dialog_edits_an_existing_note(qtbot) -> None:
+    dialog = NoteDialog(
+        "Việt Nam", ("yellow", "green"), "green", note="cũ", tags=("a", "b"), private=True
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.values() == ("cũ", ["a", "b"], "green") and dialog.private()

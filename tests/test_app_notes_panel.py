@@ -291,3 +291,48 @@ def test_a_translation_note_whose_words_the_edit_removed_is_listed_as_an_orphan(
     settle(qtbot, panel)
     (line,) = texts(panel)
     assert line.startswith("⚠ orphan") and "key part" in line
+
+
+def test_a_private_note_is_marked_and_the_author_shown_once_there_are_two(
+    qtbot, panel, database, document_id, monkeypatch
+):
+    from reader.app.notes_panel import PRIVATE_MARK
+
+    monkeypatch.setenv("BIREADER_AUTHOR", "lan")
+    annotate_quote(database, document_id, "Trương Thị Mai", note="riêng", private=True)
+    reload(qtbot, panel)
+    (alone,) = texts(panel)
+    assert alone.startswith(PRIVATE_MARK) and "lan" not in alone  # one author: no name
+    monkeypatch.setenv("BIREADER_AUTHOR", "minh")
+    annotate_quote(database, document_id, "cản bộ", note="chung")
+    reload(qtbot, panel)
+    shown = {text.split("\n")[0].split("— ")[-1]: text for text in texts(panel)}
+    assert set(shown) == {"lan", "minh"}
+    assert shown["lan"].startswith(PRIVATE_MARK) and not shown["minh"].startswith(PRIVATE_MARK)
+
+
+def test_editing_a_note_can_make_it_private_and_undo_makes_it_public_again(
+    qtbot, panel, database, document_id
+):
+    from PySide6.QtWidgets import QApplication
+
+    from reader.app.dialogs import NoteDialog
+
+    annotate_quote(database, document_id, "cản bộ", note="chung", tags=["x"])
+    reload(qtbot, panel)
+    panel.list.setCurrentRow(0)
+
+    def make_private() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, NoteDialog) and dialog.values() == ("chung", ["x"], "yellow")
+        dialog.private_box.setChecked(True)
+        dialog.accept()
+
+    QTimer.singleShot(0, make_private)
+    panel.edit_button.click()
+    settle(qtbot, panel)
+    (note,) = list_annotations(database, document_id)
+    assert (note.private, note.note, note.tags) == (True, "chung", ("x",))
+    panel.undo_stack.undo()
+    settle(qtbot, panel)
+    assert list_annotations(database, document_id)[0].private is False

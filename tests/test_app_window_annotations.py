@@ -118,16 +118,18 @@ def test_add_note_saves_markdown_and_tags_on_the_selection(qtbot, window) -> Non
         dialog.editor.setPlainText("**Quan trọng**")
         dialog.tags_edit.setText("bvctnb, 2023")
         dialog.colour_box.setCurrentIndex(dialog.colour_box.findData("purple"))
+        dialog.private_box.setChecked(True)
         dialog.accept()
 
     QTimer.singleShot(0, fill_in)
     with qtbot.waitSignal(window.annotations.highlights_shown, timeout=WAIT_MS):
         window.annotations.add_note()
     (annotation,) = annotations_of(opened.document_id)
-    assert (annotation.note, annotation.tags, annotation.colour) == (
+    assert (annotation.note, annotation.tags, annotation.colour, annotation.private) == (
         "**Quan trọng**",
         ("2023", "bvctnb"),
         "purple",
+        True,
     )
     assert window.document_view.highlight_ranges(SOURCE, 3) == [(0, 15, "purple", True)]
 

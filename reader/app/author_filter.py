@@ -26,6 +26,10 @@ class AuthorFilter(QComboBox):
     def author(self) -> str | None:
         return self.currentData() or None
 
+    def has_several_authors(self) -> bool:
+        """Whether the document's notes seen so far are by more than one person."""
+        return len(self._authors) > 1
+
     def reset(self) -> None:
         """Another document: its own authors, and everybody's notes again."""
         self._authors.clear()
@@ -51,4 +55,4 @@ class AuthorFilter(QComboBox):
             self.addItem(author, author)
         self.setCurrentIndex(max(0, self.findData(chosen)))
         self.blockSignals(False)
-        self.setVisible(len(self._authors) > 1)
+        self.setVisible(self.has_several_authors())

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -127,14 +128,30 @@ class TranslationPopup(QFrame):
         self.show()
 
 
+PRIVATE_TIP = (
+    "Nobody else can read a private note. On a team library the server enforces it: "
+    "your colleagues' copies of the app never receive it."
+)
+
+
 class NoteDialog(QDialog):
-    """Add a note to the selected text: Markdown text, tags and a colour."""
+    """Add a note to the selected text, or edit one: Markdown text, tags, a colour, and whether
+    it is private."""
 
     def __init__(
-        self, quote: str, colours: tuple[str, ...], colour: str, parent: QWidget | None = None
+        self,
+        quote: str,
+        colours: tuple[str, ...],
+        colour: str,
+        parent: QWidget | None = None,
+        *,
+        note: str = "",
+        tags: tuple[str, ...] = (),
+        private: bool = False,
+        title: str = "Add note",
     ):
         super().__init__(parent)
-        self.setWindowTitle("Add note")
+        self.setWindowTitle(title)
         self.setObjectName("noteDialog")
         shown = " ".join(quote.split())
         quote_label = QLabel(
@@ -147,8 +164,12 @@ class NoteDialog(QDialog):
         self.editor.setObjectName("noteText")
         self.editor.setPlaceholderText("Your note (Markdown)")
         self.editor.setTabChangesFocus(True)
-        self.tags_edit = QLineEdit(placeholderText="e.g. law, to-check")
+        self.editor.setPlainText(note)
+        self.tags_edit = QLineEdit(", ".join(tags), placeholderText="e.g. law, to-check")
         self.tags_edit.setObjectName("noteTags")
+        self.private_box = QCheckBox("Private: only I can read it", checked=private)
+        self.private_box.setObjectName("notePrivate")
+        self.private_box.setToolTip(PRIVATE_TIP)
         self.colour_box = QComboBox()
         for index, name in enumerate(colours, start=1):
             self.colour_box.addItem(f"{name.capitalize()} ({index})", name)
@@ -161,6 +182,7 @@ class NoteDialog(QDialog):
         form = QFormLayout()
         form.addRow("Tags:", self.tags_edit)
         form.addRow("Colour:", self.colour_box)
+        form.addRow(self.private_box)
         layout = QVBoxLayout(self)
         layout.addWidget(quote_label)
         layout.addWidget(self.editor, 1)
@@ -173,6 +195,9 @@ class NoteDialog(QDialog):
         """The note, its tags (split on commas) and the colour."""
         tags = [tag.strip() for tag in self.tags_edit.text().split(",") if tag.strip()]
         return self.editor.toPlainText().strip(), tags, self.colour_box.currentData()
+
+    def private(self) -> bool:
+        return self.private_box.isChecked()
 
 
 EXPORT_FORMATS = (("html", "Web page (HTML)"), ("epub", "E-book (EPUB)"), ("md", "Markdown"))

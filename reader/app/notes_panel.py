@@ -30,9 +30,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDockWidget,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.app.author_filter import AuthorFilter
+from reader.app.dialogs import NoteDialog
 from reader.app.ops import ChangeBus, Op
 from reader.app.theme import SWATCHES, UNKNOWN_SWATCH
 from reader.core.changes import Changes
@@ -208,8 +209,9 @@ class NotesPanel(QDockWidget):
         self.list.clear()
         self.annotations = annotations
         self.author_filter.offer(annotation.author for annotation in annotations)
+        show_author = self.author_filter.has_several_authors()
         for annotation in self.annotations:
-            self.list.addItem(_item(annotation))
+            self.list.addItem(_item(annotation, show_author))
             if annotation.uuid == current:
                 self.list.setCurrentRow(self.list.count() - 1)
         self._update_empty_hint()
@@ -292,9 +294,11 @@ class NotesPanel(QDockWidget):
         note: str | None = None,
         colour: str | None = None,
         tags: list[str] | None = None,
+        private: bool | None = None,
     ) -> None:
         before = self._annotation(uuid) or get_annotation(self.database, uuid)
-        self.undo_stack.push(_EditCommand(self, before, note=note, colour=colour, tags=tags))
+        changes = {"note": note, "colour": colour, "tags": tags, "private": private}
+        self.undo_stack.push(_EditCommand(self, before, **changes))
 
     def delete(self, uuid: str) -> None:
         self.undo_stack.push(_DeleteCommand(self, uuid))
@@ -308,11 +312,33 @@ class NotesPanel(QDockWidget):
         annotation = self._annotation(self.current_uuid())
         if annotation is None:
             return
-        text, accepted = QInputDialog.getMultiLineText(
-            self, "Edit note", "Note (Markdown):", annotation.note
+        dialog = self.note_dialog(annotation)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        note, tags, colour = dialog.values()
+        wanted = {"note": note, "tags": tags, "colour": colour, "private": dialog.private()}
+        current = {
+            "note": annotation.note,
+            "tags": list(annotation.tags),
+            "colour": annotation.colour,
+            "private": annotation.private,
+        }
+        changed = {name: value for name, value in wanted.items() if value != current[name]}
+        if changed:
+            self.edit(annotation.uuid, **changed)
+
+    def note_dialog(self, annotation: Annotation) -> NoteDialog:
+        """The note dialog filled in with the annotation's note, tags, colour and privacy."""
+        return NoteDialog(
+            annotation.quote,
+            COLOURS,
+            annotation.colour,
+            self,
+            note=annotation.note,
+            tags=annotation.tags,
+            private=annotation.private,
+            title="Edit note",
         )
-        if accepted and text != annotation.note:
-            self.edit(annotation.uuid, note=text)
 
     def run(self, write: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
         """One write of an undo command, off the GUI thread; a failure is said, not raised."""
@@ -362,7 +388,14 @@ class _EditCommand(QUndoCommand):
 
     def undo(self) -> None:
         before = self.before
-        self._write({"note": before.note, "colour": before.colour, "tags": list(before.tags)})
+        self._write(
+            {
+                "note": before.note,
+                "colour": before.colour,
+                "tags": list(before.tags),
+                "private": before.private,
+            }
+        )
 
     def _write(self, values: dict, saying: str = "") -> None:
         database, uuid, panel = self.panel.database, self.before.uuid, self.panel
@@ -398,7 +431,10 @@ class _DeleteCommand(QUndoCommand):
         return restore_annotation(self.panel.database, self.deleted)
 
 
-def _item(annotation: Annotation) -> QListWidgetItem:
+PRIVATE_MARK = "🔒"
+
+
+def _item(annotation: Annotation, show_author: bool = False) -> QListWidgetItem:
     quote = " ".join(annotation.quote.split())
     quote = quote if len(quote) <= 120 else quote[:119] + "…"
     lines = [f"“{quote}”"]
@@ -406,6 +442,10 @@ def _item(annotation: Annotation) -> QListWidgetItem:
         lines[0] = f"⚠ orphan — text no longer found: “{quote}”"
     elif annotation.side == "translation":
         lines[0] += "  (translation)"
+    if annotation.private:
+        lines[0] = f"{PRIVATE_MARK} {lines[0]}"
+    if show_author and annotation.author:
+        lines[0] += f"  — {annotation.author}"
     if annotation.note:
         lines.append(" ".join(annotation.note.split())[:200])
     if annotation.tags:
@@ -413,7 +453,8 @@ def _item(annotation: Annotation) -> QListWidgetItem:
     item = QListWidgetItem(_swatch(annotation.colour), "\n".join(lines))
     item.setData(UUID_ROLE, annotation.uuid)
     item.setData(HTML_ROLE, _item_html(lines[0], annotation))
-    item.setToolTip(annotation.note or annotation.quote)
+    tip = annotation.note or annotation.quote
+    item.setToolTip(f"Private: only you can read it\n{tip}" if annotation.private else tip)
     return item
 
 

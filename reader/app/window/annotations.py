@@ -79,10 +79,10 @@ class AnnotationController(QObject):
         self.highlights_shown.emit()
 
     def highlight_selection(
-        self, colour: str, note: str = "", tags: list[str] | None = None
+        self, colour: str, note: str = "", tags: list[str] | None = None, private: bool = False
     ) -> None:
         """Keys 1-5: highlight the selection (original or translation) in `colour`."""
-        create = self._selection_annotation(colour, note, tags or [])
+        create = self._selection_annotation(colour, note, tags or [], private)
         if create is None:
             return
         opened = self._opened
@@ -106,9 +106,9 @@ class AnnotationController(QObject):
         dialog = NoteDialog(quote, HIGHLIGHT_COLOURS, colour, self._dialog_parent)
         if dialog.exec() == NoteDialog.DialogCode.Accepted:
             note, tags, colour = dialog.values()
-            self.highlight_selection(colour, note, tags)
+            self.highlight_selection(colour, note, tags, dialog.private())
 
-    def _selection_annotation(self, colour: str, note: str, tags: list[str]):
+    def _selection_annotation(self, colour: str, note: str, tags: list[str], private: bool = False):
         """A function creating the annotation of the current selection (run in a worker), or
         None (with a message) when nothing that can be annotated is selected."""
         view, opened = self._view, self._opened
@@ -128,7 +128,15 @@ class AnnotationController(QObject):
                 from reader.core.notes.service import annotate_selection
 
                 return annotate_selection(
-                    database(), document_id, b0, p0, end, colour=colour, note=note, tags=tags
+                    database(),
+                    document_id,
+                    b0,
+                    p0,
+                    end,
+                    colour=colour,
+                    note=note,
+                    tags=tags,
+                    private=private,
                 )
 
             return create_original
@@ -153,6 +161,7 @@ class AnnotationController(QObject):
                 colour=colour,
                 note=note,
                 tags=tags,
+                private=private,
             )
 
         return create_translation
