@@ -431,7 +431,8 @@ class _DeleteCommand(QUndoCommand):
         return restore_annotation(self.panel.database, self.deleted)
 
 
-PRIVATE_MARK = "🔒"
+# A word, not 🔒: many desktops have no emoji font and would show an empty box.
+PRIVATE_MARK = "· private"
 
 
 def _item(annotation: Annotation, show_author: bool = False) -> QListWidgetItem:
@@ -442,10 +443,10 @@ def _item(annotation: Annotation, show_author: bool = False) -> QListWidgetItem:
         lines[0] = f"⚠ orphan — text no longer found: “{quote}”"
     elif annotation.side == "translation":
         lines[0] += "  (translation)"
-    if annotation.private:
-        lines[0] = f"{PRIVATE_MARK} {lines[0]}"
     if show_author and annotation.author:
         lines[0] += f"  — {annotation.author}"
+    if annotation.private:
+        lines[0] += f" {PRIVATE_MARK}"
     if annotation.note:
         lines.append(" ".join(annotation.note.split())[:200])
     if annotation.tags:
