@@ -105,3 +105,24 @@ def test_a_damaged_preferences_file_is_explained_and_can_be_replaced(qtbot) -> N
     assert "not a preferences file" in page.problem.text() and page.local_button.isChecked()
     choose_server(qtbot, page, TEAM)
     assert page.save() and preferred_url() == TEAM
+
+
+def test_edit_preferences_in_the_window_offers_the_library(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tests.app_support import make_window
+
+    window = make_window(qtbot)
+    seen = []
+
+    def choose_and_accept() -> None:
+        dialog = QApplication.activeModalWidget()
+        page = dialog.findChild(LibraryPage)
+        seen.append(page)
+        choose_server(qtbot, page, TEAM)
+        press_ok(qtbot, dialog)
+
+    QTimer.singleShot(0, choose_and_accept)
+    window.commands.edit_preferences()
+    assert seen and preferred_url() == TEAM

@@ -415,13 +415,28 @@ def rest_pointer_on(view: DocumentView, side: Side, block: int, position: int) -
     QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, point))
 
 
+def margin_colours(view: DocumentView, row: int) -> set[str]:
+    """The colours painted in the translation pane's margin, beside a row's text."""
+    image = view.target_pane.viewport().grab().toImage()
+    origin = view.text_origin(Side.TRANSLATION, row)
+    top = round(origin.y() - view.target_pane.scroll)
+    height = round(view.geometry_rows.side_heights[Side.TRANSLATION.index][row])
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(0, int(origin.x()) - 1)
+        for y in range(top, top + height)
+    }
+
+
 def test_a_translation_lacking_a_glossary_term_is_marked_and_names_the_terms(
     qtbot, view: DocumentView
 ) -> None:
-    document = make_document([["Ban Bí thư họp.", "Bộ Chính trị họp."]])
+    document = make_document([["Ban Bí thư họp.", "Bộ Chính trị họp."], [SHORT]])
     lacking = ("Secretariat", "Politburo")
     sentences = [
-        replace(each, glossary_missing=lacking) if each.sentence_index == 0 else each
+        replace(each, glossary_missing=lacking)
+        if (each.block_index, each.sentence_index) == (0, 0)
+        else each
         for each in translated(document)
     ]
     view.set_document(document, sentences)
@@ -434,6 +449,9 @@ def test_a_translation_lacking_a_glossary_term_is_marked_and_names_the_terms(
     assert style != QTextCharFormat.UnderlineStyle.WaveUnderline  # OCR's mark on the original
     assert mark.format.underlineColor() == view.layout_engine.colours.term_missing
     assert not view.layout_for(Side.ORIGINAL, 0).formats()  # the original is not at fault
+    colour = view.layout_engine.colours.term_missing
+    assert colour.name() in margin_colours(view, 0)
+    assert colour.name() not in margin_colours(view, 1)
     hint = f"{GLOSSARY_HINT}: Secretariat, Politburo"
     for side, position, expected in (
         (Side.TRANSLATION, first[0] + 2, hint),

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from reader.core.errors import ReaderError
 from reader.core.storage import db
 
+MIN_WIDTH = 460  # px
+
 NOTE = (
     "The password goes in ~/.pgpass or the system keyring, never here. "
     "The change applies at the next start."
@@ -32,6 +34,7 @@ class LibraryPage(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Library", parent)
         self.setObjectName("libraryPage")
+        self.setMinimumWidth(MIN_WIDTH)  # wrapped notes in a narrow dialog get clipped
         self.local_button = QRadioButton("This computer's file", objectName="localLibrary")
         self.server_button = QRadioButton("A team server:", objectName="serverLibrary")
         self.url_edit = QLineEdit(placeholderText="postgresql://user@host/database")
@@ -83,6 +86,7 @@ class LibraryPage(QGroupBox):
     def show_problem(self, message: str) -> None:
         self.problem.setText(message)
         self.problem.show()
+        self.window().adjustSize()  # room for the message's lines
 
 
 def _override_note() -> str:
