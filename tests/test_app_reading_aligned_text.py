@@ -72,6 +72,7 @@ def test_a_sentence_lacking_a_glossary_term_is_flagged_until_the_user_edits_it()
     lacking = TranslatedSentence(0, 0, machine[0].source, "The Ban met.", False, False, ("X",))
     text.add([lacking, machine[1]])
     assert text.target(0).states == ("term_missing", "machine")
+    assert text.target(0).ranges_in("term_missing") == text.target(0).ranges[:1]
     assert text.missing_terms(0, 0) == ("X",) and text.missing_terms(0, 1) == ()
     text.add([TranslatedSentence(0, 0, machine[0].source, "X met.", cached=False, edited=True)])
     assert text.target(0).states == ("edited", "machine") and text.missing_terms(0, 0) == ()

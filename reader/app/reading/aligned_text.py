@@ -26,6 +26,12 @@ class TargetBlock:
     # per sentence: "machine", "edited", "term_missing" (a glossary term lacking) or "missing"
     states: tuple[str, ...]
 
+    def ranges_in(self, state: str) -> tuple[tuple[int, int], ...]:
+        """The character ranges of the sentences in `state`."""
+        return tuple(
+            span for span, each in zip(self.ranges, self.states, strict=True) if each == state
+        )
+
 
 class AlignedText:
     """The document and the translations received so far (no Qt: easy to test and fast)."""

@@ -125,15 +125,7 @@ class RowPainter:
         """A bar in the margin beside each sentence lacking a glossary term: its underline
         alone is easy to miss in a long block."""
         target = self.layout.text.target(row)
-        lacking = (
-            [
-                span
-                for span, state in zip(target.ranges, target.states, strict=True)
-                if state == "term_missing"
-            ]
-            if target
-            else []
-        )
+        lacking = target.ranges_in("term_missing") if target else ()
         if not lacking:
             return
         line_height = self.layout.line_height
