@@ -63,3 +63,16 @@ def test_a_table_translation_keeps_its_cells_and_rows() -> None:
     ]
     for (start, end), sentence in zip(target.ranges, document.blocks[1].sentences, strict=True):
         assert target.text[start:end] == f"EN[{sentence.text}]"
+
+
+def test_a_sentence_lacking_a_glossary_term_is_flagged_until_the_user_edits_it() -> None:
+    document = make_document([["Ban Bí thư họp.", "Bộ Chính trị họp."]])
+    text = AlignedText(document)
+    machine = translated(document)
+    lacking = TranslatedSentence(0, 0, machine[0].source, "The Ban met.", False, False, ("X",))
+    text.add([lacking, machine[1]])
+    assert text.target(0).states == ("term_missing", "machine")
+    assert text.target(0).ranges_in("term_missing") == text.target(0).ranges[:1]
+    assert text.missing_terms(0, 0) == ("X",) and text.missing_terms(0, 1) == ()
+    text.add([TranslatedSentence(0, 0, machine[0].source, "X met.", cached=False, edited=True)])
+    assert text.target(0).states == ("edited", "machine") and text.missing_terms(0, 0) == ()

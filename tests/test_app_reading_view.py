@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from reader.app.reading.layout import table_row_tops
 from reader.app.reading.reading_layout import ReadingLayout
-from reader.app.reading.view import OCR_HINT, DocumentView
+from reader.app.reading.view import GLOSSARY_HINT, OCR_HINT, DocumentView
 from reader.app.settings import DEFAULT_FONT_SIZE
 from reader.core.documents.model import Block, BlockKind, Document, Sentence
 from reader.core.notes.service import Highlight
@@ -400,6 +400,78 @@ def test_words_ocr_was_unsure_of_are_underlined_and_explained_on_the_source_only
         event = QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
         QApplication.sendEvent(viewport, event)
         qtbot.waitUntil(lambda hint=hint: QToolTip.text() == hint)
+
+
+# --- glossary: a translation that lacks a required term ----------------------------------------
+
+
+def rest_pointer_on(view: DocumentView, side: Side, block: int, position: int) -> None:
+    """Send the tooltip event the pane gets when the pointer rests on a character."""
+    layout, origin = view.layout_for(side, block), view.text_origin(side, block)
+    line = layout.lineForTextPosition(position)
+    x = origin.x() + line.cursorToX(position)[0] + 2
+    point = QPoint(round(x), round(origin.y() + line.y() + line.height() / 2))
+    viewport = (view.source_pane if side == Side.ORIGINAL else view.target_pane).viewport()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, point))
+
+
+def margin_colours(view: DocumentView, row: int) -> set[str]:
+    """The colours painted in the translation pane's margin, beside a row's text."""
+    image = view.target_pane.viewport().grab().toImage()
+    origin = view.text_origin(Side.TRANSLATION, row)
+    top = round(origin.y() - view.target_pane.scroll)
+    height = round(view.geometry_rows.side_heights[Side.TRANSLATION.index][row])
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(0, int(origin.x()) - 1)
+        for y in range(top, top + height)
+    }
+
+
+def test_a_translation_lacking_a_glossary_term_is_marked_and_names_the_terms(
+    qtbot, view: DocumentView
+) -> None:
+    document = make_document([["Ban Bí thư họp.", "Bộ Chính trị họp."], [SHORT]])
+    lacking = ("Secretariat", "Politburo")
+    sentences = [
+        replace(each, glossary_missing=lacking)
+        if (each.block_index, each.sentence_index) == (0, 0)
+        else each
+        for each in translated(document)
+    ]
+    view.set_document(document, sentences)
+
+    (mark,) = view.layout_for(Side.TRANSLATION, 0).formats()
+    (first, second) = view.text.ranges(Side.TRANSLATION, 0)
+    assert (mark.start, mark.start + mark.length) == first  # the lacking sentence only
+    style = mark.format.underlineStyle()
+    assert style != QTextCharFormat.UnderlineStyle.NoUnderline
+    assert style != QTextCharFormat.UnderlineStyle.WaveUnderline  # OCR's mark on the original
+    assert mark.format.underlineColor() == view.layout_engine.colours.term_missing
+    assert not view.layout_for(Side.ORIGINAL, 0).formats()  # the original is not at fault
+    colour = view.layout_engine.colours.term_missing
+    assert colour.name() in margin_colours(view, 0)
+    assert colour.name() not in margin_colours(view, 1)
+    hint = f"{GLOSSARY_HINT}: Secretariat, Politburo"
+    for side, position, expected in (
+        (Side.TRANSLATION, first[0] + 2, hint),
+        (Side.TRANSLATION, second[0] + 2, ""),  # the sentence that has its terms
+        (Side.TRANSLATION, first[0] + 2, hint),
+        (Side.ORIGINAL, 2, ""),
+    ):
+        rest_pointer_on(view, side, 0, position)
+        qtbot.waitUntil(lambda expected=expected: QToolTip.text() == expected)
+
+
+def test_an_edited_translation_loses_the_glossary_mark(view: DocumentView) -> None:
+    document = make_document([["Ban Bí thư họp."]])
+    (machine,) = translated(document)
+    view.set_document(document, [replace(machine, glossary_missing=("Secretariat",))])
+    assert view.layout_for(Side.TRANSLATION, 0).formats()
+    view.add_translations([replace(machine, translation="The Secretariat met.", edited=True)])
+    (mark,) = view.layout_for(Side.TRANSLATION, 0).formats()
+    assert mark.format.underlineColor() == view.layout_engine.colours.edited
+    assert view.text.missing_terms(0, 0) == ()
 
 
 # --- zoom and layout preferences keep the place --------------------------------------------------

@@ -92,6 +92,7 @@ class PaneColors:
     placeholder: QColor  # not yet translated
     edited: QColor  # the user's own translation
     unsure: QColor  # words OCR read with low confidence
+    term_missing: QColor  # a translation that lacks a glossary term
     heading: QColor
     dark: bool
 
@@ -111,6 +112,7 @@ def pane_colors(palette: QPalette) -> PaneColors:
         placeholder=_blend(base, text, 0.12),
         edited=QColor("#5fbf77") if dark else QColor("#1e8a3c"),
         unsure=QColor("#d9a441") if dark else QColor("#c07a00"),
+        term_missing=QColor("#ff7a59") if dark else QColor("#d2381c"),  # redder than unsure
         heading=text,
         dark=dark,
     )

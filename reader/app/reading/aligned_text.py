@@ -23,7 +23,14 @@ class TargetBlock:
 
     text: str
     ranges: tuple[tuple[int, int], ...]
-    states: tuple[str, ...]  # per sentence: "machine", "edited" or "missing"
+    # per sentence: "machine", "edited", "term_missing" (a glossary term lacking) or "missing"
+    states: tuple[str, ...]
+
+    def ranges_in(self, state: str) -> tuple[tuple[int, int], ...]:
+        """The character ranges of the sentences in `state`."""
+        return tuple(
+            span for span, each in zip(self.ranges, self.states, strict=True) if each == state
+        )
 
 
 class AlignedText:
@@ -75,11 +82,18 @@ class AlignedText:
                 states.append("missing")
             else:
                 pieces.append(translated.translation)
-                states.append("edited" if translated.edited else "machine")
+                states.append(_state(translated))
         if "missing" in states and len(set(states)) == 1:
             return None
         text, ranges = _joined(block, pieces)
         return TargetBlock(text, ranges, tuple(states))
+
+    def missing_terms(self, block_index: int, sentence_index: int) -> tuple[str, ...]:
+        """The glossary terms the machine translation of a sentence lacks (none once edited)."""
+        translated = self.sentences.get((block_index, sentence_index))
+        if translated is None or translated.edited:
+            return ()
+        return tuple(translated.glossary_missing)
 
     def text(self, side: Side, block_index: int) -> str | None:
         if side == Side.ORIGINAL:
@@ -109,6 +123,12 @@ class AlignedText:
     @property
     def translated_count(self) -> int:
         return len(self.sentences)
+
+
+def _state(translated) -> str:
+    if translated.edited:  # the user's own words: the glossary check was the machine's
+        return "edited"
+    return "term_missing" if translated.glossary_missing else "machine"
 
 
 def _joined(block: Block, pieces: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:

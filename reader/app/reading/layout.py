@@ -409,7 +409,8 @@ class RowLayout(QObject):
 
     def _static_formats(self, side: Side, block_index: int) -> list[QTextLayout.FormatRange]:
         """Original: words OCR was unsure of get a wavy underline. Translation: edited sentences
-        get a dotted underline, not-yet-translated ones a muted colour."""
+        get a dotted underline, those lacking a glossary term a dashed red one, not-yet-translated
+        ones a muted colour."""
         assert self.text is not None
         if side == Side.ORIGINAL:
             return self._unsure_word_formats(block_index)
@@ -422,6 +423,9 @@ class RowLayout(QObject):
             if state == "edited":
                 char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
                 char_format.setUnderlineColor(self.colours.edited)
+            elif state == "term_missing":  # not a wave: that says "OCR unsure" on the original
+                char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                char_format.setUnderlineColor(self.colours.term_missing)
             else:
                 char_format.setForeground(self.muted_text)
             formats.append(format_range(start, end - start, char_format))

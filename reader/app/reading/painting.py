@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 BULLET = "•"  # drawn before list items (never part of the text: offsets stay true)
 NOTE_MARK_RADIUS = 0.14  # of the line height: the dot after a highlight that has a note
+# Of the line height: the margin bar beside a sentence lacking a glossary term (right of a bullet)
+TERM_BAR_OFFSET, TERM_BAR_WIDTH = 0.35, 0.12
 
 
 class RowPainter:
@@ -78,6 +80,8 @@ class RowPainter:
         marks = self.highlights.marks(self.layout.text, pane.side, row)
         text_layout.draw(painter, origin, self.selections(pane.side, row, marks))
         self._paint_note_marks(painter, origin, text_layout, marks)
+        if pane.side == Side.TRANSLATION:
+            self._paint_term_missing_bars(painter, row, origin, text_layout)
         if kind == "table":
             self._paint_row_rules(painter, pane, row, origin, text_layout)
         if kind == "list_item" and text_layout.lineCount():
@@ -113,6 +117,28 @@ class RowPainter:
             y = origin.y() + line.y() + radius * 1.5
             painter.setBrush(highlight_colour(mark.colour, False).darker(170))
             painter.drawEllipse(QPointF(x, y), radius, radius)
+        painter.restore()
+
+    def _paint_term_missing_bars(
+        self, painter: QPainter, row: int, origin: QPointF, text_layout: QTextLayout
+    ) -> None:
+        """A bar in the margin beside each sentence lacking a glossary term: its underline
+        alone is easy to miss in a long block."""
+        target = self.layout.text.target(row)
+        lacking = target.ranges_in("term_missing") if target else ()
+        if not lacking:
+            return
+        line_height = self.layout.line_height
+        x = origin.x() - line_height * TERM_BAR_OFFSET
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.layout.colours.term_missing)
+        for start, end in lacking:
+            first = text_layout.lineForTextPosition(start)
+            last = text_layout.lineForTextPosition(max(start, end - 1))
+            top, bottom = first.y(), last.y() + last.height()
+            bar = QRectF(x, origin.y() + top, line_height * TERM_BAR_WIDTH, bottom - top)
+            painter.drawRoundedRect(bar, 1, 1)
         painter.restore()
 
     def _paint_code_background(

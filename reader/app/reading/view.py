@@ -62,6 +62,7 @@ if TYPE_CHECKING:  # importing reader.core.documents loads the segmenter (numpy)
 VISIBLE_DEBOUNCE_MS = 80
 PLACE_TRIES = 4
 OCR_HINT = "OCR: low confidence"
+GLOSSARY_HINT = "Glossary term missing"  # then the terms
 
 
 class ReadingPlace(NamedTuple):
@@ -366,14 +367,22 @@ class DocumentView(QWidget):
         return hit_test(self.layout_engine, pane.side, point, pane.scroll, nearest=nearest)
 
     def hint_at(self, hit: Hit) -> str:
-        """The tooltip over a character: the notes of its highlights, and whether OCR was unsure
-        of its word (its reading may be wrong)."""
-        hints = self.highlights.notes_at(self.text, hit.side, hit.block, hit.position)
+        """The tooltip over a character: the notes of its highlights, and why its text is
+        underlined (OCR unsure of the word, a glossary term the translation lacks)."""
+        notes = self.highlights.notes_at(self.text, hit.side, hit.block, hit.position)
+        warnings = self._warnings_at(hit)
+        if not notes:
+            return "\n".join(warnings)
+        return markdown_as_html("\n\n---\n\n".join([*notes, *(f"*{w}*" for w in warnings)]))
+
+    def _warnings_at(self, hit: Hit) -> list[str]:
+        warnings = []
         if self.layout_engine.ocr_unsure_at(hit.side, hit.block, hit.position):
-            hints.append(f"*{OCR_HINT}*" if hints else OCR_HINT)
-        if len(hints) == 1 and hints[0] == OCR_HINT:
-            return OCR_HINT
-        return markdown_as_html("\n\n---\n\n".join(hints)) if hints else ""
+            warnings.append(OCR_HINT)
+        on_translation = hit.side == Side.TRANSLATION and hit.sentence is not None
+        if on_translation and (terms := self.text.missing_terms(hit.block, hit.sentence)):
+            warnings.append(f"{GLOSSARY_HINT}: {', '.join(terms)}")
+        return warnings
 
     def set_hover(self, key: tuple[int, int] | None) -> None:
         self.interaction.set_hover(key)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QM
 from reader.app import theme
 from reader.app.dialogs import PreferencesDialog, ShortcutsDialog
 from reader.app.languages import language_name
+from reader.app.library_preferences import add_to_dialog as add_library_page
 from reader.app.reading.preferences import add_to_dialog as add_reading_layout_page
 from reader.app.reading.view import DocumentView
 from reader.app.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, AppSettings
@@ -89,6 +90,7 @@ class ViewCommands(QObject):
         family = settings.font_family or self._view.base_font.family()
         dialog = PreferencesDialog(family, settings.font_size, settings.theme, self._window)
         add_reading_layout_page(dialog, self._view, settings)  # line spacing, margins, width
+        add_library_page(dialog)  # this computer's file or a team server, from the next start
         if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
             family, size, theme_name = dialog.values()
             settings.font_family, settings.font_size = family, size

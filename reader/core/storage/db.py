@@ -110,7 +110,7 @@ def configured_url() -> URL | None:
     """The team library chosen by `BIREADER_DATABASE_URL` or, failing that, the preference
     (`database.ini` in the data folder, see `set_preferred_url`); None for the local SQLite file.
     Passwords belong in ~/.pgpass (read by libpq), never in the preferences file."""
-    value = os.environ.get(DATABASE_URL_ENV) or _preferred_url()
+    value = os.environ.get(DATABASE_URL_ENV) or preferred_url()
     return library_url(value) if value else None
 
 
@@ -118,7 +118,8 @@ def _preferences_file() -> Path:
     return paths.data_dir() / "database.ini"
 
 
-def _preferred_url() -> str | None:
+def preferred_url() -> str | None:
+    """The library the preferences name (`database.ini`), whatever the environment says."""
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(_preferences_file(), encoding="utf-8")
