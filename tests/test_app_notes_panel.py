@@ -17,6 +17,7 @@ from reader.app.workers import Workers
 from reader.core.library import add_document, get_document
 from reader.core.notes.service import (
     annotate_quote,
+    annotate_selection,
     annotate_translation_selection,
     highlights,
     list_annotations,
@@ -77,10 +78,18 @@ def test_lists_in_reading_order_and_filters_by_colour_and_tag(qtbot, panel, data
     assert len(texts(panel)) == 1
 
 
+def highlight(panel: NotesPanel, colour: str) -> None:
+    """Highlight the start of block 3 as the window does: the core write (the window's Op),
+    then the panel told, which makes it undoable and shows it."""
+    annotation = annotate_selection(panel.database, panel.document_id, 3, 0, 15, colour=colour)
+    panel.push_added(annotation)
+    panel.reload()
+
+
 def test_one_click_on_an_annotation_asks_the_window_to_jump_there(qtbot, panel):
     from PySide6.QtCore import Qt
 
-    panel.add_highlight(3, 0, 15, "blue")
+    highlight(panel, "blue")
     settle(qtbot, panel)
     rect = panel.list.visualItemRect(panel.list.item(0))
     with qtbot.waitSignal(panel.jump_requested) as jump:
@@ -89,7 +98,7 @@ def test_one_click_on_an_annotation_asks_the_window_to_jump_there(qtbot, panel):
 
 
 def test_highlight_edit_and_delete_are_undoable(qtbot, panel, database, document_id):
-    panel.add_highlight(3, 0, 15, "yellow")
+    highlight(panel, "yellow")
     settle(qtbot, panel)
     (added,) = list_annotations(database, document_id)
     uuid = added.uuid
@@ -121,7 +130,7 @@ def test_highlight_edit_and_delete_are_undoable(qtbot, panel, database, document
 
 
 def test_quick_undo_and_redo_reach_the_database_in_order(qtbot, panel, database, document_id):
-    panel.add_highlight(3, 0, 15, "yellow")
+    highlight(panel, "yellow")
     settle(qtbot, panel)
     (note,) = list_annotations(database, document_id)
     panel.delete(note.uuid)

@@ -11,7 +11,7 @@ like every other view, refreshes from the `ChangeBus` when the change touches it
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +53,6 @@ from reader.core.errors import ReaderError
 from reader.core.notes.service import (
     COLOURS,
     Annotation,
-    annotate_selection,
     delete_annotation,
     get_annotation,
     list_annotations,
@@ -259,23 +258,6 @@ class NotesPanel(QDockWidget):
         self.status_message.emit(message)
 
     # --- changing (each an undoable command) ------------------------------------------------
-
-    def add_highlight(
-        self,
-        block_index: int,
-        start: int,
-        end: int,
-        colour: str,
-        note: str = "",
-        tags: Iterable[str] = (),
-    ) -> None:
-        """Highlight a selection of the original (keys 1-5), in a worker, undoably."""
-        document_id, database = self._document(), self.database
-        Op(
-            lambda: annotate_selection(
-                database, document_id, block_index, start, end, colour=colour, note=note, tags=tags
-            )
-        ).success(self.push_added).run(self.workers, self.bus, initiator=self)
 
     def push_added(self, annotation: Annotation) -> None:
         """Make undoable an annotation created (and announced) by an Op."""
