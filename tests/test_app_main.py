@@ -27,6 +27,19 @@ def test_first_run_opens_the_bundled_sample(qtbot) -> None:
     window.close()
 
 
+def test_a_file_given_is_opened_without_reading_the_library_meanwhile(qtbot, monkeypatch) -> None:
+    """`bireader FILE`: the library view, never shown, does not compete with the opening."""
+    window = build_window()
+    qtbot.addWidget(window, before_close_func=lambda w: (w.close(), w.workers.wait()))
+    loads: list[bool] = []
+    monkeypatch.setattr(window.library_view, "refresh", lambda: loads.append(True))
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        start(window, SAMPLE)
+        assert window.stack.currentWidget() is window.document_view
+    assert loads == []
+    window.close()
+
+
 def test_later_runs_reopen_the_last_document_where_it_was_left(qtbot) -> None:
     first = build_window()
     qtbot.addWidget(first, before_close_func=lambda w: (w.close(), w.workers.wait()))

@@ -64,10 +64,14 @@ def start(
 ) -> None:
     """Show the window, then open `file`; without one, the document read last, where it was
     left (the library is one key away), or the sample on the first run."""
+    if file is not None:
+        # The file's pane from the start: the library, shown, would read the database (and
+        # then load the language identifier) while the file is being opened, on the same cores.
+        window.stack.setCurrentWidget(window.document_view)
     window.show()
     gc.freeze()  # modules and widgets live until exit: no need to scan them in every full GC
     window.context.warm_up(window.workers)
-    _load_language_identifier_later(window)
+    _load_language_identifier_later(window, file is None)
     if file is not None:
         window.open_path(file, source_language, target_language)
         return
@@ -84,19 +88,22 @@ def start(
     window.show_library()
 
 
-def _load_language_identifier_later(window: MainWindow) -> None:
-    """Once the first screen is shown (a document translated, or the library): a document in a
-    language told by letters alone never needs it, but the next one may."""
+def _load_language_identifier_later(window: MainWindow, library_first: bool) -> None:
+    """Once the first screen is shown (a document translated, or the library when it comes
+    first): a document in a language told by letters alone never needs it, but the next one may."""
+    signals = [window.translation.visible_ready]
+    if library_first:
+        signals.append(window.library_loaded)
 
     def load() -> None:
-        window.translation.visible_ready.disconnect(load)
-        window.library_loaded.disconnect(load)
+        for signal in signals:
+            signal.disconnect(load)
         from reader.core.segment.language import load_identifier
 
         window.workers.submit(load_identifier)
 
-    window.translation.visible_ready.connect(load)
-    window.library_loaded.connect(load)
+    for signal in signals:
+        signal.connect(load)
 
 
 class Screenshot(QObject):
