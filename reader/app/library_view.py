@@ -97,7 +97,7 @@ def _moment_text(moment: datetime) -> str:
 
 
 def _as_utc(moment: datetime) -> datetime:
-    from reader.core.library import as_utc
+    from reader.core.storage.models import as_utc  # the core: imported once rows are shown
 
     return as_utc(moment)
 

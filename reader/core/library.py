@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from reader.core.errors import ReaderError
 from reader.core.notes.models import AnnotationRow, AnnotationTagRow
 from reader.core.notes.reanchor import reanchor_document_annotations
 from reader.core.storage.db import Database, serialise  # hook: postgres (serialise)
-from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow, utc_now
+from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow, as_utc, utc_now
 from reader.core.translate.cache import (
     CachedTranslationRow,
     TranslationEditRow,
@@ -265,11 +265,6 @@ def list_documents_with_progress(
 
 def _last_opened(entry: LibraryEntry) -> float:
     return as_utc(entry.opened_at).timestamp() if entry.opened_at else 0.0
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; the library stores them in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _file_size(path: str | None) -> int | None:

@@ -27,9 +27,8 @@ from reader.core.errors import ReaderError
 from reader.core.library import UnknownDocumentError, get_document
 from reader.core.notes.anchoring import DocumentText, anchor_quote
 from reader.core.notes.reanchor import ANCHORED, ORPHAN
-from reader.core.notes.service import as_utc
 from reader.core.storage.db import Database
-from reader.core.storage.models import Base, BlockRow, DocumentRow, SentenceRow, utc_now
+from reader.core.storage.models import Base, BlockRow, DocumentRow, SentenceRow, as_utc, utc_now
 
 # A sentence edited this little (0-100, rapidfuzz's ratio) is still the bookmarked one.
 SIMILAR_SENTENCE = 90

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from reader.core.dictionary.normalise import headword_key
 from reader.core.documents import Document
 from reader.core.errors import ReaderError
 from reader.core.storage.db import Database
-from reader.core.storage.models import DocumentRow, utc_now
+from reader.core.storage.models import DocumentRow, as_utc, utc_now
 from reader.core.vocabulary.models import VocabularyRow
 
 VOCABULARY_CHANGED = Changes(vocabulary=True)
@@ -50,7 +50,7 @@ class VocabularyEntry:
             row.document_id,
             row.source,
             row.language,
-            _as_utc(row.created_at),
+            as_utc(row.created_at),
         )
 
     def to_json(self) -> dict:
@@ -219,11 +219,6 @@ def remove_word(database: Database, entry_id: int) -> tuple[VocabularyEntry, Cha
         entry = VocabularyEntry.of(row)
         session.delete(row)
         return entry, VOCABULARY_CHANGED
-
-
-def _as_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; they were written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _row(session, entry_id: int) -> VocabularyRow:
