@@ -105,7 +105,7 @@ def test_load_rows_counts_what_the_reader_would_show_for_the_current_model(
         opened = open_file(context, SAMPLE, None, None, "en")
         service, document, route = context.service(), opened.document, opened.route
         sentences = [sentence for _, sentence in document.iter_sentences()]
-        stage = service.terms_stage(document, route)  # as the reader stores them: hook: terms
+        stage = service.terms_stage(document, route)  # as the reader stores them
         terms = {
             cache.source_hash(s.text): terms_key(stage.prepare(s.text)) for s in sentences[:10]
         }

@@ -33,7 +33,7 @@ from reader.core.documents.decoding import normalise
 from reader.core.errors import ReaderError
 from reader.core.notes.models import AnnotationRow, AnnotationTagRow
 from reader.core.notes.reanchor import reanchor_document_annotations
-from reader.core.storage.db import Database, serialise  # hook: postgres (serialise)
+from reader.core.storage.db import Database, serialise
 from reader.core.storage.models import BlockRow, DocumentRow, SentenceRow, as_utc, utc_now
 from reader.core.translate.cache import (
     CachedTranslationRow,
@@ -176,7 +176,7 @@ def stored_language(database: Database, content_hash: str) -> str | None:
 def store_document(database: Database, document: Document) -> AddResult:
     """Store a document read by `read_document`: see `add_document`."""
     with database.session() as session:
-        # hook: postgres: two clients importing the same text or file: one adds, one finds it
+        # Two clients importing the same text or file (on a server): one adds, one finds it.
         serialise(session, f"text {document.content_hash}", f"file {document.source_path}")
         same_content = session.scalars(
             select(DocumentRow).where(DocumentRow.content_hash == document.content_hash)

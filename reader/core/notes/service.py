@@ -121,8 +121,8 @@ class Annotation:
             "tags": list(self.tags),
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
-            "author": self.author,  # hook: postgres
-            "private": self.private,  # hook: postgres
+            "author": self.author,
+            "private": self.private,
         }
 
 
@@ -378,7 +378,7 @@ def add_annotation(
     colour: str = DEFAULT_COLOUR,
     tags: Iterable[str] = (),
     translation: TranslationQuote | None = None,
-    private: bool = False,  # hook: postgres
+    private: bool = False,
 ) -> Annotation:
     _check_colour(colour)
     now = utc_now()
@@ -399,7 +399,7 @@ def add_annotation(
             created_at=now,
             updated_at=now,
             translation=translation,
-            private=private,  # hook: postgres
+            private=private,
         )
         return _stored(session, annotation)
 
@@ -411,13 +411,13 @@ def update_annotation(
     note: str | None = None,
     colour: str | None = None,
     tags: Iterable[str] | None = None,
-    private: bool | None = None,  # hook: postgres
+    private: bool | None = None,
 ) -> Annotation:
     with database.session() as session:
         row = _row(session, uuid)
         if note is not None:
             row.note = note
-        if private is not None:  # hook: postgres
+        if private is not None:
             row.private = private
         if colour is not None:
             _check_colour(colour)
@@ -470,7 +470,7 @@ def list_annotations(
     colour: str | None = None,
     tag: str | None = None,
     status: str | None = None,
-    author: str | None = None,  # hook: postgres
+    author: str | None = None,
 ) -> list[Annotation]:
     """In reading order (document, position), optionally filtered. Reads plain rows, not ORM
     objects: opening a document or exporting 100,000 notes must stay fast."""
@@ -482,7 +482,7 @@ def list_annotations(
         query = query.where(table.c.colour == colour)
     if status is not None:
         query = query.where(table.c.status == status)
-    if author is not None:  # hook: postgres
+    if author is not None:
         query = query.where(table.c.author == author)
     if tag is not None:
         tagged = select(AnnotationTagRow.annotation_id).where(AnnotationTagRow.tag == tag.strip())
@@ -568,7 +568,7 @@ def row_from_annotation(annotation: Annotation) -> AnnotationRow:
         created_at=annotation.created_at,
         updated_at=annotation.updated_at,
         tags=[AnnotationTagRow(tag=tag) for tag in annotation.tags],
-        private=annotation.private,  # hook: postgres
+        private=annotation.private,
         **({"author": annotation.author} if annotation.author else {}),  # else the default
     )
 
@@ -658,7 +658,7 @@ def _row(session: Session, uuid: str) -> AnnotationRow:
 
 
 def _find_row(session: Session, uuid: str) -> AnnotationRow | None:
-    # FOR UPDATE (hook: postgres): a server's concurrent edits of one note wait for each other,
+    # FOR UPDATE: a server's concurrent edits of one note wait for each other,
     # as SQLite's one writer does; SQLite ignores it.
     query = select(AnnotationRow).where(AnnotationRow.uuid == uuid).with_for_update()
     return session.scalars(query).first()

@@ -24,7 +24,7 @@ from sqlalchemy import DateTime, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from reader.core.documents.model import Document
-from reader.core.storage.db import upsert  # hook: postgres (either engine)
+from reader.core.storage.db import upsert  # either engine's INSERT … ON CONFLICT
 from reader.core.storage.models import Base, utc_now
 
 
@@ -139,7 +139,7 @@ def store(
         }
         for digest, translation in translations.items()
     ]
-    statement = upsert(session, CachedTranslationRow).values(rows)  # hook: postgres
+    statement = upsert(session, CachedTranslationRow).values(rows)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["model_key", "options", "source_hash"],
@@ -171,7 +171,7 @@ def edits_for(
 
 
 def save_edit(session: Session, key: EditKey, translation: str) -> None:
-    statement = upsert(session, TranslationEditRow).values(  # hook: postgres
+    statement = upsert(session, TranslationEditRow).values(
         **key._asdict(), translation=translation, updated_at=utc_now()
     )
     session.execute(
