@@ -129,7 +129,6 @@ def details_html(entry: LibraryEntry) -> str:
 
 class LibraryView(QWidget):
     open_requested = Signal(int)  # document id
-    rename_requested = Signal(int, str)  # document id, the title the reader typed
     open_file_requested = Signal()
     open_sample_requested = Signal()
     loaded = Signal()  # a load came back and is shown
@@ -426,7 +425,7 @@ class LibraryView(QWidget):
             self, "Rename", "Title (empty: the title found in the file):", text=entry.title
         )
         if accepted:
-            self.rename_requested.emit(entry.id, title)
+            self.rename(entry.id, title)
 
     def rename(self, document_id: int, title: str) -> None:
         """Store the title in a worker; the library refreshes from the change set."""

@@ -212,7 +212,6 @@ class MainWindow(QMainWindow):
         self.library_view.attach(self.workers, self.bus, self.context)
         self.library_view.loaded.connect(self.library_loaded)
         self.library_view.status_message.connect(lambda text: message(text, 5000))
-        self.library_view.rename_requested.connect(self.library_view.rename)
         self.bus.failed.connect(lambda text: message(text, 10_000))
         self.library_view.open_file_requested.connect(self.choose_file)
         self.library_view.open_sample_requested.connect(self.open_sample)
