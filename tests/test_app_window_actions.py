@@ -48,6 +48,16 @@ def test_the_shortcuts_dialog_lists_the_keys_the_actions_really_have(qtbot, wind
     assert "Copy" not in rows["Copy"] and "F16" not in rows["Copy"]  # no dedicated keys
     assert "Ctrl+F" in rows["Find"] and "Ctrl+Shift+F" in rows["Search Library"]
     assert rows["Next Sentence"].endswith("or ↓")
+
+
+def test_the_shortcuts_dialog_lists_the_keys_the_tools_and_panels_add_too(qtbot, window) -> None:
+    dialog = window.commands.show_shortcuts()
+    table = dialog.table
+    rows = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
+    assert rows["Add Bookmark"] == "Ctrl+B" and rows["Print"] == "Ctrl+P"
+    assert rows["Find"].startswith("Ctrl+F")  # the table's rows are still there, once
+    assert len(rows) == table.rowCount()
+    dialog.close()
     assert rows["Highlight the selection in yellow"] == "1"
     window.menu_actions.shortcuts.trigger()
     dialog = next(d for d in window.findChildren(ShortcutsDialog) if d.isVisible())

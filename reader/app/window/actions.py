@@ -198,6 +198,25 @@ def shortcut_rows() -> list[tuple[str, str]]:
     return rows
 
 
+def other_shortcut_rows(
+    window: QWidget, actions: Actions, listed: set[str]
+) -> list[tuple[str, str]]:
+    """(what, keys) of the window's actions from outside the table (the panels and tools that
+    add their own: bookmarks, print, the glossary...) not `listed` yet, so the dialog lists
+    every key once."""
+    in_table = set(actions.by_name.values())
+    rows, seen = [], set(listed)
+    for action in window.findChildren(QAction):
+        what = action.text().split("\t")[0].replace("&", "").rstrip("…")
+        named = (s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+        keys = ", ".join(name for name in named if _on_a_keyboard(name))
+        if action in in_table or not keys or not what or what in seen:
+            continue
+        seen.add(what)
+        rows.append((what, keys))
+    return rows
+
+
 def _on_a_keyboard(name: str) -> bool:
     """Keys every keyboard has: a combination, one character, F1-F12; not the dedicated keys
     some platforms also bind ("Copy", "Open", F16 on Sun keyboards), which would only puzzle."""

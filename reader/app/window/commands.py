@@ -18,7 +18,7 @@ from reader.app.reading.preferences import add_to_dialog as add_reading_layout_p
 from reader.app.reading.view import DocumentView
 from reader.app.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, AppSettings
 from reader.app.window import APP_TITLE
-from reader.app.window.actions import Actions, shortcut_rows
+from reader.app.window.actions import Actions, other_shortcut_rows, shortcut_rows
 from reader.core.side import Side
 
 ZOOM_STEP = 1.0
@@ -98,7 +98,9 @@ class ViewCommands(QObject):
             self.set_theme(theme_name)
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        dialog = ShortcutsDialog(shortcut_rows(), self._window)
+        rows = shortcut_rows()
+        rows += other_shortcut_rows(self._window, self._actions, {what for what, _keys in rows})
+        dialog = ShortcutsDialog(rows, self._window)
         dialog.open()
         return dialog
 
